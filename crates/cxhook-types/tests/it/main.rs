@@ -29,7 +29,7 @@ fn testdata(dir: &str) -> Vec<(String, String)> {
 
 /// Keeps a response we emit for the contract test, when it asks for them.
 fn keep_for_contract(name: &str, response: &WebhookResponse) {
-    if let Some(dir) = std::env::var_os("CXHOOK_CONTRACT_DIR") {
+    if let Some(dir) = std::env::var_os("CX_CONTRACT_DIR") {
         let path = Path::new(&dir).join(format!("cxhook-types-{name}"));
         std::fs::write(path, serde_json::to_vec(response).unwrap()).unwrap();
     }

@@ -1,0 +1,56 @@
+//! Log output: human lines on a terminal, JSON lines that Cloud Logging reads as they are
+//! everywhere else.
+//!
+//! What is logged is decided where it is logged, not here: the server's spans carry the
+//! request ID, the tag and a hash of the session name, never parameter values, user text or
+//! headers.
+
+use std::io::IsTerminal;
+
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human lines when stderr is a terminal, JSON lines otherwise.
+    #[default]
+    Auto,
+    /// JSON lines with Cloud Logging's `severity`, `message` and `time` fields.
+    Json,
+    /// Compact lines for people.
+    Human,
+}
+
+/// Installs the global subscriber, writing to stderr. `filter` is an `EnvFilter` directive
+/// such as `info` or `cxhook=debug,info`; `RUST_LOG`, when set, wins over it.
+///
+/// Returns an error when the filter does not parse or a subscriber is already installed.
+pub fn init(format: LogFormat, filter: &str) -> Result<(), crate::BoxError> {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(env) if !env.is_empty() => EnvFilter::try_new(env)?,
+        _ => EnvFilter::try_new(filter)?,
+    };
+    let json = match format {
+        LogFormat::Auto => !std::io::stderr().is_terminal(),
+        LogFormat::Json => true,
+        LogFormat::Human => false,
+    };
+    let registry = tracing_subscriber::registry().with(filter);
+    if json {
+        registry
+            .with(tracing_stackdriver::layer().with_writer(std::io::stderr))
+            .try_init()?;
+    } else {
+        registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .compact()
+                    .with_writer(std::io::stderr),
+            )
+            .try_init()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! The recover layer: a handler error or panic becomes a fallback reply, logged once.
+
+use std::convert::Infallible;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use cxhook_types::WebhookResponse;
+use futures_util::FutureExt;
+use http::StatusCode;
+use tower::{Layer, Service};
+
+use crate::answer::{Answer, ErrorBody, Outcome};
+use crate::call::Call;
+use crate::error::{Error, ErrorKind};
+use crate::handler::BoxFuture;
+use crate::reply::Reply;
+
+/// The text of the default fallback reply.
+pub const DEFAULT_FALLBACK_TEXT: &str =
+    "Sorry, something went wrong on our side. Please try again in a moment.";
+
+/// Wraps a service so that every call gets an answer: errors and panics become a fallback
+/// reply (HTTP 200) or, when configured, an HTTP status.
+///
+/// The error is logged here, once, at `error` level (at `warn` for rejections and unknown
+/// tags), inside the call's span, so the line carries the request ID and tag.
+#[derive(Debug, Clone)]
+pub struct RecoverLayer {
+    config: Arc<Config>,
+}
+
+#[derive(Debug)]
+struct Config {
+    fallback: WebhookResponse,
+    status: StatusCode,
+}
+
+impl Default for RecoverLayer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RecoverLayer {
+    /// Answers failures with the default fallback text and HTTP 200.
+    pub fn new() -> Self {
+        Self::with_text(DEFAULT_FALLBACK_TEXT)
+    }
+
+    /// Answers failures with this text and HTTP 200.
+    pub fn with_text(text: &str) -> Self {
+        Self {
+            config: Arc::new(Config {
+                fallback: text_response(text),
+                status: StatusCode::OK,
+            }),
+        }
+    }
+
+    /// Answers failures with this status instead of a reply (unless the error asks for a
+    /// status of its own), so the agent's `webhook.error.*` handlers run. `200 OK` restores
+    /// the fallback reply.
+    #[must_use]
+    pub fn status(self, status: StatusCode) -> Self {
+        Self {
+            config: Arc::new(Config {
+                fallback: self.config.fallback.clone(),
+                status,
+            }),
+        }
+    }
+}
+
+fn text_response(text: &str) -> WebhookResponse {
+    Reply::text(text)
+        .finish(&Default::default())
+        .unwrap_or_default()
+}
+
+impl<S> Layer<S> for RecoverLayer {
+    type Service = Recover<S>;
+
+    fn layer(&self, inner: S) -> Recover<S> {
+        Recover {
+            inner,
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// The service made by [`RecoverLayer`].
+#[derive(Debug, Clone)]
+pub struct Recover<S> {
+    inner: S,
+    config: Arc<Config>,
+}
+
+impl<S> Service<Call> for Recover<S>
+where
+    S: Service<Call, Response = Answer, Error = Error> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Answer;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<Answer, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // The services this wraps are always ready; an error here is one more failure to
+        // recover from, on the call itself.
+        match self.inner.poll_ready(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(_) => Poll::Ready(Ok(())),
+        }
+    }
+
+    fn call(&mut self, call: Call) -> Self::Future {
+        let mut inner = self.inner.clone();
+        std::mem::swap(&mut inner, &mut self.inner);
+        let config = self.config.clone();
+        Box::pin(async move {
+            let result = AssertUnwindSafe(async move { inner.call(call).await })
+                .catch_unwind()
+                .await;
+            let error = match result {
+                Ok(Ok(answer)) => return Ok(answer),
+                Ok(Err(error)) => error,
+                Err(panic) => Error::with_kind(ErrorKind::Panic, PanicMessage::from(panic)),
+            };
+            Ok(recover(&config, &error))
+        })
+    }
+}
+
+fn recover(config: &Config, error: &Error) -> Answer {
+    let outcome = match error.kind() {
+        ErrorKind::Rejected => Outcome::Rejected,
+        ErrorKind::UnknownTag => Outcome::Fallback,
+        _ => Outcome::Error,
+    };
+    match outcome {
+        Outcome::Rejected | Outcome::Fallback => {
+            tracing::warn!(error = %error, outcome = outcome.as_str(), "answered with a fallback");
+        }
+        _ => {
+            tracing::error!(error = %error, outcome = outcome.as_str(), "answered with a fallback");
+        }
+    }
+    let status = error.status().unwrap_or(config.status);
+    if status != StatusCode::OK {
+        let body = ErrorBody::new(error.kind().as_str(), public_message(error));
+        return Answer::error(status, body, outcome);
+    }
+    let response = match error.user_message() {
+        Some(message) => text_response(message),
+        None => config.fallback.clone(),
+    };
+    Answer::reply(response, outcome)
+}
+
+/// What an error status body may say: never the error itself, which may hold internals.
+fn public_message(error: &Error) -> &'static str {
+    match error.kind() {
+        ErrorKind::UnknownTag => "no handler serves this fulfillment tag",
+        ErrorKind::Rejected => "the request lacks what the handler needs",
+        _ => "the webhook failed to answer",
+    }
+}
+
+/// A panic's message, as an error.
+#[derive(Debug, thiserror::Error)]
+#[error("the handler panicked: {0}")]
+struct PanicMessage(String);
+
+impl From<Box<dyn std::any::Any + Send>> for PanicMessage {
+    fn from(panic: Box<dyn std::any::Any + Send>) -> Self {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-string payload".to_owned());
+        Self(message)
+    }
+}

@@ -1,0 +1,286 @@
+//! [`Webhook`]: the service that reads a webhook call off HTTP and writes its answer.
+
+use std::convert::Infallible;
+use std::hash::Hasher;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use cxhook_types::{MAX_RESPONSE_BYTES, WebhookRequest};
+use http::header::{ALLOW, CONTENT_TYPE};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use tower::util::BoxCloneSyncService;
+use tower::{Layer, ServiceExt};
+use tracing::Instrument;
+
+use super::Readiness;
+use crate::answer::{Answer, ErrorBody, Outcome};
+use crate::call::Call;
+use crate::middleware::RecoverLayer;
+use crate::routing::Router;
+
+/// The default limit on a request body: 1 MiB, some hundred times a large real request.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// What goes out instead of a response that is too large for Dialogflow.
+const OVERSIZE_TEXT: &str =
+    "Sorry, something went wrong on our side. Please try again in a moment.";
+
+/// A router made ready to answer Dialogflow over HTTP.
+///
+/// ```
+/// use cxhook::server::Webhook;
+/// use cxhook::{Reply, Router};
+///
+/// let router: Router = Router::new().route("ping", || async { Reply::text("pong") });
+/// let webhook = Webhook::new(router).body_limit(256 * 1024);
+/// let app: axum::Router = webhook.into_axum();
+/// # let _ = app;
+/// ```
+#[derive(Clone)]
+pub struct Webhook {
+    router: Router,
+    recover: RecoverLayer,
+    body_limit: usize,
+    readiness: Readiness,
+}
+
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("router", &self.router)
+            .field("body_limit", &self.body_limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Webhook {
+    /// Serves `router` with the default recover layer and body limit.
+    pub fn new(router: Router) -> Self {
+        Self {
+            router,
+            recover: RecoverLayer::new(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            readiness: Readiness::default(),
+        }
+    }
+
+    /// Sets how handler errors and panics are answered.
+    pub fn recover(mut self, recover: RecoverLayer) -> Self {
+        self.recover = recover;
+        self
+    }
+
+    /// Sets the largest request body accepted, in bytes; larger ones get 413.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// The switch behind `/readyz`.
+    pub fn readiness(&self) -> &Readiness {
+        &self.readiness
+    }
+
+    /// The tags the router serves, sorted.
+    pub fn tags(&self) -> impl Iterator<Item = &str> {
+        self.router.tags()
+    }
+
+    /// The axum router: `POST /webhook`, `GET /healthz`, `GET /readyz`.
+    pub fn into_axum(self) -> axum::Router {
+        let edge = Arc::new(Edge {
+            service: BoxCloneSyncService::new(self.recover.layer(self.router)),
+            body_limit: self.body_limit,
+            readiness: self.readiness,
+            oversize: Answer::reply(
+                crate::Reply::text(OVERSIZE_TEXT)
+                    .finish(&WebhookRequest::default())
+                    .unwrap_or_default(),
+                Outcome::Error,
+            )
+            .to_json(),
+        });
+        axum::Router::new()
+            .route("/webhook", post(webhook).fallback(allow("POST")))
+            .route("/healthz", get(healthz).fallback(allow("GET, HEAD")))
+            .route("/readyz", get(readyz).fallback(allow("GET, HEAD")))
+            .fallback(not_found)
+            .with_state(edge)
+    }
+}
+
+struct Edge {
+    service: BoxCloneSyncService<Call, Answer, Infallible>,
+    body_limit: usize,
+    readiness: Readiness,
+    oversize: Vec<u8>,
+}
+
+async fn webhook(State(edge): State<Arc<Edge>>, request: http::Request<Body>) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    if !is_json(&parts.headers) {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "a webhook request must have Content-Type: application/json",
+        );
+    }
+    let bytes = match axum::body::to_bytes(body, edge.body_limit).await {
+        Ok(bytes) => bytes,
+        Err(e) => return read_error(&e, edge.body_limit),
+    };
+    let request = match parse(&bytes) {
+        Ok(request) => request,
+        Err(body) => return json(StatusCode::BAD_REQUEST, serde_json::to_vec(&body)),
+    };
+    let span = tracing::info_span!(
+        "call",
+        request_id = %request.detect_intent_response_id,
+        tag = request.tag().unwrap_or(""),
+        session = %session_hash(&request.session_info.session),
+    );
+    async move {
+        let Ok(answer) = edge.service.clone().oneshot(Call::new(request)).await;
+        let (status, outcome, body) = encode(&answer, &edge.oversize);
+        tracing::info!(
+            status = status.as_u16(),
+            outcome = outcome.as_str(),
+            elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            "answered"
+        );
+        json(status, Ok(body))
+    }
+    .instrument(span)
+    .await
+}
+
+/// The answer's status, outcome and body, or the oversize fallback when the body is larger
+/// than Dialogflow accepts.
+fn encode(answer: &Answer, oversize: &[u8]) -> (StatusCode, Outcome, Vec<u8>) {
+    let body = answer.to_json();
+    if answer.response().is_some() && body.len() > MAX_RESPONSE_BYTES {
+        tracing::error!(
+            bytes = body.len(),
+            limit = MAX_RESPONSE_BYTES,
+            "the response is larger than Dialogflow accepts; sent the fallback instead"
+        );
+        return (StatusCode::OK, Outcome::Error, oversize.to_vec());
+    }
+    (answer.status(), answer.outcome(), body)
+}
+
+/// Parses the body once, fast; only a body that fails is parsed again to find the path of
+/// the first error.
+fn parse(bytes: &[u8]) -> Result<WebhookRequest, ErrorBody> {
+    serde_json::from_slice(bytes).map_err(|error| {
+        let de = &mut serde_json::Deserializer::from_slice(bytes);
+        let path = match serde_path_to_error::deserialize::<_, WebhookRequest>(de) {
+            Err(e) if e.path().to_string() != "." => Some(e.path().to_string()),
+            _ => None,
+        };
+        let code = if error.is_data() {
+            "invalid_request"
+        } else {
+            "invalid_json"
+        };
+        let message = match &path {
+            Some(path) => format!("{path}: {error}"),
+            None => error.to_string(),
+        };
+        ErrorBody {
+            error: code,
+            message,
+            path,
+        }
+    })
+}
+
+/// Whether the request says its body is JSON (`application/json`, any parameters).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn read_error(error: &axum::Error, limit: usize) -> Response {
+    let too_large = std::error::Error::source(error)
+        .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+    if too_large {
+        return self::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            &format!("the request body is larger than the limit of {limit} bytes"),
+        );
+    }
+    self::error(
+        StatusCode::BAD_REQUEST,
+        "unreadable_body",
+        &format!("the request body could not be read: {error}"),
+    )
+}
+
+/// A short, stable hash of the session name: calls of one session can be followed in the
+/// logs without writing the session ID itself.
+fn session_hash(session: &str) -> String {
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(session.as_bytes());
+    format!("{:016x}", hasher.finish())
+}
+
+async fn healthz() -> Response {
+    json(StatusCode::OK, Ok(br#"{"status":"ok"}"#.to_vec()))
+}
+
+async fn readyz(State(edge): State<Arc<Edge>>) -> Response {
+    if edge.readiness.is_ready() {
+        json(StatusCode::OK, Ok(br#"{"status":"ready"}"#.to_vec()))
+    } else {
+        json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Ok(br#"{"status":"not_ready"}"#.to_vec()),
+        )
+    }
+}
+
+fn allow(methods: &'static str) -> impl Fn() -> std::future::Ready<Response> + Clone {
+    move || {
+        let mut response = error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            &format!("this path answers {methods} only"),
+        );
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static(methods));
+        std::future::ready(response)
+    }
+}
+
+async fn not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such path; webhook calls go to POST /webhook",
+    )
+}
+
+fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
+    json(status, serde_json::to_vec(&ErrorBody::new(code, message)))
+}
+
+fn json(status: StatusCode, body: Result<Vec<u8>, serde_json::Error>) -> Response {
+    let body = body.unwrap_or_else(|_| b"{}".to_vec());
+    (
+        status,
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,236 @@
+//! The HTTP edge: every bad input gets a status and a JSON body naming what is wrong, the
+//! server keeps serving, oversized responses never leave, and shutdown lets calls finish.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use cxhook::server::{Webhook, serve_with_shutdown};
+use cxhook::{Reply, Router};
+use http::{Request, StatusCode};
+use serde_json::json;
+use tokio::sync::{Notify, oneshot};
+
+use crate::support::{post, post_request, request, send};
+
+fn router() -> Router {
+    Router::new()
+        .route("ok", || async { "fine" })
+        .route("huge", || async { Reply::text("x".repeat(70 * 1024)) })
+}
+
+#[tokio::test]
+async fn bad_inputs_get_a_status_and_a_json_body_then_serving_goes_on() {
+    let app = Webhook::new(router()).body_limit(64 * 1024).into_axum();
+    let json_post = |body: &str| post_request(body.as_bytes().to_vec());
+    let cases: Vec<(Request<Body>, StatusCode, &str, Option<&str>)> = vec![
+        (
+            post_request(vec![b' '; 64 * 1024 + 1]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            None,
+        ),
+        (
+            Request::post("/webhook")
+                .header("content-type", "text/plain")
+                .body(Body::from("{}"))
+                .unwrap(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            None,
+        ),
+        (
+            Request::post("/webhook").body(Body::from("{}")).unwrap(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            None,
+        ),
+        (
+            Request::get("/webhook").body(Body::empty()).unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            None,
+        ),
+        (
+            Request::post("/healthz").body(Body::empty()).unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            None,
+        ),
+        (
+            json_post("{\"sessionInfo\": "),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            Some("sessionInfo"),
+        ),
+        (json_post(""), StatusCode::BAD_REQUEST, "invalid_json", None),
+        (
+            json_post("not json"),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            None,
+        ),
+        (
+            json_post(r#"{"sessionInfo": {"session": "s", "parameters": []}}"#),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            Some("sessionInfo.parameters"),
+        ),
+        (
+            json_post(r#"{"pageInfo": {"formInfo": {"parameterInfo": [{"required": "yes"}]}}}"#),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            Some("pageInfo.formInfo.parameterInfo[0].required"),
+        ),
+        (
+            json_post(r#"{"messages": [{"text": {"text": "hi"}}]}"#),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            Some("messages[0].text.text"),
+        ),
+        (
+            json_post("[]"),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            None,
+        ),
+        (
+            json_post(r#"{"text": "a", "triggerEvent": "b"}"#),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            None,
+        ),
+        (
+            Request::get("/nowhere").body(Body::empty()).unwrap(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+            None,
+        ),
+    ];
+    for (request, status, code, path) in cases {
+        let what = format!("{} {}", request.method(), request.uri());
+        let answered = send(&app, request).await;
+        assert_eq!(answered.status, status, "{what}: {}", answered.body);
+        assert_eq!(answered.content_type.as_deref(), Some("application/json"));
+        assert_eq!(answered.body["error"], code, "{what}: {}", answered.body);
+        assert!(
+            answered.body["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+        assert_eq!(
+            answered.body["path"].as_str(),
+            path,
+            "{what}: {}",
+            answered.body
+        );
+    }
+    let answered = post(&app, &request("ok", json!({}))).await;
+    assert_eq!(answered.first_text(), "fine");
+}
+
+#[tokio::test]
+async fn the_allow_header_names_the_methods() {
+    let app = Webhook::new(router()).into_axum();
+    let response = tower::ServiceExt::oneshot(
+        app,
+        Request::delete("/webhook").body(Body::empty()).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.headers()["allow"], "POST");
+}
+
+#[tokio::test]
+async fn charset_parameters_are_accepted() {
+    let app = Webhook::new(router()).into_axum();
+    let request = Request::post("/webhook")
+        .header("content-type", "application/json; charset=utf-8")
+        .body(Body::from(
+            serde_json::to_vec(&request("ok", json!({}))).unwrap(),
+        ))
+        .unwrap();
+    assert_eq!(send(&app, request).await.first_text(), "fine");
+}
+
+#[tokio::test]
+async fn a_response_over_64_kib_never_leaves() {
+    let app = Webhook::new(router()).into_axum();
+    let answered = post(&app, &request("huge", json!({}))).await;
+    assert_eq!(answered.status, StatusCode::OK);
+    assert!(
+        answered
+            .first_text()
+            .starts_with("Sorry, something went wrong")
+    );
+    assert_eq!(
+        post(&app, &request("ok", json!({}))).await.first_text(),
+        "fine"
+    );
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let webhook = Webhook::new(router());
+    let readiness = webhook.readiness().clone();
+    let app = webhook.into_axum();
+    let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    let answered = send(&app, get("/healthz")).await;
+    assert_eq!(
+        (answered.status, answered.body),
+        (StatusCode::OK, json!({"status": "ok"}))
+    );
+    let answered = send(&app, get("/readyz")).await;
+    assert_eq!(answered.status, StatusCode::OK);
+    readiness.set(false);
+    let answered = send(&app, get("/readyz")).await;
+    assert_eq!(answered.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(answered.body, json!({"status": "not_ready"}));
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_call_in_flight_finish() {
+    let started = Arc::new(Notify::new());
+    let in_handler = started.clone();
+    let router = Router::new().route("slow", move || {
+        let started = in_handler.clone();
+        async move {
+            started.notify_one();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            "finished"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(serve_with_shutdown(listener, Webhook::new(router), async {
+        let _ = stopped.await;
+    }));
+
+    let client = reqwest::Client::new();
+    let call = tokio::spawn(
+        client
+            .post(format!("http://{addr}/webhook"))
+            .json(&request("slow", json!({})))
+            .send(),
+    );
+    started.notified().await;
+    stop.send(()).unwrap();
+
+    let response = call.await.unwrap().unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        body["fulfillmentResponse"]["messages"][0]["text"]["text"][0],
+        "finished"
+    );
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("the server stops once the call is answered")
+        .unwrap()
+        .unwrap();
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "no new connections after shutdown"
+    );
+}

@@ -1,0 +1,8 @@
+//! The framework end to end: replies, extractors, routing, recovery and the HTTP edge.
+
+mod edge;
+mod extract;
+mod recover;
+mod reply;
+mod routing;
+mod support;
