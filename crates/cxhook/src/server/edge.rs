@@ -90,26 +90,92 @@ impl Webhook {
         self.router.tags()
     }
 
-    /// The axum router: `POST /webhook`, `GET /healthz`, `GET /readyz`.
-    pub fn into_axum(self) -> axum::Router {
-        let edge = Arc::new(Edge {
+    /// The webhook without HTTP: JSON bytes in, status and JSON bytes out. Tests, benchmarks
+    /// and other transports (AWS Lambda) use it.
+    pub fn into_endpoint(self) -> Endpoint {
+        let oversize = crate::Reply::text(OVERSIZE_TEXT)
+            .finish(&WebhookRequest::default())
+            .unwrap_or_default();
+        Endpoint(Arc::new(Edge {
             service: BoxCloneSyncService::new(self.recover.layer(self.router)),
             body_limit: self.body_limit,
             readiness: self.readiness,
-            oversize: Answer::reply(
-                crate::Reply::text(OVERSIZE_TEXT)
-                    .finish(&WebhookRequest::default())
-                    .unwrap_or_default(),
-                Outcome::Error,
-            )
-            .to_json(),
-        });
+            oversize: Answer::reply(oversize, Outcome::Error).to_json(),
+        }))
+    }
+
+    /// The axum router: `POST /webhook`, `GET /healthz`, `GET /readyz`.
+    pub fn into_axum(self) -> axum::Router {
         axum::Router::new()
             .route("/webhook", post(webhook).fallback(allow("POST")))
             .route("/healthz", get(healthz).fallback(allow("GET, HEAD")))
             .route("/readyz", get(readyz).fallback(allow("GET, HEAD")))
             .fallback(not_found)
-            .with_state(edge)
+            .with_state(self.into_endpoint())
+    }
+}
+
+/// A webhook ready to answer request bodies, without HTTP; cheap to clone.
+#[derive(Clone)]
+pub struct Endpoint(Arc<Edge>);
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint").finish_non_exhaustive()
+    }
+}
+
+/// What an [`Endpoint`] answered: the HTTP status, the JSON body, and how the call ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answered {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The JSON body: a webhook response, or an error body for an error status.
+    pub body: Vec<u8>,
+    /// How the call ended.
+    pub outcome: Outcome,
+}
+
+impl Endpoint {
+    /// Answers a request body as `POST /webhook` would, after the transport has checked the
+    /// content type and the body limit: parse (400 with the path of the first error), the
+    /// recover layer and the router inside a span naming the call, then the 64 KiB guard.
+    pub async fn answer(&self, body: &[u8]) -> Answered {
+        let started = Instant::now();
+        let request = match parse(body) {
+            Ok(request) => request,
+            Err(error) => {
+                return Answered {
+                    status: StatusCode::BAD_REQUEST,
+                    body: serde_json::to_vec(&error).unwrap_or_else(|_| b"{}".to_vec()),
+                    outcome: Outcome::Rejected,
+                };
+            }
+        };
+        let span = tracing::info_span!(
+            "call",
+            request_id = %request.detect_intent_response_id,
+            tag = request.tag().unwrap_or(""),
+            session = %session_hash(&request.session_info.session),
+        );
+        async move {
+            let Ok(answer) = self.0.service.clone().oneshot(Call::new(request)).await;
+            let answered = encode(&answer, &self.0.oversize);
+            tracing::info!(
+                status = answered.status.as_u16(),
+                outcome = answered.outcome.as_str(),
+                elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                "answered"
+            );
+            answered
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// The largest request body accepted, in bytes.
+    pub fn body_limit(&self) -> usize {
+        self.0.body_limit
     }
 }
 
@@ -120,8 +186,7 @@ struct Edge {
     oversize: Vec<u8>,
 }
 
-async fn webhook(State(edge): State<Arc<Edge>>, request: http::Request<Body>) -> Response {
-    let started = Instant::now();
+async fn webhook(State(endpoint): State<Endpoint>, request: http::Request<Body>) -> Response {
     let (parts, body) = request.into_parts();
     if !is_json(&parts.headers) {
         return error(
@@ -130,38 +195,18 @@ async fn webhook(State(edge): State<Arc<Edge>>, request: http::Request<Body>) ->
             "a webhook request must have Content-Type: application/json",
         );
     }
-    let bytes = match axum::body::to_bytes(body, edge.body_limit).await {
+    let limit = endpoint.body_limit();
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => bytes,
-        Err(e) => return read_error(&e, edge.body_limit),
+        Err(e) => return read_error(&e, limit),
     };
-    let request = match parse(&bytes) {
-        Ok(request) => request,
-        Err(body) => return json(StatusCode::BAD_REQUEST, serde_json::to_vec(&body)),
-    };
-    let span = tracing::info_span!(
-        "call",
-        request_id = %request.detect_intent_response_id,
-        tag = request.tag().unwrap_or(""),
-        session = %session_hash(&request.session_info.session),
-    );
-    async move {
-        let Ok(answer) = edge.service.clone().oneshot(Call::new(request)).await;
-        let (status, outcome, body) = encode(&answer, &edge.oversize);
-        tracing::info!(
-            status = status.as_u16(),
-            outcome = outcome.as_str(),
-            elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-            "answered"
-        );
-        json(status, Ok(body))
-    }
-    .instrument(span)
-    .await
+    let answered = endpoint.answer(&bytes).await;
+    json(answered.status, Ok(answered.body))
 }
 
 /// The answer's status, outcome and body, or the oversize fallback when the body is larger
 /// than Dialogflow accepts.
-fn encode(answer: &Answer, oversize: &[u8]) -> (StatusCode, Outcome, Vec<u8>) {
+fn encode(answer: &Answer, oversize: &[u8]) -> Answered {
     let body = answer.to_json();
     if answer.response().is_some() && body.len() > MAX_RESPONSE_BYTES {
         tracing::error!(
@@ -169,9 +214,17 @@ fn encode(answer: &Answer, oversize: &[u8]) -> (StatusCode, Outcome, Vec<u8>) {
             limit = MAX_RESPONSE_BYTES,
             "the response is larger than Dialogflow accepts; sent the fallback instead"
         );
-        return (StatusCode::OK, Outcome::Error, oversize.to_vec());
+        return Answered {
+            status: StatusCode::OK,
+            body: oversize.to_vec(),
+            outcome: Outcome::Error,
+        };
     }
-    (answer.status(), answer.outcome(), body)
+    Answered {
+        status: answer.status(),
+        body,
+        outcome: answer.outcome(),
+    }
 }
 
 /// Parses the body once, fast; only a body that fails is parsed again to find the path of
@@ -238,8 +291,8 @@ async fn healthz() -> Response {
     json(StatusCode::OK, Ok(br#"{"status":"ok"}"#.to_vec()))
 }
 
-async fn readyz(State(edge): State<Arc<Edge>>) -> Response {
-    if edge.readiness.is_ready() {
+async fn readyz(State(endpoint): State<Endpoint>) -> Response {
+    if endpoint.0.readiness.is_ready() {
         json(StatusCode::OK, Ok(br#"{"status":"ready"}"#.to_vec()))
     } else {
         json(

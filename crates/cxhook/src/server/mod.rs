@@ -10,6 +10,6 @@ mod edge;
 mod readiness;
 mod shutdown;
 
-pub use edge::{DEFAULT_BODY_LIMIT, Webhook};
+pub use edge::{Answered, DEFAULT_BODY_LIMIT, Endpoint, Webhook};
 pub use readiness::Readiness;
 pub use shutdown::{serve, serve_with_shutdown, shutdown_signal};
