@@ -7,8 +7,11 @@
 
 use std::io::IsTerminal;
 
+use tracing::Subscriber;
 use tracing_subscriber::EnvFilter;
-use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::{Layer, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 
 /// How log lines are written.
@@ -40,9 +43,7 @@ pub fn init(format: LogFormat, filter: &str) -> Result<(), crate::BoxError> {
     };
     let registry = tracing_subscriber::registry().with(filter);
     if json {
-        registry
-            .with(tracing_stackdriver::layer().with_writer(std::io::stderr))
-            .try_init()?;
+        registry.with(json_layer(std::io::stderr)).try_init()?;
     } else {
         registry
             .with(
@@ -53,4 +54,15 @@ pub fn init(format: LogFormat, filter: &str) -> Result<(), crate::BoxError> {
             .try_init()?;
     }
     Ok(())
+}
+
+/// The JSON-lines layer [`init`] installs, writing to `writer`: one object per event with
+/// `severity`, `message` and `time` (Cloud Logging's names), the event's fields, and the
+/// fields of its spans.
+pub fn json_layer<S, W>(writer: W) -> impl Layer<S>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    tracing_stackdriver::layer().with_writer(writer)
 }

@@ -2,6 +2,7 @@
 
 mod edge;
 mod extract;
+mod logging;
 mod recover;
 mod reply;
 mod routing;
