@@ -1,1 +1,49 @@
-fn main() {}
+//! `cxhook`: run a Dialogflow CX webhook server (`serve`) and talk to any webhook the way
+//! Dialogflow does (`send`).
+//!
+//! Exit codes: 0 when all went well, 1 when the webhook answered in a way Dialogflow would
+//! not accept, 2 for usage, configuration, IO and network errors.
+
+mod check;
+mod cli;
+mod config;
+mod render;
+mod request;
+mod routes;
+mod send;
+mod serve;
+mod strict;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::send::Outcome;
+
+/// The exit code of a webhook that answered wrongly.
+const WRONG_ANSWER: u8 = 1;
+
+/// The exit code of usage, configuration, IO and network errors.
+const FAILURE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(FAILURE));
+        }
+    };
+    let result = match &cli.command {
+        Command::Serve(args) => serve::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Send(args) => send::run(args).map(|outcome| match outcome {
+            Outcome::Accepted => ExitCode::SUCCESS,
+            Outcome::Wrong => ExitCode::from(WRONG_ANSWER),
+        }),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("cxhook: {e:#}");
+        ExitCode::from(FAILURE)
+    })
+}

@@ -49,7 +49,16 @@ impl RecoverLayer {
     }
 
     /// Answers failures with this text and HTTP 200.
+    ///
+    /// # Panics
+    ///
+    /// When `text` is blank: a fallback must say something.
+    #[track_caller]
     pub fn with_text(text: &str) -> Self {
+        assert!(
+            !text.trim().is_empty(),
+            "the fallback text must not be blank"
+        );
         Self {
             config: Arc::new(Config {
                 fallback: text_response(text),

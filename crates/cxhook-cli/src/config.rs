@@ -1,0 +1,459 @@
+//! The configuration of `cxhook serve`: resolved from its layers and validated.
+//!
+//! Each layer overrides the one before it: the defaults built in from `default.toml` (which
+//! documents every key), the TOML file named by `--config` or `CXHOOK_CONFIG`, the
+//! environment variables `CXHOOK_<SECTION>__<KEY>`, the `PORT` variable (which only sets the
+//! address, to `0.0.0.0:$PORT`), and the `--addr` flag. A key no section has is an error
+//! that names it and where it was set.
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+
+use anyhow::{Context, anyhow, bail};
+use cxhook::logging::LogFormat;
+use figment::error::Kind;
+use figment::providers::{Env, Format, Toml};
+use figment::{Figment, Metadata, Provider, Source};
+use http::StatusCode;
+use serde::de::{self, Deserializer, Visitor};
+
+use crate::cli::ServeArgs;
+
+/// The built-in defaults.
+const DEFAULTS: &str = include_str!("default.toml");
+
+/// The prefix of the environment variables that set keys.
+const ENV_PREFIX: &str = "CXHOOK_";
+
+/// What `cxhook serve` runs with.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    /// `[server]`: where and how to listen.
+    pub(crate) server: Server,
+    /// `[log]`: what is logged and how.
+    pub(crate) log: Log,
+    /// `[fallback]`: how failures are answered.
+    pub(crate) fallback: Fallback,
+}
+
+/// The `[server]` section.
+#[derive(Debug, Clone)]
+pub(crate) struct Server {
+    /// Where to listen.
+    pub(crate) addr: SocketAddr,
+    /// The largest request body accepted, in bytes; more than 0.
+    pub(crate) body_limit: usize,
+}
+
+/// The `[log]` section.
+#[derive(Debug, Clone)]
+pub(crate) struct Log {
+    /// How log lines are written.
+    pub(crate) format: LogFormat,
+    /// Which events are logged, as a tracing filter.
+    pub(crate) filter: String,
+}
+
+/// The `[fallback]` section.
+#[derive(Debug, Clone)]
+pub(crate) struct Fallback {
+    /// What the user hears when a handler fails; not blank.
+    pub(crate) text: String,
+    /// The status of the answer when a handler fails: `200 OK` (answer with `text`) or an
+    /// error status.
+    pub(crate) status: StatusCode,
+    /// The error status for calls whose tag no handler serves, instead of a reply.
+    pub(crate) unknown_tag_status: Option<StatusCode>,
+}
+
+impl Config {
+    /// Resolves the configuration from the defaults, the file named by the flags or
+    /// `CXHOOK_CONFIG`, the `CXHOOK_*` and `PORT` environment variables, and the flags.
+    pub(crate) fn resolve(flags: &ServeArgs) -> anyhow::Result<Self> {
+        let port = match std::env::var("PORT") {
+            Ok(port) => Some(port),
+            Err(std::env::VarError::NotPresent) => None,
+            Err(std::env::VarError::NotUnicode(port)) => {
+                bail!("PORT must be a port number (0-65535), not {port:?}")
+            }
+        };
+        let mut figment = Figment::from(Toml::string(DEFAULTS));
+        if let Some(file) = &flags.config {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment = figment.merge(env());
+        Self::from_layers(&figment, port.as_deref(), flags.addr)
+    }
+
+    /// Validates what `figment` holds, then lets `PORT` and the `--addr` flag set the address.
+    fn from_layers(
+        figment: &Figment,
+        port: Option<&str>,
+        addr_flag: Option<SocketAddr>,
+    ) -> anyhow::Result<Self> {
+        let raw: raw::Config = figment.extract().map_err(explain)?;
+        let invalid = |key: &str, problem: &dyn fmt::Display| {
+            anyhow!(
+                "`{key}`{}: {problem}",
+                place(figment.find_metadata(key), key)
+            )
+        };
+        let mut addr: SocketAddr = raw.server.addr.parse().map_err(|_| {
+            let problem = format!(
+                "`{}` is not an address of the form IP:PORT, such as 127.0.0.1:8080",
+                raw.server.addr
+            );
+            invalid("server.addr", &problem)
+        })?;
+        if let Some(port) = port {
+            let port: u16 = port
+                .parse()
+                .with_context(|| format!("PORT must be a port number (0-65535), not `{port}`"))?;
+            addr = SocketAddr::from((Ipv4Addr::UNSPECIFIED, port));
+        }
+        if let Some(flag) = addr_flag {
+            addr = flag;
+        }
+        if raw.server.body_limit == 0 {
+            return Err(invalid("server.body_limit", &"must be more than 0 bytes"));
+        }
+        if raw.fallback.text.trim().is_empty() {
+            return Err(invalid("fallback.text", &"must say something"));
+        }
+        let status = match raw.fallback.status {
+            200 => StatusCode::OK,
+            code => error_status(code).ok_or_else(|| {
+                let problem = format!(
+                    "must be 200 (answer with the fallback text) or an error status 400-599, \
+                     not {code}"
+                );
+                invalid("fallback.status", &problem)
+            })?,
+        };
+        let unknown_tag_status = raw
+            .fallback
+            .unknown_tag_status
+            .map(|code| {
+                error_status(code).ok_or_else(|| {
+                    let problem = format!("must be an error status 400-599, not {code}");
+                    invalid("fallback.unknown_tag_status", &problem)
+                })
+            })
+            .transpose()?;
+        Ok(Self {
+            server: Server {
+                addr,
+                body_limit: raw.server.body_limit,
+            },
+            log: Log {
+                format: raw.log.format,
+                filter: raw.log.filter,
+            },
+            fallback: Fallback {
+                text: raw.fallback.text,
+                status,
+                unknown_tag_status,
+            },
+        })
+    }
+}
+
+/// `code` as a status, when it is a client or server error (400-599).
+fn error_status(code: u16) -> Option<StatusCode> {
+    let status = StatusCode::from_u16(code).ok()?;
+    (status.is_client_error() || status.is_server_error()).then_some(status)
+}
+
+/// The layer of `CXHOOK_<SECTION>__<KEY>` variables; `CXHOOK_CONFIG` names the file and is
+/// no key.
+fn env() -> Env {
+    Env::prefixed(ENV_PREFIX).split("__").ignore(&["config"])
+}
+
+/// The `CXHOOK_` variable that sets `key` (`server.addr` → `CXHOOK_SERVER__ADDR`).
+fn env_var(key: &str) -> String {
+    format!("{ENV_PREFIX}{}", key.replace('.', "__").to_uppercase())
+}
+
+/// Where the value of `key` was set, as a phrase to follow the key: ` in FILE`,
+/// ` set by CXHOOK_…`, or nothing for the built-in defaults.
+fn place(metadata: Option<&Metadata>, key: &str) -> String {
+    let Some(metadata) = metadata else {
+        return String::new();
+    };
+    match &metadata.source {
+        Some(Source::File(path)) => format!(" in {}", path.display()),
+        _ if metadata.name == env().metadata().name => format!(" set by {}", env_var(key)),
+        _ => String::new(),
+    }
+}
+
+/// A figment error as one sentence that names the key and where it was set.
+fn explain(error: figment::Error) -> anyhow::Error {
+    let sentences: Vec<_> = error.into_iter().map(|e| sentence(&e)).collect();
+    anyhow!(sentences.join("; "))
+}
+
+fn sentence(error: &figment::Error) -> String {
+    let key = error.path.join(".");
+    let place = place(error.metadata.as_ref(), &key);
+    match &error.kind {
+        Kind::UnknownField(_, known) => {
+            let section = &error.path[..error.path.len().saturating_sub(1)];
+            let known = known.join(", ");
+            let what = if section.is_empty() {
+                format!("the sections are {known}")
+            } else {
+                format!("[{}] has {known}", section.join("."))
+            };
+            format!("unknown key `{key}`{place} ({what})")
+        }
+        Kind::UnknownVariant(found, known) => {
+            format!(
+                "`{key}`{place}: `{found}` is not one of {}",
+                known.join(", ")
+            )
+        }
+        kind if key.is_empty() => match &error.metadata {
+            Some(Metadata {
+                source: Some(Source::File(path)),
+                ..
+            }) => format!("{}: {}", path.display(), kind.to_string().trim_end()),
+            _ => kind.to_string().trim_end().to_owned(),
+        },
+        kind => format!("`{key}`{place}: {kind}"),
+    }
+}
+
+/// The shape of every layer; all keys are there once the defaults are merged in.
+mod raw {
+    use cxhook::logging::LogFormat;
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Config {
+        pub(super) server: Server,
+        pub(super) log: Log,
+        pub(super) fallback: Fallback,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Server {
+        #[serde(deserialize_with = "super::text")]
+        pub(super) addr: String,
+        pub(super) body_limit: usize,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Log {
+        pub(super) format: LogFormat,
+        #[serde(deserialize_with = "super::text")]
+        pub(super) filter: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Fallback {
+        #[serde(deserialize_with = "super::text")]
+        pub(super) text: String,
+        pub(super) status: u16,
+        #[serde(default)]
+        pub(super) unknown_tag_status: Option<u16>,
+    }
+}
+
+/// Reads a string, or a number or boolean as its text: an environment variable's value looks
+/// like one to figment when it is all digits (`CXHOOK_FALLBACK__TEXT=42`).
+fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    struct Text;
+
+    impl Visitor<'_> for Text {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+
+    deserializer.deserialize_any(Text)
+}
+
+#[cfg(test)]
+mod tests {
+    use cxhook::middleware::recover::DEFAULT_FALLBACK_TEXT;
+    use cxhook::server::DEFAULT_BODY_LIMIT;
+
+    use super::*;
+
+    fn with(toml: &str) -> Figment {
+        Figment::from(Toml::string(DEFAULTS)).merge(Toml::string(toml))
+    }
+
+    fn resolve(toml: &str) -> anyhow::Result<Config> {
+        Config::from_layers(&with(toml), None, None)
+    }
+
+    fn error(toml: &str) -> String {
+        resolve(toml).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_defaults_are_the_librarys() {
+        let config = resolve("").unwrap();
+        assert_eq!(config.server.addr, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(config.server.body_limit, DEFAULT_BODY_LIMIT);
+        assert_eq!(config.log.format, LogFormat::Auto);
+        assert_eq!(config.log.filter, "info");
+        assert_eq!(config.fallback.text, DEFAULT_FALLBACK_TEXT);
+        assert_eq!(config.fallback.status, StatusCode::OK);
+        assert_eq!(config.fallback.unknown_tag_status, None);
+    }
+
+    #[test]
+    fn every_default_key_has_a_comment_above_it() {
+        let lines: Vec<&str> = DEFAULTS.lines().collect();
+        let mut keys = Vec::new();
+        for pair in lines.windows(2) {
+            let Some((key, _)) = pair[1].trim_start_matches("# ").split_once(" = ") else {
+                continue;
+            };
+            if key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                assert!(pair[0].starts_with('#'), "`{key}` has no comment above it");
+                keys.push(key);
+            }
+        }
+        assert_eq!(
+            keys,
+            [
+                "addr",
+                "body_limit",
+                "format",
+                "filter",
+                "text",
+                "status",
+                "unknown_tag_status"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_overrides_the_defaults() {
+        let config = resolve(
+            r#"
+            [server]
+            addr = "0.0.0.0:9000"
+            [log]
+            format = "json"
+            [fallback]
+            text = 42
+            status = 503
+            unknown_tag_status = 404
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.server.addr, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(config.server.body_limit, DEFAULT_BODY_LIMIT);
+        assert_eq!(config.log.format, LogFormat::Json);
+        assert_eq!(config.fallback.text, "42");
+        assert_eq!(config.fallback.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            config.fallback.unknown_tag_status,
+            Some(StatusCode::NOT_FOUND)
+        );
+    }
+
+    #[test]
+    fn port_sets_the_address_and_the_flag_wins_over_it() {
+        let figment = with("[server]\naddr = \"127.0.0.1:9000\"");
+        let config = Config::from_layers(&figment, Some("8081"), None).unwrap();
+        assert_eq!(config.server.addr, "0.0.0.0:8081".parse().unwrap());
+        let flag = "127.0.0.1:7000".parse().unwrap();
+        let config = Config::from_layers(&figment, Some("8081"), Some(flag)).unwrap();
+        assert_eq!(config.server.addr, flag);
+        let error = Config::from_layers(&figment, Some("http"), None).unwrap_err();
+        assert!(error.to_string().contains("PORT"), "{error}");
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        assert_eq!(
+            error("[server]\nbogus = 1"),
+            "unknown key `server.bogus` ([server] has addr, body_limit)"
+        );
+        assert_eq!(
+            error("[srever]\naddr = \"x\""),
+            "unknown key `srever` (the sections are server, log, fallback)"
+        );
+    }
+
+    #[test]
+    fn invalid_values_are_named() {
+        let cases = [
+            (
+                "[server]\nbody_limit = 0",
+                "`server.body_limit`: must be more",
+            ),
+            (
+                "[server]\nbody_limit = -1",
+                "`server.body_limit`: invalid value",
+            ),
+            (
+                "[server]\naddr = \"localhost\"",
+                "`server.addr`: `localhost` is not",
+            ),
+            (
+                "[log]\nformat = \"xml\"",
+                "`log.format`: `xml` is not one of auto, json, human",
+            ),
+            (
+                "[fallback]\ntext = \" \"",
+                "`fallback.text`: must say something",
+            ),
+            ("[fallback]\nstatus = 302", "`fallback.status`: must be 200"),
+            (
+                "[fallback]\nstatus = 1000",
+                "`fallback.status`: must be 200",
+            ),
+            (
+                "[fallback]\nunknown_tag_status = 200",
+                "`fallback.unknown_tag_status`: must be an error status",
+            ),
+        ];
+        for (toml, start) in cases {
+            let error = error(toml);
+            assert!(error.starts_with(start), "{toml}: {error}");
+        }
+    }
+
+    #[test]
+    fn env_vars_are_named_after_their_keys() {
+        assert_eq!(env_var("server.addr"), "CXHOOK_SERVER__ADDR");
+        assert_eq!(
+            env_var("fallback.unknown_tag_status"),
+            "CXHOOK_FALLBACK__UNKNOWN_TAG_STATUS"
+        );
+    }
+}

@@ -1,0 +1,116 @@
+//! The configuration layers of `cxhook serve`, seen from outside: file, environment, PORT,
+//! flags.
+
+use std::net::{SocketAddr, TcpListener};
+
+use crate::support::{Server, cxhook, cxhook_run, get, post, request, run};
+
+#[test]
+fn an_unknown_key_in_the_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cxhook.toml");
+    std::fs::write(&file, "[server]\naddr = \"127.0.0.1:0\"\nadress = \"x\"\n").unwrap();
+    let run = cxhook_run(&["serve", "--config", file.to_str().unwrap()]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.starts_with("cxhook: config error: "), "{run:?}");
+    assert!(run.stderr.contains("`server.adress`"), "{run:?}");
+    assert!(run.stderr.contains(file.to_str().unwrap()), "{run:?}");
+}
+
+#[test]
+fn the_file_can_come_from_cxhook_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cxhook.toml");
+    std::fs::write(&file, "[fallback]\nunknown_tag_status = 404\n").unwrap();
+    let server = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[("CXHOOK_CONFIG", file.to_str().unwrap())],
+    );
+    assert_eq!(post(&server.url("/webhook"), &request("x")).status, 404);
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let run = cxhook_run(&["serve", "--config", "no-such-cxhook.toml"]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.starts_with("cxhook: config error: "), "{run:?}");
+    assert!(run.stderr.contains("no-such-cxhook.toml"), "{run:?}");
+}
+
+#[test]
+fn an_unknown_key_in_the_environment_is_named() {
+    let mut command = cxhook();
+    command
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("CXHOOK_SERVER__BOGUS", "1");
+    let run = run(command, "");
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.starts_with("cxhook: config error: "), "{run:?}");
+    assert!(run.stderr.contains("`server.bogus`"), "{run:?}");
+    assert!(run.stderr.contains("CXHOOK_SERVER__BOGUS"), "{run:?}");
+}
+
+#[test]
+fn a_bad_value_in_the_environment_is_named() {
+    let mut command = cxhook();
+    command
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("CXHOOK_SERVER__BODY_LIMIT", "0");
+    let run = run(command, "");
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("`server.body_limit` set by CXHOOK_SERVER__BODY_LIMIT"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn port_makes_serve_listen_on_every_interface() {
+    let port = {
+        let probe = TcpListener::bind("0.0.0.0:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let server = Server::start(
+        &[],
+        &[
+            ("PORT", &port.to_string()),
+            ("CXHOOK_SERVER__ADDR", "127.0.0.1:1"),
+        ],
+    );
+    assert_eq!(server.addr, SocketAddr::from(([0, 0, 0, 0], port)));
+    assert_eq!(get(&server.url("/healthz")).status, 200);
+}
+
+#[test]
+fn the_addr_flag_wins_over_port() {
+    let port = crate::support::free_port();
+    let server = Server::start(&["--addr", "127.0.0.1:0"], &[("PORT", &port.to_string())]);
+    assert!(server.addr.ip().is_loopback(), "{}", server.addr);
+    assert_ne!(server.addr.port(), port);
+}
+
+#[test]
+fn a_port_that_is_no_number_is_named() {
+    let mut command = cxhook();
+    command.arg("serve").env("PORT", "http");
+    let run = run(command, "");
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.starts_with("cxhook: config error: "), "{run:?}");
+    assert!(run.stderr.contains("PORT"), "{run:?}");
+}
+
+#[test]
+fn unknown_tags_can_get_a_status() {
+    let server = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[("CXHOOK_FALLBACK__UNKNOWN_TAG_STATUS", "404")],
+    );
+    let answer = post(&server.url("/webhook"), &request("no.such.tag"));
+    assert_eq!(answer.status, 404, "{answer:?}");
+    assert!(
+        answer.content_type.starts_with("application/json"),
+        "{answer:?}"
+    );
+    assert!(answer.json().is_object(), "{answer:?}");
+}

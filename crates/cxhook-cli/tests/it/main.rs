@@ -1,0 +1,7 @@
+//! Runs the built `cxhook` binary for real: `serve` on loopback ports, its configuration
+//! layers, and `send` against it and against stub webhooks.
+
+mod config;
+mod send;
+mod serve;
+mod support;

@@ -1,0 +1,338 @@
+//! Running the binary, a server made of it, stub webhooks, and HTTP calls.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// How long anything in these tests may take before it counts as hung.
+pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The binary, with none of the test environment's `CXHOOK_*`, `PORT` or `RUST_LOG`.
+pub(crate) fn cxhook() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cxhook"));
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CXHOOK_") || name == "PORT" || name == "RUST_LOG" {
+            command.env_remove(name.as_ref());
+        }
+    }
+    command
+}
+
+/// What a finished run printed, and how it ended.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// Runs `command` to its end, feeding it `stdin`; kills it and fails when it takes longer
+/// than [`PATIENCE`].
+pub(crate) fn run(mut command: Command, stdin: &str) -> Run {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_owned();
+    let feeder = thread::spawn(move || std::io::Write::write_all(&mut input, stdin.as_bytes()));
+    let stdout = collect(child.stdout.take().unwrap());
+    let stderr = collect(child.stderr.take().unwrap());
+    let status = wait(&mut child, PATIENCE)
+        .unwrap_or_else(|| panic!("{command:?} did not finish within {PATIENCE:?}"));
+    let _ = feeder.join();
+    Run {
+        code: status.code(),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+/// Runs `cxhook ARGS…` with no input.
+pub(crate) fn cxhook_run(args: &[&str]) -> Run {
+    let mut command = cxhook();
+    command.args(args);
+    run(command, "")
+}
+
+fn collect(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    })
+}
+
+/// Waits for `child` to exit, polling; `None` (and the child killed) after `limit`.
+fn wait(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A loopback port that was free a moment ago.
+pub(crate) fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running `cxhook serve`, in a fresh working directory; killed when dropped.
+pub(crate) struct Server {
+    child: Child,
+    /// The address from the listening line.
+    pub(crate) addr: SocketAddr,
+    /// The line after the listening line.
+    pub(crate) tags: String,
+    stderr: Arc<Mutex<String>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts `cxhook serve ARGS…` with these environment variables and waits for it to say
+    /// where it listens.
+    pub(crate) fn start(args: &[&str], env: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut command = cxhook();
+        command
+            .arg("serve")
+            .args(args)
+            .envs(env.iter().copied())
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        let lines = lines(child.stdout.take().unwrap());
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut pipe = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        thread::spawn(move || {
+            let mut buffer = [0; 4096];
+            while let Ok(n @ 1..) = pipe.read(&mut buffer) {
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        let mut next = || {
+            lines.recv_timeout(PATIENCE).unwrap_or_else(|_| {
+                let _ = child.kill();
+                panic!("serve said nothing; stderr: {}", stderr.lock().unwrap())
+            })
+        };
+        let listening = next();
+        let tags = next();
+        let addr = listening
+            .strip_prefix("cxhook listening on http://")
+            .and_then(|rest| rest.strip_suffix("/webhook"))
+            .unwrap_or_else(|| panic!("not a listening line: {listening}"))
+            .parse()
+            .unwrap();
+        Self {
+            child,
+            addr,
+            tags,
+            stderr,
+            _dir: dir,
+        }
+    }
+
+    /// The URL of `path` on this server, over loopback.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.addr.port())
+    }
+
+    /// Sends SIGTERM and waits for the exit; gives how it ended and how long that took.
+    pub(crate) fn terminate(self) -> (ExitStatus, Duration) {
+        let started = Instant::now();
+        self.sigterm();
+        (self.wait_exit(), started.elapsed())
+    }
+
+    /// Sends SIGTERM without waiting.
+    pub(crate) fn sigterm(&self) {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+    }
+
+    /// Whether the process is still running.
+    pub(crate) fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Waits for the process to exit.
+    pub(crate) fn wait_exit(mut self) -> ExitStatus {
+        wait(&mut self.child, PATIENCE).unwrap_or_else(|| {
+            panic!(
+                "serve did not stop on SIGTERM; stderr: {}",
+                self.stderr.lock().unwrap()
+            )
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lines(pipe: impl Read + Send + 'static) -> Receiver<String> {
+    let (send, receive) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receive
+}
+
+/// An HTTP answer, read whole.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) content_type: String,
+    pub(crate) body: String,
+}
+
+impl Answer {
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// `GET url`.
+pub(crate) fn get(url: &str) -> Answer {
+    call(reqwest::Client::new().get(url))
+}
+
+/// `POST url` with a JSON body.
+pub(crate) fn post(url: &str, body: &Value) -> Answer {
+    call(reqwest::Client::new().post(url).json(body))
+}
+
+fn call(request: reqwest::RequestBuilder) -> Answer {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let response = request.timeout(PATIENCE).send().await.unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = response.text().await.unwrap();
+        Answer {
+            status,
+            content_type,
+            body,
+        }
+    })
+}
+
+/// A webhook request as Dialogflow sends it, for `tag`.
+pub(crate) fn request(tag: &str) -> Value {
+    serde_json::json!({
+        "detectIntentResponseId": "d6b2a7c4-9f7e-4f0e-9a55-3c3f1f0b7a11",
+        "fulfillmentInfo": {"tag": tag},
+        "sessionInfo": {
+            "session": "projects/p/locations/global/agents/a/sessions/s-1",
+            "parameters": {"name": "Ada"}
+        },
+        "text": "hello",
+        "languageCode": "en"
+    })
+}
+
+/// A request fixture of the project's test data.
+pub(crate) fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/fixtures")
+        .join(name);
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// Writes a response we emitted where the contract test reads them, when it asks.
+pub(crate) fn keep_for_contract(response: &Value) {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    if let Some(dir) = std::env::var_os("CX_CONTRACT_DIR") {
+        let n = COUNT.fetch_add(1, Ordering::Relaxed);
+        let name = format!("cxhook-cli-{}-{n}.json", std::process::id());
+        std::fs::write(Path::new(&dir).join(name), response.to_string()).unwrap();
+    }
+}
+
+/// A webhook stub on a loopback port, serving `app` on its own thread until dropped.
+pub(crate) struct Stub {
+    pub(crate) url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Stub {
+    pub(crate) fn start(app: axum::Router) -> Self {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (ready, address) = mpsc::channel();
+        thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                ready.send(listener.local_addr().unwrap()).unwrap();
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.await;
+                    })
+                    .await
+                    .unwrap();
+            });
+        });
+        let addr: SocketAddr = address.recv_timeout(PATIENCE).unwrap();
+        Self {
+            url: format!("http://{addr}/webhook"),
+            stop: Some(stop),
+        }
+    }
+}
+
+impl Drop for Stub {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
