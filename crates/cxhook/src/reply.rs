@@ -339,17 +339,14 @@ impl Reply {
     fn object(&mut self, what: &str, value: impl Serialize) -> Option<Struct> {
         match serde_json::to_value(value) {
             Ok(Value::Object(object)) => {
-                let value = Value::Object(object);
-                if depth(&value) > MAX_PAYLOAD_DEPTH {
+                let nesting = 1 + object.values().map(depth).max().unwrap_or(0);
+                if nesting > MAX_PAYLOAD_DEPTH {
                     self.refuse(format!(
                         "{what} nests deeper than {MAX_PAYLOAD_DEPTH} levels"
                     ));
                     return None;
                 }
-                match value {
-                    Value::Object(object) => Some(object),
-                    _ => None,
-                }
+                Some(object)
             }
             Ok(Value::Null) => None,
             Ok(other) => {

@@ -81,6 +81,13 @@ impl RecoverLayer {
     }
 }
 
+impl RecoverLayer {
+    /// The reply failures get when they get a reply.
+    pub(crate) fn fallback_response(&self) -> &WebhookResponse {
+        &self.config.fallback
+    }
+}
+
 fn text_response(text: &str) -> WebhookResponse {
     Reply::text(text)
         .finish(&Default::default())

@@ -25,10 +25,6 @@ use crate::routing::Router;
 /// The default limit on a request body: 1 MiB, some hundred times a large real request.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
-/// What goes out instead of a response that is too large for Dialogflow.
-const OVERSIZE_TEXT: &str =
-    "Sorry, something went wrong on our side. Please try again in a moment.";
-
 /// A router made ready to answer Dialogflow over HTTP.
 ///
 /// ```
@@ -91,16 +87,15 @@ impl Webhook {
     }
 
     /// The webhook without HTTP: JSON bytes in, status and JSON bytes out. Tests, benchmarks
-    /// and other transports (AWS Lambda) use it.
+    /// and other transports (AWS Lambda) use it. A response too large for Dialogflow is
+    /// replaced by the recover layer's fallback reply.
     pub fn into_endpoint(self) -> Endpoint {
-        let oversize = crate::Reply::text(OVERSIZE_TEXT)
-            .finish(&WebhookRequest::default())
-            .unwrap_or_default();
+        let oversize = Answer::reply(self.recover.fallback_response().clone(), Outcome::Error);
         Endpoint(Arc::new(Edge {
             service: BoxCloneSyncService::new(self.recover.layer(self.router)),
             body_limit: self.body_limit,
             readiness: self.readiness,
-            oversize: Answer::reply(oversize, Outcome::Error).to_json(),
+            oversize: oversize.to_json(),
         }))
     }
 
