@@ -321,20 +321,26 @@ def json_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*.json") if p.is_file())
 
 
+def expand(runner: Runner, arg: str, keep, empty_reason: str | None) -> list[Path]:
+    """The files ARG names: itself, or the *.json files under it that KEEP accepts.
+    A missing path, or a directory with none (when EMPTY_REASON is given), is a failure."""
+    path = Path(arg)
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        runner.fail(arg, "no such file or directory")
+        return []
+    files = [p for p in json_files(path) if keep(p)]
+    if not files and empty_reason:
+        runner.fail(arg, empty_reason)
+    return files
+
+
 def cmd_files(args) -> int:
     runner = Runner()
+    empty = None if args.allow_empty else "directory holds no *.json files (use --allow-empty if that is fine)"
     for arg in args.paths:
-        path = Path(arg)
-        if path.is_dir():
-            files = json_files(path)
-            if not files and not args.allow_empty:
-                runner.fail(arg, "directory holds no *.json files (use --allow-empty if that is fine)")
-        elif path.is_file():
-            files = [path]
-        else:
-            runner.fail(arg, "no such file or directory")
-            continue
-        for file in files:
+        for file in expand(runner, arg, lambda _: True, empty):
             runner.report(str(file), check_response(file.read_bytes()))
     return runner.finish()
 
@@ -408,17 +414,7 @@ def check_exchange(url: str, request_body: bytes) -> Findings:
 def cmd_server(args) -> int:
     runner = Runner()
     for arg in args.requests:
-        path = Path(arg)
-        if path.is_dir():
-            files = [p for p in json_files(path) if is_request_file(p)]
-            if not files:
-                runner.fail(arg, "directory holds no WebhookRequest *.json files")
-        elif path.is_file():
-            files = [path]
-        else:
-            runner.fail(arg, "no such file or directory")
-            continue
-        for file in files:
+        for file in expand(runner, arg, is_request_file, "directory holds no WebhookRequest *.json files"):
             runner.report(str(file), check_exchange(args.url, file.read_bytes()))
     return runner.finish()
 
