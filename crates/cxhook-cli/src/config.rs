@@ -17,6 +17,8 @@ use figment::{Figment, Metadata, Provider, Source};
 use http::StatusCode;
 use serde::de::{self, Deserializer, Visitor};
 
+use cxhook_integrations::accounts::AccountsConfig;
+
 use crate::cli::ServeArgs;
 
 /// The built-in defaults.
@@ -34,6 +36,8 @@ pub(crate) struct Config {
     pub(crate) log: Log,
     /// `[fallback]`: how failures are answered.
     pub(crate) fallback: Fallback,
+    /// `[accounts]`: the accounts integration.
+    pub(crate) accounts: AccountsConfig,
 }
 
 /// The `[server]` section.
@@ -140,6 +144,10 @@ impl Config {
                 })
             })
             .transpose()?;
+        raw.accounts.validate().map_err(|e| {
+            let key = format!("accounts.{}", e.key);
+            invalid(&key, &e.problem)
+        })?;
         Ok(Self {
             server: Server {
                 addr,
@@ -154,6 +162,7 @@ impl Config {
                 status,
                 unknown_tag_status,
             },
+            accounts: raw.accounts,
         })
     }
 }
@@ -236,6 +245,7 @@ mod raw {
         pub(super) server: Server,
         pub(super) log: Log,
         pub(super) fallback: Fallback,
+        pub(super) accounts: cxhook_integrations::accounts::AccountsConfig,
     }
 
     #[derive(Deserialize)]
@@ -330,6 +340,36 @@ mod tests {
         assert_eq!(config.fallback.text, DEFAULT_FALLBACK_TEXT);
         assert_eq!(config.fallback.status, StatusCode::OK);
         assert_eq!(config.fallback.unknown_tag_status, None);
+        assert_eq!(config.accounts, AccountsConfig::default());
+    }
+
+    #[test]
+    fn the_accounts_section_is_read_and_checked() {
+        let config = resolve(
+            r#"
+            [accounts]
+            database = "/var/lib/cxhook/accounts.db"
+            query_timeout_ms = 250
+            [accounts.tags]
+            balance = "balance.get"
+            "#,
+        )
+        .unwrap();
+        assert!(config.accounts.enabled);
+        assert_eq!(
+            config.accounts.database,
+            std::path::Path::new("/var/lib/cxhook/accounts.db")
+        );
+        assert_eq!(config.accounts.query_timeout_ms, 250);
+        assert_eq!(config.accounts.connections, 2);
+        assert_eq!(config.accounts.tags.balance, "balance.get");
+        assert_eq!(config.accounts.tags.transactions, "account.transactions");
+        assert!(
+            !resolve("[accounts]\nenabled = false")
+                .unwrap()
+                .accounts
+                .enabled
+        );
     }
 
     #[test]
@@ -354,7 +394,14 @@ mod tests {
                 "filter",
                 "text",
                 "status",
-                "unknown_tag_status"
+                "unknown_tag_status",
+                "enabled",
+                "database",
+                "connections",
+                "query_timeout_ms",
+                "max_transactions",
+                "balance",
+                "transactions"
             ]
         );
     }
@@ -405,7 +452,16 @@ mod tests {
         );
         assert_eq!(
             error("[srever]\naddr = \"x\""),
-            "unknown key `srever` (the sections are server, log, fallback)"
+            "unknown key `srever` (the sections are server, log, fallback, accounts)"
+        );
+        assert_eq!(
+            error("[accounts]\ndatabse = \"x.db\""),
+            "unknown key `accounts.databse` ([accounts] has enabled, database, connections, \
+             query_timeout_ms, max_transactions, tags)"
+        );
+        assert_eq!(
+            error("[accounts.tags]\nbalanse = \"b\""),
+            "unknown key `accounts.tags.balanse` ([accounts.tags] has balance, transactions)"
         );
     }
 
@@ -436,6 +492,22 @@ mod tests {
             (
                 "[fallback]\nstatus = 1000",
                 "`fallback.status`: must be 200",
+            ),
+            (
+                "[accounts]\nconnections = 0",
+                "`accounts.connections`: must be at least 1",
+            ),
+            (
+                "[accounts]\nquery_timeout_ms = 0",
+                "`accounts.query_timeout_ms`: must be more than 0",
+            ),
+            (
+                "[accounts.tags]\ntransactions = \"account.balance\"",
+                "`accounts.tags.transactions`: must differ",
+            ),
+            (
+                "[accounts]\nenabled = \"yes\"",
+                "`accounts.enabled`: invalid type",
             ),
             (
                 "[fallback]\nunknown_tag_status = 200",

@@ -20,7 +20,7 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow!("cannot set up logging with log.filter (or RUST_LOG): {e}"))
         .context("config error")?;
     let recover = RecoverLayer::with_text(&config.fallback.text).status(config.fallback.status);
-    let webhook = Webhook::new(routes::router(&config))
+    let webhook = Webhook::new(routes::router(&config)?)
         .recover(recover)
         .body_limit(config.server.body_limit);
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -5,7 +5,7 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-use crate::support::{Server, cxhook_run, get, keep_for_contract, post, request};
+use crate::support::{Server, cxhook, cxhook_run, get, keep_for_contract, post, request, run};
 
 #[test]
 fn serve_says_where_it_listens_and_answers() {
@@ -16,7 +16,7 @@ fn serve_says_where_it_listens_and_answers() {
         0,
         "the listening line shows the bound port"
     );
-    assert_eq!(server.tags, "tags: (none)");
+    assert_eq!(server.tags, "tags: account.balance, account.transactions");
 
     let health = get(&server.url("/healthz"));
     assert_eq!(health.status, 200, "{health:?}");
@@ -81,7 +81,12 @@ fn sigterm_lets_a_call_in_flight_finish_then_exits_0() {
 fn a_taken_address_is_an_error() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let run = cxhook_run(&["serve", "--addr", &addr]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = cxhook();
+    command
+        .args(["serve", "--addr", &addr])
+        .current_dir(dir.path());
+    let run = run(command, "");
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(
         run.stderr
@@ -96,4 +101,78 @@ fn a_bad_flag_is_a_usage_error() {
     let run = cxhook_run(&["serve", "--addr", "localhost"]);
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("--addr"), "{run:?}");
+}
+
+#[test]
+fn serve_answers_real_balances_from_a_fresh_directory() {
+    let server = Server::start(&["--addr", "127.0.0.1:0"], &[]);
+    let mut call = request("account.balance");
+    call["sessionInfo"]["parameters"] = serde_json::json!({"user_id": "u-1001"});
+    call["languageCode"] = "en-US".into();
+    let answer = post(&server.url("/webhook"), &call);
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let reply = answer.json();
+    assert_eq!(
+        reply["fulfillmentResponse"]["messages"][0]["text"]["text"][0],
+        "The balance of account u-1001 is $1,250.75.",
+        "{reply}"
+    );
+    assert_eq!(reply["sessionInfo"]["parameters"]["balance_minor"], 125_075);
+    keep_for_contract(&reply);
+
+    let send = cxhook_run(&[
+        "send",
+        &server.url("/webhook"),
+        "--tag",
+        "account.balance",
+        "-p",
+        "user_id=u-1001",
+    ]);
+    assert_eq!(send.code, Some(0), "{send:?}");
+    assert!(send.stdout.contains("$1,250.75"), "{send:?}");
+
+    let send = cxhook_run(&[
+        "send",
+        &server.url("/webhook"),
+        "--tag",
+        "account.transactions",
+        "-p",
+        "user_id=u-1002",
+        "-p",
+        "count=2",
+    ]);
+    assert_eq!(send.code, Some(0), "{send:?}");
+    assert!(
+        send.stdout
+            .contains("The last 2 transactions on account u-1002"),
+        "{send:?}"
+    );
+}
+
+#[test]
+fn the_accounts_integration_can_be_turned_off() {
+    let server = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[("CXHOOK_ACCOUNTS__ENABLED", "false")],
+    );
+    assert_eq!(server.tags, "tags: (none)");
+}
+
+#[test]
+fn a_database_that_cannot_be_opened_stops_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = cxhook();
+    command
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env("CXHOOK_ACCOUNTS__DATABASE", "no-such-dir/accounts.db");
+    let run = run(command, "");
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("cxhook: cannot start the accounts integration ([accounts]): "),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("no-such-dir/accounts.db"), "{run:?}");
+    assert!(!dir.path().join("no-such-dir").exists());
 }

@@ -1,0 +1,190 @@
+//! Accounts: balances and recent transactions from a database.
+//!
+//! Two tags, configurable ([`AccountTags`]):
+//!
+//! - `account.balance` reads the session parameter `user_id` and answers with the balance,
+//!   formatted for the account's currency and the request's language. It sets the session
+//!   parameters `account_found` (bool), `balance` (the display string), `balance_minor` (the
+//!   exact amount in minor units) and `currency` (the ISO code).
+//! - `account.transactions` lists the last `count` transactions (session parameter; 3 when
+//!   absent, at most [`AccountsConfig::max_transactions`]), each with its date, description
+//!   and signed amount, and sets `account_found` and `transaction_count`.
+//!
+//! An unknown `user_id` gets a reply saying so and `account_found = false` (and the balance
+//! parameters cleared); a missing one gets a reply asking for it, or, when the page's form has
+//! a `user_id` parameter, that parameter marked invalid so the agent asks again. A database
+//! that fails, is locked or does not answer within the query timeout gives an error with a
+//! sentence that is safe to say; the recover layer answers with it and logs the error.
+//!
+//! The store sits behind [`AccountStore`]; [`SqliteStore`] is the embedded default.
+
+mod handlers;
+pub mod money;
+mod sqlite;
+mod store;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cxhook::Router;
+use serde::{Deserialize, Serialize};
+
+/// The rusqlite this crate uses, for [`SqliteStore::with_connection`].
+pub use rusqlite;
+pub use sqlite::{OpenError, SqliteOptions, SqliteStore};
+pub use store::{Account, AccountStore, StoreError, StoreFuture, Transaction};
+
+/// How many transactions a call lists when it does not say.
+pub const DEFAULT_TRANSACTION_COUNT: u32 = 3;
+
+/// The `[accounts]` configuration; every key has a default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountsConfig {
+    /// Whether the accounts tags are served (default true).
+    pub enabled: bool,
+    /// The SQLite database file, relative to the working directory (default `cxhook.db`);
+    /// created, migrated and seeded with demo accounts when missing.
+    pub database: PathBuf,
+    /// How many connection threads serve queries (default 2); at least 1.
+    pub connections: usize,
+    /// How long a query may take before the call gets the fallback answer, in milliseconds
+    /// (default 1000); more than 0.
+    pub query_timeout_ms: u64,
+    /// The most transactions one call lists (default 10); at least 1.
+    pub max_transactions: u32,
+    /// The tags served.
+    pub tags: AccountTags,
+}
+
+/// The tags of the accounts handlers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountTags {
+    /// The balance tag (default `account.balance`).
+    pub balance: String,
+    /// The transactions tag (default `account.transactions`).
+    pub transactions: String,
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            database: PathBuf::from("cxhook.db"),
+            connections: 2,
+            query_timeout_ms: 1000,
+            max_transactions: 10,
+            tags: AccountTags::default(),
+        }
+    }
+}
+
+impl Default for AccountTags {
+    fn default() -> Self {
+        Self {
+            balance: "account.balance".to_owned(),
+            transactions: "account.transactions".to_owned(),
+        }
+    }
+}
+
+/// A configuration value that cannot work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{key}`: {problem}")]
+pub struct ConfigError {
+    /// The key, relative to the section (`tags.balance`).
+    pub key: &'static str,
+    /// What is wrong with its value.
+    pub problem: String,
+}
+
+/// Why the accounts router could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The database could not be opened.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+}
+
+impl AccountsConfig {
+    /// Checks the values serde cannot: counts and timeouts above zero, tags present and
+    /// distinct.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let problem = |key, problem: &str| {
+            Err(ConfigError {
+                key,
+                problem: problem.to_owned(),
+            })
+        };
+        if self.database.as_os_str().is_empty() {
+            return problem("database", "must name a file");
+        }
+        if self.connections == 0 {
+            return problem("connections", "must be at least 1");
+        }
+        if self.query_timeout_ms == 0 {
+            return problem("query_timeout_ms", "must be more than 0");
+        }
+        if self.max_transactions == 0 {
+            return problem("max_transactions", "must be at least 1");
+        }
+        if self.tags.balance.trim().is_empty() {
+            return problem("tags.balance", "must not be empty");
+        }
+        if self.tags.transactions.trim().is_empty() {
+            return problem("tags.transactions", "must not be empty");
+        }
+        if self.tags.balance == self.tags.transactions {
+            return problem("tags.transactions", "must differ from tags.balance");
+        }
+        Ok(())
+    }
+
+    /// The query timeout.
+    pub fn query_timeout(&self) -> Duration {
+        Duration::from_millis(self.query_timeout_ms)
+    }
+
+    /// The options of the SQLite store this configuration names.
+    pub fn sqlite_options(&self) -> SqliteOptions {
+        SqliteOptions {
+            path: self.database.clone(),
+            connections: self.connections,
+            query_timeout: self.query_timeout(),
+            seed: true,
+        }
+    }
+}
+
+/// The accounts router for `config`: opens (creating and seeding when new) the SQLite
+/// database and serves both tags. When the integration is disabled, a router with no tags
+/// and no database.
+pub fn router(config: &AccountsConfig) -> Result<Router, Error> {
+    config.validate()?;
+    if !config.enabled {
+        return Ok(Router::new());
+    }
+    let store = SqliteStore::open(&config.sqlite_options())?;
+    Ok(router_with_store(Arc::new(store), config)?)
+}
+
+/// The accounts router over any store (a Postgres one, one opened with other options).
+pub fn router_with_store(
+    store: Arc<dyn AccountStore>,
+    config: &AccountsConfig,
+) -> Result<Router, ConfigError> {
+    config.validate()?;
+    let state = handlers::Accounts {
+        store,
+        max_transactions: config.max_transactions,
+    };
+    Ok(Router::new()
+        .route(&config.tags.balance, handlers::balance)
+        .route(&config.tags.transactions, handlers::transactions)
+        .with_state(state))
+}

@@ -1,0 +1,498 @@
+//! The accounts integration over real SQLite files, through the real webhook endpoint.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cxhook_integrations::accounts::{
+    self, AccountStore, AccountsConfig, SqliteOptions, SqliteStore,
+};
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+use crate::support::{answer, endpoint, form_request, request, text};
+
+const UNAVAILABLE: &str =
+    "Sorry, I can't reach your account details right now. Please try again in a moment.";
+
+fn config(dir: &Path) -> AccountsConfig {
+    AccountsConfig {
+        database: dir.join("accounts.db"),
+        ..AccountsConfig::default()
+    }
+}
+
+fn count_rows(path: &PathBuf, table: &str) -> i64 {
+    let connection = Connection::open(path).unwrap();
+    connection
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+            row.get(0)
+        })
+        .unwrap()
+}
+
+fn balance(user_id: &str, language: &str) -> Value {
+    request("account.balance", json!({ "user_id": user_id }), language)
+}
+
+#[tokio::test]
+async fn the_first_open_creates_and_seeds_the_database_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    assert!(!config.database.exists());
+    let first = accounts::router(&config).unwrap();
+    assert_eq!(
+        first.tags().collect::<Vec<_>>(),
+        ["account.balance", "account.transactions"]
+    );
+    let accounts = count_rows(&config.database, "accounts");
+    let transactions = count_rows(&config.database, "transactions");
+    assert_eq!(accounts, 5);
+    assert!(transactions >= 10, "{transactions}");
+
+    drop(first);
+    let _second = accounts::router(&config).unwrap();
+    let _third = SqliteStore::open(&config.sqlite_options()).unwrap();
+    assert_eq!(count_rows(&config.database, "accounts"), accounts);
+    assert_eq!(count_rows(&config.database, "transactions"), transactions);
+
+    let connection = Connection::open(&config.database).unwrap();
+    let mode: String = connection
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn an_emptied_database_is_not_seeded_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    drop(accounts::router(&config).unwrap());
+    let connection = Connection::open(&config.database).unwrap();
+    connection
+        .execute_batch("DELETE FROM transactions; DELETE FROM accounts;")
+        .unwrap();
+    drop(accounts::router(&config).unwrap());
+    assert_eq!(count_rows(&config.database, "accounts"), 0);
+}
+
+#[tokio::test]
+async fn balance_of_a_seeded_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = endpoint(accounts::router(&config(dir.path())).unwrap());
+
+    let response = answer(&endpoint, &balance("u-1001", "en-US")).await;
+    assert_eq!(
+        text(&response),
+        "The balance of account u-1001 is $1,250.75."
+    );
+    assert_eq!(
+        response["sessionInfo"]["parameters"],
+        json!({
+            "account_found": true,
+            "balance": "$1,250.75",
+            "balance_minor": 125075,
+            "currency": "USD"
+        })
+    );
+
+    let response = answer(&endpoint, &balance("u-1003", "de-DE")).await;
+    assert_eq!(
+        response["sessionInfo"]["parameters"]["balance"],
+        "12.500,75\u{a0}€"
+    );
+    let response = answer(&endpoint, &balance("u-1003", "fr")).await;
+    assert_eq!(
+        response["sessionInfo"]["parameters"]["balance"],
+        "12\u{202f}500,75\u{a0}€"
+    );
+    let response = answer(&endpoint, &balance("u-1002", "en-GB")).await;
+    assert_eq!(
+        response["sessionInfo"]["parameters"]["balance"],
+        "£3,842.10"
+    );
+    assert_eq!(response["sessionInfo"]["parameters"]["currency"], "GBP");
+}
+
+#[tokio::test]
+async fn transactions_of_a_seeded_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = endpoint(accounts::router(&config(dir.path())).unwrap());
+
+    let response = answer(
+        &endpoint,
+        &request(
+            "account.transactions",
+            json!({"user_id": "u-1001"}),
+            "en-US",
+        ),
+    )
+    .await;
+    let lines: Vec<&str> = text(&response).lines().collect();
+    assert_eq!(lines[0], "The last 3 transactions on account u-1001:");
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(lines[1].ends_with(": Coffee Corner, -$4.50"), "{lines:?}");
+    assert!(lines[2].ends_with(": Salary, +$3,200.00"), "{lines:?}");
+    assert!(lines[3].ends_with(": Grocery Market, -$86.32"), "{lines:?}");
+    let date = lines[1].split(':').next().unwrap();
+    assert_eq!(date.len(), 10, "a YYYY-MM-DD date: {date}");
+    assert_eq!(
+        response["sessionInfo"]["parameters"],
+        json!({"account_found": true, "transaction_count": 3})
+    );
+
+    let response = answer(
+        &endpoint,
+        &request(
+            "account.transactions",
+            json!({"user_id": "u-1001", "count": 1.0}),
+            "de",
+        ),
+    )
+    .await;
+    assert_eq!(
+        text(&response).lines().collect::<Vec<_>>()[1..],
+        [format!("{date}: Coffee Corner, -4,50\u{a0}$")]
+    );
+    assert!(text(&response).starts_with("The last transaction on"));
+}
+
+#[tokio::test]
+async fn the_count_is_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let router = accounts::router(&config).unwrap();
+    let connection = Connection::open(&config.database).unwrap();
+    for i in 0..15 {
+        connection
+            .execute(
+                "INSERT INTO transactions (user_id, booked_on, description, amount_minor) \
+                 VALUES ('u-1002', '2001-01-01', ?1, -100)",
+                [format!("Old purchase {i}")],
+            )
+            .unwrap();
+    }
+    let endpoint = endpoint(router);
+    for (count, listed) in [
+        (json!(50), 10),
+        (json!("12"), 10),
+        (json!(4.0), 4),
+        (json!(0), 3),
+        (json!("lots"), 3),
+    ] {
+        let response = answer(
+            &endpoint,
+            &request(
+                "account.transactions",
+                json!({"user_id": "u-1002", "count": count}),
+                "en-GB",
+            ),
+        )
+        .await;
+        assert_eq!(
+            response["sessionInfo"]["parameters"]["transaction_count"], listed,
+            "count {count}"
+        );
+        assert_eq!(text(&response).lines().count(), listed + 1, "count {count}");
+    }
+
+    let small = AccountsConfig {
+        max_transactions: 2,
+        ..config.clone()
+    };
+    let endpoint = crate::support::endpoint(accounts::router(&small).unwrap());
+    let response = answer(
+        &endpoint,
+        &request(
+            "account.transactions",
+            json!({"user_id": "u-1002", "count": 5}),
+            "en",
+        ),
+    )
+    .await;
+    assert_eq!(
+        response["sessionInfo"]["parameters"]["transaction_count"],
+        2
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_user_is_told_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = endpoint(accounts::router(&config(dir.path())).unwrap());
+
+    let response = answer(&endpoint, &balance("u-9999", "en-US")).await;
+    assert!(
+        text(&response).starts_with("I couldn't find an account with the user ID u-9999."),
+        "{response}"
+    );
+    assert_eq!(
+        response["sessionInfo"]["parameters"],
+        json!({
+            "account_found": false,
+            "balance": null,
+            "balance_minor": null,
+            "currency": null
+        })
+    );
+    assert!(response.get("pageInfo").is_none(), "{response}");
+
+    let response = answer(
+        &endpoint,
+        &request(
+            "account.transactions",
+            json!({"user_id": "u-9999"}),
+            "en-US",
+        ),
+    )
+    .await;
+    assert_eq!(
+        response["sessionInfo"]["parameters"]["account_found"],
+        false
+    );
+
+    let response = answer(
+        &endpoint,
+        &form_request("account.balance", json!({"user_id": "nobody"})),
+    )
+    .await;
+    assert_eq!(
+        response["sessionInfo"]["parameters"]["account_found"],
+        false
+    );
+    assert_eq!(
+        response["pageInfo"]["formInfo"]["parameterInfo"][0]["state"],
+        "INVALID"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_user_id_is_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = endpoint(accounts::router(&config(dir.path())).unwrap());
+
+    for tag in ["account.balance", "account.transactions"] {
+        for params in [
+            json!({}),
+            json!({"user_id": "  "}),
+            json!({"user_id": null}),
+        ] {
+            let response = answer(&endpoint, &request(tag, params.clone(), "en-US")).await;
+            assert_eq!(
+                text(&response),
+                "Which account do you mean? Please tell me your user ID.",
+                "{tag} {params}"
+            );
+            assert!(response.get("sessionInfo").is_none(), "{response}");
+        }
+
+        let response = answer(&endpoint, &form_request(tag, json!({}))).await;
+        assert_eq!(
+            response["pageInfo"]["formInfo"]["parameterInfo"],
+            json!([{"displayName": "user_id", "required": true, "state": "INVALID"}]),
+            "{response}"
+        );
+        assert!(response.get("fulfillmentResponse").is_none(), "{response}");
+    }
+}
+
+#[tokio::test]
+async fn a_writer_holding_an_exclusive_lock_does_not_block_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = AccountsConfig {
+        query_timeout_ms: 300,
+        ..config(dir.path())
+    };
+    let endpoint = endpoint(accounts::router(&config).unwrap());
+    let locker = Connection::open(&config.database).unwrap();
+    locker
+        .execute_batch(
+            "BEGIN EXCLUSIVE; \
+             UPDATE accounts SET balance_minor = 0 WHERE user_id = 'u-1001';",
+        )
+        .unwrap();
+    // WAL: readers see the last commit while a writer holds the lock.
+    let response = answer(&endpoint, &balance("u-1001", "en-US")).await;
+    assert_eq!(
+        text(&response),
+        "The balance of account u-1001 is $1,250.75."
+    );
+    locker.execute_batch("COMMIT").unwrap();
+    let response = answer(&endpoint, &balance("u-1001", "en-US")).await;
+    assert_eq!(text(&response), "The balance of account u-1001 is $0.00.");
+}
+
+#[tokio::test]
+async fn a_database_that_does_not_answer_in_time_gets_a_safe_sentence_then_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = AccountsConfig {
+        query_timeout_ms: 300,
+        connections: 1,
+        ..config(dir.path())
+    };
+    let store = Arc::new(SqliteStore::open(&config.sqlite_options()).unwrap());
+    let endpoint = endpoint(accounts::router_with_store(store.clone(), &config).unwrap());
+
+    // The only connection is busy with a slow statement for longer than the timeout.
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel();
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    let busy = store.clone();
+    let slow = tokio::spawn(async move {
+        busy.with_connection(move |connection| {
+            let _ = started_tx.send(());
+            connection.execute_batch("BEGIN IMMEDIATE")?;
+            std::thread::sleep(Duration::from_millis(1500));
+            connection.execute_batch("COMMIT")?;
+            let _ = done_tx.send(());
+            Ok(())
+        })
+        .await
+    });
+    started_rx.await.unwrap();
+
+    for tag in ["account.balance", "account.transactions"] {
+        let started = Instant::now();
+        let response = answer(
+            &endpoint,
+            &request(tag, json!({"user_id": "u-1001"}), "en-US"),
+        )
+        .await;
+        let elapsed = started.elapsed();
+        assert_eq!(text(&response), UNAVAILABLE, "{response}");
+        assert!(response.get("sessionInfo").is_none(), "{response}");
+        assert!(
+            elapsed >= Duration::from_millis(290) && elapsed < Duration::from_millis(1200),
+            "answered after {elapsed:?}"
+        );
+    }
+    assert!(matches!(
+        slow.await.unwrap(),
+        Err(accounts::StoreError::Timeout(_))
+    ));
+
+    // The slow statement ends; the calls that gave up are skipped, the next one is answered.
+    done_rx.await.unwrap();
+    let response = answer(&endpoint, &balance("u-1001", "en-US")).await;
+    assert_eq!(
+        text(&response),
+        "The balance of account u-1001 is $1,250.75."
+    );
+}
+
+#[tokio::test]
+async fn a_database_locked_at_start_up_is_an_open_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = AccountsConfig {
+        query_timeout_ms: 200,
+        ..config(dir.path())
+    };
+    drop(SqliteStore::open(&config.sqlite_options()).unwrap());
+    // The store's threads close their connections once it is dropped.
+    let locker = Connection::open(&config.database).unwrap();
+    locker.busy_timeout(Duration::from_secs(5)).unwrap();
+    locker
+        .execute_batch(
+            "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; \
+             UPDATE accounts SET balance_minor = 0;",
+        )
+        .unwrap();
+    let started = Instant::now();
+    let error = accounts::router(&config).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("cannot open the SQLite database"),
+        "{error}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    locker.execute_batch("ROLLBACK").unwrap();
+    drop(locker);
+    let endpoint = endpoint(accounts::router(&config).unwrap());
+    let response = answer(&endpoint, &balance("u-1001", "en-US")).await;
+    assert_eq!(
+        text(&response),
+        "The balance of account u-1001 is $1,250.75."
+    );
+}
+
+#[tokio::test]
+async fn the_store_answers_directly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = SqliteOptions::new(dir.path().join("direct.db"));
+    options.connections = 1;
+    let store = SqliteStore::open(&options).unwrap();
+    let account = store.account("u-1004").await.unwrap().unwrap();
+    assert_eq!(account.holder, "Grace Hopper");
+    assert_eq!(account.balance.format("en-US"), "$43.00");
+    assert_eq!(store.account("u-0").await.unwrap(), None);
+    let transactions = store.transactions("u-1004", 10).await.unwrap().unwrap();
+    assert_eq!(transactions.len(), 2);
+    assert_eq!(store.transactions("u-0", 10).await.unwrap(), None);
+
+    let unseeded = SqliteOptions {
+        seed: false,
+        ..SqliteOptions::new(dir.path().join("empty.db"))
+    };
+    let store = SqliteStore::open(&unseeded).unwrap();
+    assert_eq!(store.account("u-1001").await.unwrap(), None);
+}
+
+#[test]
+fn a_disabled_integration_opens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = AccountsConfig {
+        enabled: false,
+        ..config(dir.path())
+    };
+    let router = accounts::router(&config).unwrap();
+    assert_eq!(router.tags().count(), 0);
+    assert!(!config.database.exists());
+}
+
+#[test]
+fn bad_configurations_and_paths_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = config(dir.path());
+    let cases = [
+        (
+            AccountsConfig {
+                connections: 0,
+                ..base.clone()
+            },
+            "`connections`: must be at least 1",
+        ),
+        (
+            AccountsConfig {
+                tags: accounts::AccountTags {
+                    balance: "same".to_owned(),
+                    transactions: "same".to_owned(),
+                },
+                ..base.clone()
+            },
+            "`tags.transactions`: must differ from tags.balance",
+        ),
+        (
+            AccountsConfig {
+                database: dir.path().to_owned(),
+                ..base.clone()
+            },
+            "cannot open the SQLite database",
+        ),
+        (
+            AccountsConfig {
+                database: dir.path().join("missing").join("x.db"),
+                ..base.clone()
+            },
+            "cannot open the SQLite database",
+        ),
+    ];
+    for (config, start) in cases {
+        let error = accounts::router(&config).unwrap_err().to_string();
+        assert!(error.starts_with(start), "{error}");
+    }
+
+    let error = serde_json::from_value::<AccountsConfig>(json!({"databse": "x.db"}))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("unknown field `databse`"), "{error}");
+}

@@ -1,0 +1,4 @@
+//! Integration tests of the built-in integrations, against real SQLite files.
+
+mod accounts;
+mod support;
