@@ -93,26 +93,30 @@ pub struct Params<T>(pub T);
 impl<S, T: DeserializeOwned> FromWebhook<S> for Params<T> {
     fn from_webhook(call: &Call, _: &S) -> Result<Self, Rejection> {
         let params = &call.request().session_info.parameters;
-        let de = MapDeserializer::<_, serde_json::Error>::new(
-            params.iter().map(|(k, v)| (k.as_str(), v)),
-        );
-        serde_path_to_error::deserialize::<_, T>(de)
-            .map(Params)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                let inner = e.into_inner().to_string();
-                let field = if path == "." {
-                    missing_field(&inner).map(str::to_owned)
-                } else {
-                    Some(path)
-                };
-                let message = match &field {
-                    Some(field) => format!("session parameter `{field}`: {inner}"),
-                    None => format!("session parameters: {inner}"),
-                };
-                Rejection { message, field }
-            })
+        from_object(params).map(Params).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner().to_string();
+            let field = if path == "." {
+                missing_field(&inner).map(str::to_owned)
+            } else {
+                Some(path)
+            };
+            let message = match &field {
+                Some(field) => format!("session parameter `{field}`: {inner}"),
+                None => format!("session parameters: {inner}"),
+            };
+            Rejection { message, field }
+        })
     }
+}
+
+/// Reads a JSON object into `T` without copying it, tracking the path of the first error.
+fn from_object<T: DeserializeOwned>(
+    object: &serde_json::Map<String, Value>,
+) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    let de =
+        MapDeserializer::<_, serde_json::Error>::new(object.iter().map(|(k, v)| (k.as_str(), v)));
+    serde_path_to_error::deserialize(de)
 }
 
 /// The field in serde's "missing field `x`" message.
@@ -311,15 +315,10 @@ impl<S, T: DeserializeOwned> FromWebhook<S> for Payload<T> {
     fn from_webhook(call: &Call, _: &S) -> Result<Self, Rejection> {
         let empty = serde_json::Map::new();
         let payload = call.request().payload.as_ref().unwrap_or(&empty);
-        let de = MapDeserializer::<_, serde_json::Error>::new(
-            payload.iter().map(|(k, v)| (k.as_str(), v)),
-        );
-        serde_path_to_error::deserialize::<_, T>(de)
-            .map(Payload)
-            .map_err(|e| Rejection {
-                field: Some(e.path().to_string()),
-                message: format!("payload: {e}"),
-            })
+        from_object(payload).map(Payload).map_err(|e| Rejection {
+            field: Some(e.path().to_string()),
+            message: format!("payload: {e}"),
+        })
     }
 }
 

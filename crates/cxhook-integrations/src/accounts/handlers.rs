@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use cxhook::Reply;
 use cxhook::extract::{Form, LanguageCode, Session, State};
+use cxhook::types::value::as_i64;
 use serde_json::Value;
 
 use super::DEFAULT_TRANSACTION_COUNT;
@@ -102,14 +103,7 @@ pub(super) async fn transactions(
 fn user_id(session: &Session) -> Option<String> {
     match session.param(USER_ID)? {
         Value::String(id) => Some(id.trim().to_owned()).filter(|id| !id.is_empty()),
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                    .map(|f| f as u64)
-            })
-            .map(|n| n.to_string()),
+        number @ Value::Number(_) => as_i64(number).filter(|n| *n >= 0).map(|n| n.to_string()),
         _ => None,
     }
 }
