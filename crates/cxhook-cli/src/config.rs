@@ -17,7 +17,10 @@ use figment::{Figment, Metadata, Provider, Source};
 use http::StatusCode;
 use serde::de::{self, Deserializer, Visitor};
 
+use cxhook_integrations::ConfigError;
 use cxhook_integrations::accounts::AccountsConfig;
+use cxhook_integrations::booking::BookingConfig;
+use cxhook_integrations::weather::WeatherConfig;
 
 use crate::cli::ServeArgs;
 
@@ -38,6 +41,10 @@ pub(crate) struct Config {
     pub(crate) fallback: Fallback,
     /// `[accounts]`: the accounts integration.
     pub(crate) accounts: AccountsConfig,
+    /// `[weather]`: the weather integration.
+    pub(crate) weather: WeatherConfig,
+    /// `[booking]`: the booking integration.
+    pub(crate) booking: BookingConfig,
 }
 
 /// The `[server]` section.
@@ -144,10 +151,12 @@ impl Config {
                 })
             })
             .transpose()?;
-        raw.accounts.validate().map_err(|e| {
-            let key = format!("accounts.{}", e.key);
-            invalid(&key, &e.problem)
-        })?;
+        let in_section = |section: &'static str| {
+            move |e: ConfigError| invalid(&format!("{section}.{}", e.key), &e.problem)
+        };
+        raw.accounts.validate().map_err(in_section("accounts"))?;
+        raw.weather.validate().map_err(in_section("weather"))?;
+        raw.booking.validate().map_err(in_section("booking"))?;
         Ok(Self {
             server: Server {
                 addr,
@@ -163,6 +172,8 @@ impl Config {
                 unknown_tag_status,
             },
             accounts: raw.accounts,
+            weather: raw.weather,
+            booking: raw.booking,
         })
     }
 }
@@ -246,6 +257,8 @@ mod raw {
         pub(super) log: Log,
         pub(super) fallback: Fallback,
         pub(super) accounts: cxhook_integrations::accounts::AccountsConfig,
+        pub(super) weather: cxhook_integrations::weather::WeatherConfig,
+        pub(super) booking: cxhook_integrations::booking::BookingConfig,
     }
 
     #[derive(Deserialize)]
@@ -341,6 +354,8 @@ mod tests {
         assert_eq!(config.fallback.status, StatusCode::OK);
         assert_eq!(config.fallback.unknown_tag_status, None);
         assert_eq!(config.accounts, AccountsConfig::default());
+        assert_eq!(config.weather, WeatherConfig::default());
+        assert_eq!(config.booking, BookingConfig::default());
     }
 
     #[test]
@@ -401,7 +416,41 @@ mod tests {
                 "query_timeout_ms",
                 "max_transactions",
                 "balance",
-                "transactions"
+                "transactions",
+                "enabled",
+                "geocoding_url",
+                "forecast_url",
+                "timeout_ms",
+                "cache_ttl_secs",
+                "cache_capacity",
+                "negative_ttl_secs",
+                "stale_ttl_secs",
+                "param",
+                "units_param",
+                "current",
+                "enabled",
+                "database",
+                "connections",
+                "query_timeout_ms",
+                "time_zone",
+                "slot_minutes",
+                "resource",
+                "backend",
+                "haircut",
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
+                "api_url",
+                "token_env",
+                "token_file",
+                "timeout_ms",
+                "validate",
+                "create",
+                "cancel",
             ]
         );
     }
@@ -452,7 +501,8 @@ mod tests {
         );
         assert_eq!(
             error("[srever]\naddr = \"x\""),
-            "unknown key `srever` (the sections are server, log, fallback, accounts)"
+            "unknown key `srever` (the sections are server, log, fallback, accounts, weather, \
+             booking)"
         );
         assert_eq!(
             error("[accounts]\ndatabse = \"x.db\""),

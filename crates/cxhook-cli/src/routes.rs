@@ -16,6 +16,16 @@ pub(crate) fn router(config: &Config) -> anyhow::Result<Router> {
             .context("cannot start the accounts integration ([accounts])")?;
         router = router.merge(accounts);
     }
+    if config.weather.enabled {
+        let weather = cxhook_integrations::weather::router(&config.weather)
+            .context("cannot start the weather integration ([weather])")?;
+        router = router.merge(weather);
+    }
+    if config.booking.enabled {
+        let booking = cxhook_integrations::booking::router(&config.booking)
+            .context("cannot start the booking integration ([booking])")?;
+        router = router.merge(booking);
+    }
     Ok(match config.fallback.unknown_tag_status {
         Some(status) => router.fallback(Fallback::status(status)),
         None => router,

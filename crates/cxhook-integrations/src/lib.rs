@@ -3,6 +3,38 @@
 //!
 //! - [`accounts`] (feature `accounts`, on by default): balances and recent transactions
 //!   from a database; SQLite (embedded, created and seeded on first run) for one replica.
+//! - [`booking`] (feature `booking`, on by default): appointment booking with form
+//!   validation (opening hours in a time zone), idempotent creation that books each slot once,
+//!   and cancellation; in the SQLite file, or through an external scheduling API.
+//! - [`weather`] (feature `weather`, on by default): the current weather of a place from an
+//!   HTTP provider (Open-Meteo, no API key), behind an in-process cache that coalesces misses.
+
+/// A configuration value that cannot work, in any integration's section.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{key}`: {problem}")]
+pub struct ConfigError {
+    /// The key, relative to the section (`tags.balance`, `hours.monday`).
+    pub key: String,
+    /// What is wrong with its value.
+    pub problem: String,
+}
+
+/// The error for `key` with this problem.
+#[cfg(any(feature = "accounts", feature = "booking", feature = "weather"))]
+fn problem<T>(key: impl Into<String>, problem: impl Into<String>) -> Result<T, ConfigError> {
+    Err(ConfigError {
+        key: key.into(),
+        problem: problem.into(),
+    })
+}
 
 #[cfg(feature = "accounts")]
 pub mod accounts;
+#[cfg(feature = "booking")]
+pub mod booking;
+#[cfg(any(feature = "accounts", feature = "booking"))]
+pub mod sqlite;
+#[cfg(any(feature = "accounts", feature = "booking"))]
+pub mod store;
+#[cfg(feature = "weather")]
+pub mod weather;

@@ -5,7 +5,9 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-use crate::support::{Server, cxhook, cxhook_run, get, keep_for_contract, post, request, run};
+use crate::support::{
+    Server, Stub, cxhook, cxhook_run, get, keep_for_contract, post, request, run,
+};
 
 #[test]
 fn serve_says_where_it_listens_and_answers() {
@@ -16,7 +18,11 @@ fn serve_says_where_it_listens_and_answers() {
         0,
         "the listening line shows the bound port"
     );
-    assert_eq!(server.tags, "tags: account.balance, account.transactions");
+    assert_eq!(
+        server.tags,
+        "tags: account.balance, account.transactions, booking.cancel, booking.create, \
+         booking.validate, weather.current"
+    );
 
     let health = get(&server.url("/healthz"));
     assert_eq!(health.status, 200, "{health:?}");
@@ -150,12 +156,117 @@ fn serve_answers_real_balances_from_a_fresh_directory() {
 }
 
 #[test]
+fn serve_answers_the_weather_from_the_configured_provider() {
+    use axum::routing::get as route_get;
+    use serde_json::json;
+
+    let provider = Stub::start(
+        axum::Router::new()
+            .route(
+                "/v1/search",
+                route_get(|| async {
+                    json_response(&json!({"results": [{
+                        "name": "Paris", "latitude": 48.85, "longitude": 2.35, "country": "France"
+                    }]}))
+                }),
+            )
+            .route(
+                "/v1/forecast",
+                route_get(|| async {
+                    json_response(&json!({"current": {
+                        "time": "2026-11-27T16:30",
+                        "temperature_2m": 7.3, "weather_code": 3, "wind_speed_10m": 12.4
+                    }}))
+                }),
+            ),
+    );
+    let base = provider.url.trim_end_matches("/webhook").to_owned();
+    let server = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[
+            (
+                "CXHOOK_WEATHER__GEOCODING_URL",
+                &format!("{base}/v1/search"),
+            ),
+            (
+                "CXHOOK_WEATHER__FORECAST_URL",
+                &format!("{base}/v1/forecast"),
+            ),
+        ],
+    );
+    let send = cxhook_run(&[
+        "send",
+        &server.url("/webhook"),
+        "--tag",
+        "weather.current",
+        "-p",
+        "city=Paris",
+        "--json",
+    ]);
+    assert_eq!(send.code, Some(0), "{send:?}");
+    let json_line = send.stdout.lines().last().unwrap_or_default();
+    let reply: serde_json::Value = serde_json::from_str(json_line).unwrap();
+    let params = &reply["sessionInfo"]["parameters"];
+    assert_eq!(params["weather_found"], true, "{reply}");
+    assert_eq!(params["place"], "Paris, France", "{reply}");
+    assert_eq!(params["temperature"], 7.3, "{reply}");
+    keep_for_contract(&reply);
+}
+
+fn json_response(body: &serde_json::Value) -> ([(&'static str, &'static str); 1], String) {
+    ([("content-type", "application/json")], body.to_string())
+}
+
+#[test]
+fn serve_books_a_slot_once_and_cancels_it() {
+    let server = Server::start(&["--addr", "127.0.0.1:0"], &[]);
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("America/New_York").unwrap())
+        .date();
+    let mut day = today.checked_add(jiff::Span::new().days(14)).unwrap();
+    while day.weekday() != jiff::civil::Weekday::Tuesday {
+        day = day.tomorrow().unwrap();
+    }
+    let params = serde_json::json!({
+        "service": "haircut",
+        "date": {"year": day.year(), "month": day.month(), "day": day.day()},
+        "time": {"hours": 10, "minutes": 30, "seconds": 0},
+    });
+    let mut create = request("booking.create");
+    create["sessionInfo"]["parameters"] = params;
+    let first = post(&server.url("/webhook"), &create).json();
+    let confirmation = first["sessionInfo"]["parameters"]["confirmation_id"].clone();
+    assert!(
+        confirmation
+            .as_str()
+            .is_some_and(|id| id.starts_with("BK-")),
+        "{first}"
+    );
+    let again = post(&server.url("/webhook"), &create).json();
+    assert_eq!(again, first, "the same turn sent twice books once");
+    keep_for_contract(&first);
+
+    let mut cancel = request("booking.cancel");
+    cancel["sessionInfo"] = create["sessionInfo"].clone();
+    cancel["sessionInfo"]["parameters"]["confirmation_id"] = confirmation;
+    let cancelled = post(&server.url("/webhook"), &cancel).json();
+    let text = cancelled["fulfillmentResponse"]["messages"][0]["text"]["text"][0]
+        .as_str()
+        .unwrap_or_default();
+    assert!(text.contains("cancel"), "{cancelled}");
+    keep_for_contract(&cancelled);
+}
+
+#[test]
 fn the_accounts_integration_can_be_turned_off() {
     let server = Server::start(
         &["--addr", "127.0.0.1:0"],
         &[("CXHOOK_ACCOUNTS__ENABLED", "false")],
     );
-    assert_eq!(server.tags, "tags: (none)");
+    assert_eq!(
+        server.tags,
+        "tags: booking.cancel, booking.create, booking.validate, weather.current"
+    );
 }
 
 #[test]

@@ -30,9 +30,12 @@ use std::time::Duration;
 use cxhook::Router;
 use serde::{Deserialize, Serialize};
 
+pub use crate::ConfigError;
+use crate::problem;
+pub use crate::sqlite::OpenError;
 /// The rusqlite this crate uses, for [`SqliteStore::with_connection`].
 pub use rusqlite;
-pub use sqlite::{OpenError, SqliteOptions, SqliteStore};
+pub use sqlite::{SqliteOptions, SqliteStore};
 pub use store::{Account, AccountStore, StoreError, StoreFuture, Transaction};
 
 /// How many transactions a call lists when it does not say.
@@ -90,16 +93,6 @@ impl Default for AccountTags {
     }
 }
 
-/// A configuration value that cannot work.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{key}`: {problem}")]
-pub struct ConfigError {
-    /// The key, relative to the section (`tags.balance`).
-    pub key: &'static str,
-    /// What is wrong with its value.
-    pub problem: String,
-}
-
 /// Why the accounts router could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -115,12 +108,6 @@ impl AccountsConfig {
     /// Checks the values serde cannot: counts and timeouts above zero, tags present and
     /// distinct.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let problem = |key, problem: &str| {
-            Err(ConfigError {
-                key,
-                problem: problem.to_owned(),
-            })
-        };
         if self.database.as_os_str().is_empty() {
             return problem("database", "must name a file");
         }

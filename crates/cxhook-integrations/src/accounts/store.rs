@@ -1,14 +1,8 @@
 //! [`AccountStore`]: where accounts and their transactions are read from, and what a read
 //! gives or how it fails.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::time::Duration;
-
 use super::money::Money;
-
-/// A future a store returns; boxed, so that [`AccountStore`] is object safe.
-pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+pub use crate::store::{StoreError, StoreFuture};
 
 /// An account as the handlers see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,25 +43,4 @@ pub trait AccountStore: Send + Sync + 'static {
     /// The last `limit` transactions of `user_id`, newest first; `None` when the account
     /// does not exist.
     fn transactions(&self, user_id: &str, limit: u32) -> StoreFuture<'_, Option<Vec<Transaction>>>;
-}
-
-/// Why a store could not answer.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// The query did not answer in time (the database is locked, slow or overloaded).
-    #[error("the accounts database did not answer within {0:?}")]
-    Timeout(Duration),
-    /// Too many queries are waiting already.
-    #[error("the accounts database has too many queries waiting")]
-    Overloaded,
-    /// The store's connections are gone.
-    #[error("the accounts database connections are closed")]
-    Closed,
-    /// The database answered with an error (busy, locked, corrupt, I/O …).
-    #[error("accounts database error")]
-    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
-    /// A stored value is not what the schema promises.
-    #[error("accounts database holds a bad value: {0}")]
-    Data(String),
 }

@@ -1,4 +1,6 @@
 //! Integration tests of the built-in integrations, against real SQLite files.
 
 mod accounts;
+mod booking;
 mod support;
+mod weather;

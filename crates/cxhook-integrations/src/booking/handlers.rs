@@ -1,0 +1,547 @@
+//! The `booking.validate`, `booking.create` and `booking.cancel` handlers, and the
+//! reconciliation of pending external bookings.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use cxhook::Reply;
+use cxhook::extract::{Form, Request, Session, State, Tag};
+use cxhook::types::value;
+use jiff::civil::{Date, Time};
+use serde_json::Value;
+
+use super::external::{Answer, ExternalApi};
+use super::schedule::{Clock, Refusal, Schedule, Service, Slot, describe};
+use super::store::{Booking, BookingStore, Created, NewBooking, Status, StoreError};
+
+/// The session parameter the confirmation number is kept in.
+pub(super) const CONFIRMATION_ID: &str = "confirmation_id";
+/// The parameter a caller may say a confirmation number in.
+const CONFIRMATION: &str = "confirmation";
+
+/// What the user hears when the database fails.
+const UNAVAILABLE: &str =
+    "Sorry, I can't reach the booking system right now. Please try again in a moment.";
+
+/// The handlers' state.
+#[derive(Clone)]
+pub(super) struct Bookings(Arc<Inner>);
+
+struct Inner {
+    store: Arc<dyn BookingStore>,
+    schedule: Schedule,
+    clock: Clock,
+    external: Option<ExternalApi>,
+    reconciling: AtomicBool,
+}
+
+impl Bookings {
+    pub(super) fn new(
+        store: Arc<dyn BookingStore>,
+        schedule: Schedule,
+        clock: Clock,
+        external: Option<ExternalApi>,
+    ) -> Self {
+        Self(Arc::new(Inner {
+            store,
+            schedule,
+            clock,
+            external,
+            reconciling: AtomicBool::new(false),
+        }))
+    }
+
+    /// Starts reconciling the pending bookings once, in the background, when there is an
+    /// external API and a Tokio runtime (at start-up, or else on the first call).
+    pub(super) fn reconcile_once(&self) {
+        if self.0.external.is_none() || self.0.reconciling.load(Ordering::Relaxed) {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if self.0.reconciling.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let bookings = self.clone();
+        runtime.spawn(async move { bookings.reconcile().await });
+    }
+
+    /// Sends every pending booking to the external API again, with its idempotency key.
+    async fn reconcile(&self) {
+        let pending = match self.0.store.pending().await {
+            Ok(pending) => pending,
+            Err(error) => {
+                tracing::error!(error = %error, "cannot read the pending bookings to reconcile");
+                return;
+            }
+        };
+        for booking in pending {
+            let confirmation = booking.confirmation.clone();
+            match self.settle(booking).await {
+                Ok(Settled::Confirmed(_)) => {
+                    tracing::info!(%confirmation, "reconciled a pending booking");
+                }
+                Ok(Settled::Refused) => {
+                    tracing::warn!(%confirmation, "the scheduling API refused a pending booking");
+                }
+                Ok(Settled::Pending(_)) => {}
+                Err(error) => {
+                    tracing::error!(%confirmation, error = %error, "cannot reconcile a booking");
+                }
+            }
+        }
+    }
+
+    /// Asks the external API to book a pending booking and records its answer. Without an
+    /// external API, the booking is what it is.
+    async fn settle(&self, booking: Booking) -> Result<Settled, StoreError> {
+        let Some(api) = &self.0.external else {
+            return Ok(Settled::Confirmed(booking));
+        };
+        match api.book(&booking).await {
+            Ok(Answer::Booked(external_id)) => {
+                self.0.store.confirm(booking.id, &external_id).await?;
+                Ok(Settled::Confirmed(Booking {
+                    status: Status::Confirmed,
+                    external_id: Some(external_id),
+                    ..booking
+                }))
+            }
+            Ok(Answer::Refused(status)) => {
+                tracing::warn!(confirmation = %booking.confirmation, %status, "the scheduling API refused the slot");
+                self.0.store.release(booking.id, Status::Rejected).await?;
+                Ok(Settled::Refused)
+            }
+            Err(error) => {
+                tracing::warn!(
+                    confirmation = %booking.confirmation,
+                    error = %error,
+                    "the booking stays pending"
+                );
+                Ok(Settled::Pending(booking))
+            }
+        }
+    }
+}
+
+/// Where a booking ended after [`Bookings::settle`].
+enum Settled {
+    Confirmed(Booking),
+    Pending(Booking),
+    Refused,
+}
+
+/// `booking.validate`: checks whichever of `service`, `date` and `time` are known; marks each
+/// that cannot be booked INVALID with a sentence saying why.
+pub(super) async fn validate(
+    State(bookings): State<Bookings>,
+    session: Session,
+    form: Form,
+) -> Result<Reply, cxhook::Error> {
+    bookings.reconcile_once();
+    let inner = &bookings.0;
+    let schedule = &inner.schedule;
+    let now = inner.clock.now();
+    let mut refusals = Refusals::new(&form);
+
+    let service = match read(&form, &session, "service").map(service_name) {
+        None => None,
+        Some(None) => {
+            refusals.add("service", "Which service would you like?".to_owned());
+            None
+        }
+        Some(Some(name)) => {
+            let service = schedule.service(&name);
+            if service.is_none() {
+                refusals.add(
+                    "service",
+                    format!(
+                        "Sorry, we don't offer {name}. You can book a {}.",
+                        schedule.service_names()
+                    ),
+                );
+            }
+            service
+        }
+    };
+    let date = match read(&form, &session, "date").map(date) {
+        None => None,
+        Some(None) => {
+            refusals.add("date", "Sorry, which date was that?".to_owned());
+            None
+        }
+        Some(Some(date)) => match schedule.check_date(date, now) {
+            Ok(_) => Some(date),
+            Err(refusal) => {
+                refusals.refuse(&refusal, schedule);
+                None
+            }
+        },
+    };
+    let time = match read(&form, &session, "time").map(time) {
+        None => None,
+        Some(None) => {
+            refusals.add("time", "Sorry, what time was that?".to_owned());
+            None
+        }
+        Some(Some(time)) => Some(time),
+    };
+    let mut available = None;
+    if let (Some(date), Some(time)) = (date, time) {
+        // Without a service yet, the hours are checked for the shortest booking, one cell.
+        let probe = service.clone().unwrap_or(Service {
+            name: String::new(),
+            minutes: schedule.slot_minutes,
+        });
+        match schedule.slot(date, time, &probe, now) {
+            Err(refusal) => refusals.refuse(&refusal, schedule),
+            Ok(slot) if service.is_some() => {
+                let taken = inner
+                    .store
+                    .is_taken(&slot.resource, &slot.cells)
+                    .await
+                    .map_err(unavailable)?;
+                if taken {
+                    refusals.add("time", taken_message(&slot));
+                } else {
+                    available = Some(slot);
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    if !refusals.is_empty() {
+        return Ok(refusals.reply());
+    }
+    Ok(match available {
+        Some(slot) => Reply::text(format!(
+            "{} on {} is available.",
+            capitalized(&slot.service.name),
+            describe(&slot.start)
+        )),
+        None => Reply::new(),
+    })
+}
+
+/// `booking.create`: books the slot in `service`, `date` and `time`, once per turn.
+pub(super) async fn create(
+    State(bookings): State<Bookings>,
+    Request(request): Request,
+    Tag(tag): Tag,
+    session: Session,
+    form: Form,
+) -> Result<Reply, cxhook::Error> {
+    bookings.reconcile_once();
+    let inner = &bookings.0;
+    let schedule = &inner.schedule;
+    let now = inner.clock.now();
+
+    let service = read(&form, &session, "service")
+        .and_then(service_name)
+        .and_then(|name| schedule.service(&name));
+    let date = read(&form, &session, "date").and_then(date);
+    let time = read(&form, &session, "time").and_then(time);
+    let (Some(service), Some(date), Some(time)) = (service.clone(), date, time) else {
+        // Asks for what is missing; the form's own prompts ask again for those it has.
+        let missing = [
+            ("service", service.is_none()),
+            ("date", date.is_none()),
+            ("time", time.is_none()),
+        ];
+        let mut reply = Reply::text(format!(
+            "To book, I need a service ({}), a date and a time.",
+            schedule.service_names()
+        ));
+        for (param, _) in missing.iter().filter(|(_, missing)| *missing) {
+            if form.contains(param) {
+                reply = reply.invalidate(*param).clear_param(*param);
+            }
+        }
+        return Ok(reply);
+    };
+    let slot = match schedule.slot(date, time, &service, now) {
+        Ok(slot) => slot,
+        Err(refusal) => {
+            let mut refusals = Refusals::new(&form);
+            refusals.refuse(&refusal, schedule);
+            return Ok(refusals.reply());
+        }
+    };
+    let turn_key = Some(&request.detect_intent_response_id)
+        .filter(|id| !id.is_empty())
+        .map(|id| format!("{id}#{tag}"));
+    let new = NewBooking {
+        idempotency_key: idempotency_key(turn_key.as_deref()),
+        turn_key,
+        session: session.name().to_owned(),
+        service: service.name.clone(),
+        resource: slot.resource.clone(),
+        start: slot.start.timestamp(),
+        end: slot.end,
+        cells: slot.cells.clone(),
+        status: if inner.external.is_some() {
+            Status::Pending
+        } else {
+            Status::Confirmed
+        },
+        created_at: now,
+    };
+    let booking = match inner.store.create(new).await.map_err(unavailable)? {
+        Created::New(booking) | Created::Existing(booking) => booking,
+        Created::Taken => return Ok(taken(&form, &slot)),
+    };
+    let booking = match booking.status {
+        Status::Pending => match bookings.settle(booking).await.map_err(unavailable)? {
+            Settled::Confirmed(booking) => booking,
+            Settled::Pending(booking) => {
+                return Ok(Reply::text(format!(
+                    "I'm still confirming your {} on {} with our scheduling system. \
+                     Your reference is {}; please ask me again in a moment.",
+                    booking.service,
+                    schedule.describe(booking.start),
+                    booking.confirmation
+                ))
+                .set_param(CONFIRMATION_ID, &booking.confirmation)
+                .set_param("booking_status", Status::Pending.as_str()));
+            }
+            Settled::Refused => return Ok(taken(&form, &slot)),
+        },
+        Status::Confirmed => booking,
+        Status::Rejected => return Ok(taken(&form, &slot)),
+        Status::Cancelled => {
+            return Ok(Reply::text(format!(
+                "That booking ({}) is no longer active. Would you like to book again?",
+                booking.confirmation
+            ))
+            .clear_param(CONFIRMATION_ID)
+            .set_param("booking_status", booking.status.as_str()));
+        }
+    };
+    Ok(Reply::text(format!(
+        "You're booked: {} on {}. Your confirmation number is {}.",
+        booking.service,
+        schedule.describe(booking.start),
+        booking.confirmation
+    ))
+    .set_param(CONFIRMATION_ID, &booking.confirmation)
+    .set_param("booking_status", Status::Confirmed.as_str()))
+}
+
+/// `booking.cancel`: cancels the booking named by `confirmation` (or `confirmation_id`),
+/// when this session made it.
+pub(super) async fn cancel(
+    State(bookings): State<Bookings>,
+    session: Session,
+    form: Form,
+) -> Result<Reply, cxhook::Error> {
+    bookings.reconcile_once();
+    let inner = &bookings.0;
+    let said = [CONFIRMATION, CONFIRMATION_ID]
+        .into_iter()
+        .find_map(|name| {
+            read(&form, &session, name)
+                .and_then(Value::as_str)
+                .and_then(normalize)
+        });
+    let Some(confirmation) = said else {
+        return Ok(Reply::text(
+            "Which booking should I cancel? Please tell me its confirmation number.",
+        ));
+    };
+    let found = inner
+        .store
+        .find(&confirmation, session.name())
+        .await
+        .map_err(unavailable)?;
+    let Some(booking) = found else {
+        return Ok(Reply::text(format!(
+            "I couldn't find that booking ({confirmation}). Please check the confirmation number."
+        ))
+        .set_param("booking_found", false));
+    };
+    let when = inner.schedule.describe(booking.start);
+    if matches!(booking.status, Status::Cancelled | Status::Rejected) {
+        return Ok(Reply::text(format!(
+            "Your {} on {when} ({confirmation}) was already cancelled.",
+            booking.service
+        ))
+        .set_param("booking_found", true)
+        .set_param("booking_status", booking.status.as_str()));
+    }
+    if let (Some(api), Some(external_id)) = (&inner.external, &booking.external_id) {
+        api.cancel(external_id).await.map_err(|e| {
+            cxhook::Error::new(e).say(
+                "Sorry, I couldn't cancel that booking with our scheduling system just now. \
+                 Please try again in a moment.",
+            )
+        })?;
+    }
+    inner
+        .store
+        .release(booking.id, Status::Cancelled)
+        .await
+        .map_err(unavailable)?;
+    let mut reply = Reply::text(format!(
+        "Your {} on {when} ({confirmation}) is cancelled.",
+        booking.service
+    ))
+    .set_param("booking_found", true)
+    .set_param("booking_status", Status::Cancelled.as_str());
+    if session.str_param(CONFIRMATION_ID).and_then(normalize) == Some(confirmation) {
+        reply = reply.clear_param(CONFIRMATION_ID);
+    }
+    Ok(reply)
+}
+
+/// The refusals of one call: each parameter marked INVALID (and cleared) when the page's
+/// form has it, and every reason said.
+struct Refusals<'a> {
+    form: &'a Form,
+    reasons: Vec<(&'static str, String)>,
+}
+
+impl<'a> Refusals<'a> {
+    fn new(form: &'a Form) -> Self {
+        Self {
+            form,
+            reasons: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, param: &'static str, reason: String) {
+        self.reasons.push((param, reason));
+    }
+
+    fn refuse(&mut self, refusal: &Refusal, schedule: &Schedule) {
+        self.add(refusal.param(), refusal.message(schedule.slot_minutes));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.reasons.is_empty()
+    }
+
+    fn reply(self) -> Reply {
+        let text: Vec<&str> = self.reasons.iter().map(|(_, r)| r.as_str()).collect();
+        let mut reply = Reply::text(text.join(" "));
+        for (param, _) in &self.reasons {
+            if self.form.contains(param) {
+                reply = reply.invalidate(*param).clear_param(*param);
+            }
+        }
+        reply
+    }
+}
+
+/// The reply for a slot someone else holds.
+fn taken(form: &Form, slot: &Slot) -> Reply {
+    let mut refusals = Refusals::new(form);
+    refusals.add(
+        "time",
+        format!(
+            "Sorry, that slot ({}) was just taken. Which other time works for you?",
+            describe(&slot.start)
+        ),
+    );
+    refusals.reply()
+}
+
+fn taken_message(slot: &Slot) -> String {
+    format!(
+        "Sorry, {} is already taken for a {}. Which other time works for you?",
+        describe(&slot.start),
+        slot.service.name
+    )
+}
+
+/// A parameter's value: the form's when the page has it, else the session's. `null` is
+/// absent.
+fn read<'a>(form: &'a Form, session: &'a Session, name: &str) -> Option<&'a Value> {
+    form.value(name)
+        .or_else(|| session.param(name))
+        .filter(|v| !v.is_null())
+}
+
+fn service_name(value: &Value) -> Option<String> {
+    value
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// An `@sys.date` struct, or an ISO date string (`2026-12-01`, as `cxhook send -p` gives).
+fn date(value: &Value) -> Option<Date> {
+    if let Some(text) = value.as_str() {
+        return text.trim().get(..10)?.parse().ok();
+    }
+    let date = value::Date::from_value(value)?;
+    Date::new(
+        i16::try_from(date.year).ok()?,
+        i8::try_from(date.month).ok()?,
+        i8::try_from(date.day).ok()?,
+    )
+    .ok()
+}
+
+/// An `@sys.time` struct, or a string like `14:30`.
+fn time(value: &Value) -> Option<Time> {
+    if let Some(text) = value.as_str() {
+        return text.trim().parse().ok();
+    }
+    let time = value::Time::from_value(value)?;
+    Time::new(
+        i8::try_from(time.hours).ok()?,
+        i8::try_from(time.minutes).ok()?,
+        i8::try_from(time.seconds).ok()?,
+        0,
+    )
+    .ok()
+}
+
+/// A confirmation number as said: case, spaces and the `BK-` prefix are optional.
+fn normalize(said: &str) -> Option<String> {
+    let code: String = said
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let code = match code.strip_prefix("BK") {
+        Some(rest) if code.len() == 8 => rest,
+        _ => &code,
+    };
+    (code.len() == 6).then(|| format!("BK-{code}"))
+}
+
+/// The `Idempotency-Key` of a booking: derived from its turn, so a repeated turn repeats it;
+/// random for a call without a turn ID.
+fn idempotency_key(turn_key: Option<&str>) -> String {
+    let hash = |salt: u8, text: &str| {
+        use std::hash::Hasher;
+        let mut hasher = fnv::FnvHasher::default();
+        hasher.write_u8(salt);
+        hasher.write(text.as_bytes());
+        hasher.finish()
+    };
+    match turn_key {
+        Some(turn) => format!("cxhook-{:016x}{:016x}", hash(1, turn), hash(2, turn)),
+        None => format!(
+            "cxhook-{:016x}{:016x}",
+            fastrand::u64(..),
+            fastrand::u64(..)
+        ),
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A store failure as the error the recover layer answers for.
+fn unavailable(error: StoreError) -> cxhook::Error {
+    cxhook::Error::new(error).say(UNAVAILABLE)
+}

@@ -1,0 +1,240 @@
+//! The calendar rules: [`Clock`], opening hours in a time zone, services and their
+//! durations, and what makes a requested slot bookable.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::{Date, Time, Weekday};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, Zoned};
+
+/// Where "now" comes from: the system clock, or a fixed instant for tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Clock(Option<Timestamp>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self(None)
+    }
+
+    /// A clock that always says `now`.
+    pub fn fixed(now: Timestamp) -> Self {
+        Self(Some(now))
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> Timestamp {
+        self.0.unwrap_or_else(Timestamp::now)
+    }
+}
+
+/// One day's opening hours, local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Hours {
+    pub(super) open: Time,
+    pub(super) close: Time,
+}
+
+/// The checked calendar rules.
+#[derive(Debug, Clone)]
+pub(super) struct Schedule {
+    pub(super) time_zone: TimeZone,
+    /// Monday first; `None` is closed.
+    pub(super) hours: [Option<Hours>; 7],
+    /// Lower-cased name → (name as configured, minutes).
+    pub(super) services: BTreeMap<String, (String, u32)>,
+    pub(super) slot_minutes: u32,
+    /// The shared resource, or `None` for one calendar per service.
+    pub(super) resource: Option<String>,
+}
+
+/// A service as configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Service {
+    pub(super) name: String,
+    pub(super) minutes: u32,
+}
+
+/// A bookable slot: a service at a local start, with its instants.
+#[derive(Debug, Clone)]
+pub(super) struct Slot {
+    pub(super) service: Service,
+    pub(super) resource: String,
+    pub(super) start: Zoned,
+    pub(super) end: Timestamp,
+    /// The start of every grid cell the appointment covers.
+    pub(super) cells: Vec<Timestamp>,
+}
+
+/// Why a date or a time cannot be booked; its text is what the caller hears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Refusal {
+    /// The date is before today (in the schedule's time zone).
+    PastDate,
+    /// Closed all that weekday.
+    ClosedDay(Weekday),
+    /// Today, but the time has passed.
+    PastTime,
+    /// The appointment would start before opening or end after closing.
+    OutsideHours { weekday: Weekday, hours: Hours },
+    /// Not on the slot grid.
+    OffGrid,
+    /// Beyond the calendar's range.
+    OutOfRange,
+}
+
+impl Refusal {
+    /// The form parameter the refusal is about.
+    pub(super) fn param(&self) -> &'static str {
+        match self {
+            Self::PastDate | Self::ClosedDay(_) | Self::OutOfRange => "date",
+            Self::PastTime | Self::OutsideHours { .. } | Self::OffGrid => "time",
+        }
+    }
+
+    /// What the caller hears.
+    pub(super) fn message(&self, slot_minutes: u32) -> String {
+        match self {
+            Self::PastDate => "That date is in the past. Which day would you like?".to_owned(),
+            Self::ClosedDay(day) => {
+                format!(
+                    "We're closed on {}s. Which other day works for you?",
+                    day_name(*day)
+                )
+            }
+            Self::PastTime => {
+                "That time has already passed. Which later time works for you?".to_owned()
+            }
+            Self::OutsideHours { weekday, hours } => format!(
+                "On {}s we're open from {} to {}. Which time in between works for you?",
+                day_name(*weekday),
+                clock_time(hours.open),
+                clock_time(hours.close)
+            ),
+            Self::OutOfRange => "I can't book that date. Which day would you like?".to_owned(),
+            Self::OffGrid => format!(
+                "Appointments start every {slot_minutes} minutes from opening time. \
+                 Which time would you like?"
+            ),
+        }
+    }
+}
+
+impl Schedule {
+    /// The configured service named `name` (any case), if there is one.
+    pub(super) fn service(&self, name: &str) -> Option<Service> {
+        self.services
+            .get(&name.trim().to_lowercase())
+            .map(|(name, minutes)| Service {
+                name: name.clone(),
+                minutes: *minutes,
+            })
+    }
+
+    /// The service names as configured, for a reprompt.
+    pub(super) fn service_names(&self) -> String {
+        let names: Vec<&str> = self.services.values().map(|(n, _)| n.as_str()).collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_owned(),
+            [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+        }
+    }
+
+    /// Today, in the schedule's time zone.
+    pub(super) fn today(&self, now: Timestamp) -> Date {
+        now.to_zoned(self.time_zone.clone()).date()
+    }
+
+    /// Whether `date` can have appointments at all.
+    pub(super) fn check_date(&self, date: Date, now: Timestamp) -> Result<Hours, Refusal> {
+        if date < self.today(now) {
+            return Err(Refusal::PastDate);
+        }
+        let weekday = date.weekday();
+        self.hours[weekday_index(weekday)].ok_or(Refusal::ClosedDay(weekday))
+    }
+
+    /// The slot for `service` at `time` on `date`, when it lies in the future, within the
+    /// opening hours and on the grid. Whether it is free is the store's to say.
+    pub(super) fn slot(
+        &self,
+        date: Date,
+        time: Time,
+        service: &Service,
+        now: Timestamp,
+    ) -> Result<Slot, Refusal> {
+        let hours = self.check_date(date, now)?;
+        // A local time in a DST gap moves forward, as clocks do; one in a fold takes the
+        // earlier instant.
+        let start = date
+            .to_datetime(time)
+            .to_zoned(self.time_zone.clone())
+            .map_err(|_| Refusal::OutOfRange)?;
+        if start.timestamp() <= now {
+            return Err(Refusal::PastTime);
+        }
+        let minutes = i64::from(service.minutes);
+        let opens = i64::from(hours.open.hour()) * 60 + i64::from(hours.open.minute());
+        let closes = i64::from(hours.close.hour()) * 60 + i64::from(hours.close.minute());
+        let starts = i64::from(time.hour()) * 60 + i64::from(time.minute());
+        if starts < opens || starts + minutes > closes {
+            return Err(Refusal::OutsideHours {
+                weekday: date.weekday(),
+                hours,
+            });
+        }
+        if time.second() != 0 || (starts - opens) % i64::from(self.slot_minutes) != 0 {
+            return Err(Refusal::OffGrid);
+        }
+        let step = jiff::SignedDuration::from_mins(i64::from(self.slot_minutes));
+        let begin = start.timestamp();
+        let cells: Vec<Timestamp> = (0..minutes / i64::from(self.slot_minutes))
+            .filter_map(|i| begin.checked_add(step * i32::try_from(i).ok()?).ok())
+            .collect();
+        let end = begin
+            .checked_add(jiff::SignedDuration::from_mins(minutes))
+            .map_err(|_| Refusal::OutOfRange)?;
+        Ok(Slot {
+            resource: self
+                .resource
+                .clone()
+                .unwrap_or_else(|| service.name.to_lowercase()),
+            service: service.clone(),
+            start,
+            end,
+            cells,
+        })
+    }
+
+    /// A start instant as the caller hears it: `Tuesday, December 1 at 9:00 AM`.
+    pub(super) fn describe(&self, start: Timestamp) -> String {
+        describe(&start.to_zoned(self.time_zone.clone()))
+    }
+}
+
+/// `Tuesday, December 1 at 9:00 AM`.
+pub(super) fn describe(start: &Zoned) -> String {
+    start.strftime("%A, %B %-d at %-I:%M %p").to_string()
+}
+
+/// `9:00 AM`.
+fn clock_time(time: Time) -> String {
+    time.strftime("%-I:%M %p").to_string()
+}
+
+fn weekday_index(weekday: Weekday) -> usize {
+    usize::try_from(weekday.to_monday_zero_offset()).unwrap_or(0)
+}
+
+fn day_name(weekday: Weekday) -> &'static str {
+    match weekday {
+        Weekday::Monday => "Monday",
+        Weekday::Tuesday => "Tuesday",
+        Weekday::Wednesday => "Wednesday",
+        Weekday::Thursday => "Thursday",
+        Weekday::Friday => "Friday",
+        Weekday::Saturday => "Saturday",
+        Weekday::Sunday => "Sunday",
+    }
+}

@@ -1,0 +1,127 @@
+//! [`BookingStore`]: where bookings are kept, and the guarantees a backend gives.
+
+use jiff::Timestamp;
+
+pub use crate::store::{StoreError, StoreFuture};
+
+/// Where a booking stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Recorded, waiting for the external scheduling API to confirm it.
+    Pending,
+    /// Booked.
+    Confirmed,
+    /// Cancelled by its session; its slot is free again.
+    Cancelled,
+    /// Refused by the external scheduling API; its slot is free again.
+    Rejected,
+}
+
+impl Status {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Confirmed => "confirmed",
+            Self::Cancelled => "cancelled",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// The status stored as `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "pending" => Self::Pending,
+            "confirmed" => Self::Confirmed,
+            "cancelled" => Self::Cancelled,
+            "rejected" => Self::Rejected,
+            _ => return None,
+        })
+    }
+}
+
+/// A stored booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booking {
+    /// The row ID.
+    pub id: i64,
+    /// The confirmation number the caller hears (`BK-7Q4M2X`).
+    pub confirmation: String,
+    /// The session that booked it; only it may cancel.
+    pub session: String,
+    /// The service, as configured.
+    pub service: String,
+    /// What the appointment occupies.
+    pub resource: String,
+    /// When it starts.
+    pub start: Timestamp,
+    /// When it ends.
+    pub end: Timestamp,
+    /// Where it stands.
+    pub status: Status,
+    /// The key sent as `Idempotency-Key` to the external API.
+    pub idempotency_key: String,
+    /// The external API's ID, once it confirmed.
+    pub external_id: Option<String>,
+}
+
+/// A booking to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBooking {
+    /// The turn that asks (`detectIntentResponseId` and tag): the same turn books once.
+    pub turn_key: Option<String>,
+    /// The session asking.
+    pub session: String,
+    /// The service, as configured.
+    pub service: String,
+    /// What the appointment occupies.
+    pub resource: String,
+    /// When it starts.
+    pub start: Timestamp,
+    /// When it ends.
+    pub end: Timestamp,
+    /// The start of every slot-grid cell it covers; no two live bookings share a cell of
+    /// one resource.
+    pub cells: Vec<Timestamp>,
+    /// [`Status::Confirmed`] for the built-in backend, [`Status::Pending`] for the external.
+    pub status: Status,
+    /// The `Idempotency-Key` for the external API.
+    pub idempotency_key: String,
+    /// When it was asked for.
+    pub created_at: Timestamp,
+}
+
+/// What [`BookingStore::create`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    /// Recorded a new booking.
+    New(Booking),
+    /// The same turn, or the same session for the same slot, booked already: that booking.
+    Existing(Booking),
+    /// Another booking holds (part of) the slot.
+    Taken,
+}
+
+/// The bookings backend; object safe, like the accounts store, so the backend is picked at
+/// run time. Every method answers within the store's query timeout.
+pub trait BookingStore: Send + Sync + 'static {
+    /// Whether a live booking of `resource` covers any of `cells`.
+    fn is_taken(&self, resource: &str, cells: &[Timestamp]) -> StoreFuture<'_, bool>;
+
+    /// Records a booking, atomically: the existing booking of the same turn (or of the same
+    /// session for the same slot) is returned instead, and a slot that another booking holds
+    /// is refused. Of any number of concurrent calls for one slot, exactly one records it.
+    fn create(&self, booking: NewBooking) -> StoreFuture<'_, Created>;
+
+    /// Marks a pending booking confirmed with the external API's ID.
+    fn confirm(&self, id: i64, external_id: &str) -> StoreFuture<'_, ()>;
+
+    /// Marks a booking rejected (or cancelled) and frees its slot.
+    fn release(&self, id: i64, status: Status) -> StoreFuture<'_, ()>;
+
+    /// All pending bookings, oldest first.
+    fn pending(&self) -> StoreFuture<'_, Vec<Booking>>;
+
+    /// The booking with this confirmation number, when `session` made it.
+    fn find(&self, confirmation: &str, session: &str) -> StoreFuture<'_, Option<Booking>>;
+}

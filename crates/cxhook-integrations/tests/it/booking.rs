@@ -1,0 +1,904 @@
+//! The booking integration over real SQLite files (and a real HTTP stub of a scheduling
+//! API), through the real webhook endpoint.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::Path as AxumPath;
+use axum::extract::State as AxumState;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{delete, post};
+use cxhook::server::Endpoint;
+use cxhook_integrations::booking::jiff::Timestamp;
+use cxhook_integrations::booking::{
+    self, Backend, BookingConfig, Clock, ExternalConfig, SqliteBookingStore,
+};
+use cxhook_integrations::{accounts, sqlite};
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+use crate::support::{answer, endpoint, text};
+
+const PAGE: &str =
+    "projects/p/locations/global/agents/a/flows/00000000-0000-0000-0000-000000000000/pages/book";
+
+/// Monday, 30 November 2026, 10:00 in New York.
+const NOW: &str = "2026-11-30T15:00:00Z";
+
+fn now() -> Timestamp {
+    NOW.parse().unwrap()
+}
+
+fn session(name: &str) -> String {
+    format!("projects/p/locations/global/agents/a/sessions/{name}")
+}
+
+fn config(dir: &Path) -> BookingConfig {
+    BookingConfig {
+        database: dir.join("cxhook.db"),
+        ..BookingConfig::default()
+    }
+}
+
+fn date(year: i32, month: u32, day: u32) -> Value {
+    json!({"year": f64::from(year), "month": f64::from(month), "day": f64::from(day)})
+}
+
+fn time(hours: u32, minutes: u32) -> Value {
+    json!({"hours": f64::from(hours), "minutes": f64::from(minutes), "seconds": 0.0})
+}
+
+/// A call of `tag` from the booking page, whose form has `service`, `date` and `time`
+/// (filled from `params` where given), in session `session`, turn `turn`.
+fn call(tag: &str, params: Value, session_name: &str, turn: &str) -> Value {
+    let form: Vec<Value> = ["service", "date", "time"]
+        .into_iter()
+        .map(|name| match params.get(name) {
+            Some(value) => {
+                json!({"displayName": name, "required": true, "state": "FILLED", "value": value})
+            }
+            None => json!({"displayName": name, "required": true, "state": "EMPTY"}),
+        })
+        .collect();
+    json!({
+        "detectIntentResponseId": turn,
+        "fulfillmentInfo": {"tag": tag},
+        "pageInfo": {"currentPage": PAGE, "displayName": "Book", "formInfo": {"parameterInfo": form}},
+        "sessionInfo": {"session": session(session_name), "parameters": params},
+        "text": "book me in",
+        "languageCode": "en"
+    })
+}
+
+/// The same call from a page without a form.
+fn formless(tag: &str, params: Value, session_name: &str, turn: &str) -> Value {
+    let mut call = call(tag, params, session_name, turn);
+    call.as_object_mut().unwrap().remove("pageInfo");
+    call
+}
+
+fn haircut(day: u32, hours: u32, minutes: u32) -> Value {
+    json!({"service": "haircut", "date": date(2026, 12, day), "time": time(hours, minutes)})
+}
+
+fn open(config: &BookingConfig, clock: Clock) -> Endpoint {
+    let store = SqliteBookingStore::open(&config.database_options()).unwrap();
+    endpoint(booking::router_with(config, Arc::new(store), clock).unwrap())
+}
+
+/// The form parameters a response marked INVALID.
+fn invalid(response: &Value) -> Vec<String> {
+    response["pageInfo"]["formInfo"]["parameterInfo"]
+        .as_array()
+        .map(|params| {
+            params
+                .iter()
+                .filter(|p| p["state"] == "INVALID")
+                .map(|p| p["displayName"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn bookings(path: &PathBuf) -> Vec<(String, String, String, Option<String>)> {
+    let connection = Connection::open(path).unwrap();
+    let mut statement = connection
+        .prepare("SELECT confirmation, starts_at, status, external_id FROM bookings ORDER BY id")
+        .unwrap();
+    statement
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[tokio::test]
+async fn validation_refuses_what_cannot_be_booked_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = open(&config(dir.path()), Clock::fixed(now()));
+    let validate = |params: Value| call("booking.validate", params, "s-1", "r-1");
+
+    let cases = [
+        (
+            json!({"date": date(2026, 11, 27)}),
+            "date",
+            "That date is in the past.",
+        ),
+        (
+            json!({"date": date(2026, 12, 6)}),
+            "date",
+            "We're closed on Sundays.",
+        ),
+        (
+            json!({"date": date(2026, 12, 1), "time": time(8, 30)}),
+            "time",
+            "On Tuesdays we're open from 9:00 AM to 5:00 PM.",
+        ),
+        (
+            json!({"service": "massage", "date": date(2026, 12, 1), "time": time(16, 30)}),
+            "time",
+            "On Tuesdays we're open from 9:00 AM to 5:00 PM.",
+        ),
+        (
+            json!({"date": date(2026, 12, 5), "time": time(15, 0)}),
+            "time",
+            "On Saturdays we're open from 10:00 AM to 2:00 PM.",
+        ),
+        (
+            json!({"date": date(2026, 11, 30), "time": time(9, 30)}),
+            "time",
+            "That time has already passed.",
+        ),
+        (
+            json!({"date": date(2026, 12, 1), "time": time(9, 10)}),
+            "time",
+            "Appointments start every 30 minutes from opening time.",
+        ),
+        (
+            json!({"service": "tattoo"}),
+            "service",
+            "Sorry, we don't offer tattoo. You can book a consultation, haircut or massage.",
+        ),
+    ];
+    for (params, param, reason) in cases {
+        let response = answer(&endpoint, &validate(params.clone())).await;
+        assert_eq!(invalid(&response), [param], "{params}: {response}");
+        assert!(text(&response).starts_with(reason), "{params}: {response}");
+        // The refused value is cleared, as Dialogflow's own samples do.
+        assert_eq!(
+            response["sessionInfo"]["parameters"][param],
+            Value::Null,
+            "{response}"
+        );
+    }
+
+    // A free slot is accepted, with a short confirmation.
+    let response = answer(&endpoint, &validate(haircut(1, 9, 0))).await;
+    assert_eq!(invalid(&response), Vec::<String>::new(), "{response}");
+    assert_eq!(
+        text(&response),
+        "Haircut on Tuesday, December 1 at 9:00 AM is available."
+    );
+    // So is a date alone (nothing to say yet).
+    let response = answer(&endpoint, &validate(json!({"date": date(2026, 11, 30)}))).await;
+    assert_eq!(response, json!({}));
+
+    // A slot someone else booked is taken.
+    let response = answer(
+        &endpoint,
+        &call("booking.create", haircut(1, 9, 0), "s-2", "r-2"),
+    )
+    .await;
+    assert!(text(&response).starts_with("You're booked"), "{response}");
+    let response = answer(&endpoint, &validate(haircut(1, 9, 0))).await;
+    assert_eq!(invalid(&response), ["time"], "{response}");
+    assert_eq!(
+        text(&response),
+        "Sorry, Tuesday, December 1 at 9:00 AM is already taken for a haircut. \
+         Which other time works for you?"
+    );
+    // Without a shared resource, each service is its own calendar.
+    let response = answer(
+        &endpoint,
+        &validate(json!({"service": "Massage", "date": date(2026, 12, 1), "time": time(9, 0)})),
+    )
+    .await;
+    assert_eq!(invalid(&response), Vec::<String>::new(), "{response}");
+}
+
+#[tokio::test]
+async fn days_and_hours_are_those_of_the_configured_time_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    // 03:00 UTC on Tuesday is still Monday 22:00 in New York.
+    let late = Clock::fixed("2026-12-01T03:00:00Z".parse().unwrap());
+    let endpoint = open(&config, late);
+
+    // Monday is today in New York, not yesterday: the date stands, the time has passed.
+    let response = answer(
+        &endpoint,
+        &call(
+            "booking.validate",
+            haircut(30, 10, 0).tap_month(11),
+            "s-1",
+            "r-1",
+        ),
+    )
+    .await;
+    assert_eq!(invalid(&response), ["time"], "{response}");
+    assert!(text(&response).starts_with("That time has already passed."));
+
+    // Tuesday 09:00 in New York is 14:00 UTC, and that is what is stored.
+    let response = answer(
+        &endpoint,
+        &call("booking.create", haircut(1, 9, 0), "s-1", "r-2"),
+    )
+    .await;
+    assert!(
+        text(&response).starts_with("You're booked: haircut on Tuesday, December 1 at 9:00 AM."),
+        "{response}"
+    );
+    assert_eq!(bookings(&config.database)[0].1, "2026-12-01T14:00:00Z");
+
+    // Elsewhere, the same request is judged by that zone's clock.
+    let tokyo = BookingConfig {
+        time_zone: "Asia/Tokyo".to_owned(),
+        database: dir.path().join("tokyo.db"),
+        ..BookingConfig::default()
+    };
+    let endpoint = open(&tokyo, late);
+    // In Tokyo it is already Tuesday 12:00: Monday is past, Tuesday 9:00 has passed.
+    let response = answer(
+        &endpoint,
+        &call(
+            "booking.validate",
+            json!({"date": date(2026, 11, 30)}),
+            "s-1",
+            "r-3",
+        ),
+    )
+    .await;
+    assert_eq!(invalid(&response), ["date"], "{response}");
+    let response = answer(
+        &endpoint,
+        &call("booking.validate", haircut(1, 9, 0), "s-1", "r-4"),
+    )
+    .await;
+    assert_eq!(invalid(&response), ["time"], "{response}");
+}
+
+trait TapMonth {
+    fn tap_month(self, month: u32) -> Self;
+}
+
+impl TapMonth for Value {
+    /// The same parameters with the date's month changed.
+    fn tap_month(mut self, month: u32) -> Self {
+        self["date"]["month"] = json!(f64::from(month));
+        self
+    }
+}
+
+#[tokio::test]
+async fn fifty_concurrent_bookings_of_one_slot_make_exactly_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let endpoint = Arc::new(open(&config, Clock::fixed(now())));
+
+    let calls = (0..50).map(|i| {
+        let endpoint = endpoint.clone();
+        tokio::spawn(async move {
+            let request = call(
+                "booking.create",
+                haircut(2, 11, 30),
+                &format!("s-{i}"),
+                &format!("r-{i}"),
+            );
+            answer(&endpoint, &request).await
+        })
+    });
+    let mut confirmed = Vec::new();
+    let mut taken = 0;
+    for call in calls.collect::<Vec<_>>() {
+        let response = call.await.unwrap();
+        if let Some(id) = response["sessionInfo"]["parameters"]["confirmation_id"].as_str() {
+            confirmed.push(id.to_owned());
+        } else {
+            assert_eq!(
+                text(&response),
+                "Sorry, that slot (Wednesday, December 2 at 11:30 AM) was just taken. \
+                 Which other time works for you?",
+                "{response}"
+            );
+            assert_eq!(invalid(&response), ["time"], "{response}");
+            taken += 1;
+        }
+    }
+    assert_eq!(confirmed.len(), 1, "{confirmed:?}");
+    assert_eq!(taken, 49);
+    let rows = bookings(&config.database);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].0, confirmed[0]);
+    assert_eq!(rows[0].2, "confirmed");
+}
+
+#[tokio::test]
+async fn the_same_turn_twice_books_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let endpoint = open(&config, Clock::fixed(now()));
+    let request = call("booking.create", haircut(3, 14, 0), "s-1", "turn-7");
+
+    let first = answer(&endpoint, &request).await;
+    let confirmation = first["sessionInfo"]["parameters"]["confirmation_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        confirmation.len() == 9 && confirmation.starts_with("BK-"),
+        "{confirmation}"
+    );
+    assert_eq!(
+        text(&first),
+        format!(
+            "You're booked: haircut on Thursday, December 3 at 2:00 PM. \
+             Your confirmation number is {confirmation}."
+        )
+    );
+    assert_eq!(
+        first["sessionInfo"]["parameters"]["booking_status"],
+        "confirmed"
+    );
+    let second = answer(&endpoint, &request).await;
+    assert_eq!(second, first);
+
+    // The same session asking for the same slot in a later turn gets the same booking.
+    let later = answer(
+        &endpoint,
+        &formless("booking.create", haircut(3, 14, 0), "s-1", "turn-8"),
+    )
+    .await;
+    assert_eq!(
+        later["sessionInfo"]["parameters"]["confirmation_id"],
+        confirmation.as_str()
+    );
+    assert_eq!(bookings(&config.database).len(), 1);
+
+    // Another session cannot have it; outside a form nothing is invalidated.
+    let other = answer(
+        &endpoint,
+        &formless("booking.create", haircut(3, 14, 0), "s-2", "turn-9"),
+    )
+    .await;
+    assert!(text(&other).contains("was just taken"), "{other}");
+    assert!(other.get("pageInfo").is_none(), "{other}");
+
+    // A reopened store (a restart) still knows the turn.
+    drop(endpoint);
+    let endpoint = open(&config, Clock::fixed(now()));
+    assert_eq!(answer(&endpoint, &request).await, first);
+    assert_eq!(bookings(&config.database).len(), 1);
+}
+
+#[tokio::test]
+async fn a_create_without_the_slot_asks_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = open(&config(dir.path()), Clock::fixed(now()));
+    let response = answer(
+        &endpoint,
+        &formless(
+            "booking.create",
+            json!({"service": "haircut", "date": date(2026, 12, 1)}),
+            "s-1",
+            "r-1",
+        ),
+    )
+    .await;
+    assert_eq!(
+        text(&response),
+        "To book, I need a service (consultation, haircut or massage), a date and a time."
+    );
+    // In a form, what is missing is asked for again.
+    let response = answer(
+        &endpoint,
+        &call(
+            "booking.create",
+            json!({"service": "haircut", "time": time(9, 0)}),
+            "s-1",
+            "r-3",
+        ),
+    )
+    .await;
+    assert_eq!(invalid(&response), ["date"], "{response}");
+    // A slot in the past is refused at booking time too.
+    let response = answer(
+        &endpoint,
+        &call(
+            "booking.create",
+            haircut(30, 9, 0).tap_month(11),
+            "s-1",
+            "r-2",
+        ),
+    )
+    .await;
+    assert_eq!(invalid(&response), ["time"], "{response}");
+}
+
+#[tokio::test]
+async fn a_session_cancels_its_own_booking_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let endpoint = open(&config, Clock::fixed(now()));
+    let booked = answer(
+        &endpoint,
+        &call("booking.create", haircut(4, 10, 0), "owner", "r-1"),
+    )
+    .await;
+    let confirmation = booked["sessionInfo"]["parameters"]["confirmation_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Another session naming the number is told there is no such booking.
+    let response = answer(
+        &endpoint,
+        &formless(
+            "booking.cancel",
+            json!({"confirmation": confirmation}),
+            "stranger",
+            "r-2",
+        ),
+    )
+    .await;
+    assert_eq!(
+        text(&response),
+        format!(
+            "I couldn't find that booking ({confirmation}). Please check the confirmation number."
+        )
+    );
+    assert_eq!(bookings(&config.database)[0].2, "confirmed");
+
+    // The owner cancels through the session parameter.
+    let response = answer(
+        &endpoint,
+        &formless(
+            "booking.cancel",
+            json!({"confirmation_id": confirmation}),
+            "owner",
+            "r-3",
+        ),
+    )
+    .await;
+    assert_eq!(
+        text(&response),
+        format!("Your haircut on Friday, December 4 at 10:00 AM ({confirmation}) is cancelled.")
+    );
+    assert_eq!(
+        response["sessionInfo"]["parameters"],
+        json!({"booking_found": true, "booking_status": "cancelled", "confirmation_id": null})
+    );
+    assert_eq!(bookings(&config.database)[0].2, "cancelled");
+
+    // Said again, lower case and without the prefix: already cancelled.
+    let code = confirmation.trim_start_matches("BK-").to_lowercase();
+    let response = answer(
+        &endpoint,
+        &formless(
+            "booking.cancel",
+            json!({"confirmation": code}),
+            "owner",
+            "r-4",
+        ),
+    )
+    .await;
+    assert!(
+        text(&response).ends_with("was already cancelled."),
+        "{response}"
+    );
+
+    // The slot is free again.
+    let response = answer(
+        &endpoint,
+        &call("booking.create", haircut(4, 10, 0), "stranger", "r-5"),
+    )
+    .await;
+    assert!(text(&response).starts_with("You're booked"), "{response}");
+
+    let response = answer(
+        &endpoint,
+        &formless("booking.cancel", json!({}), "owner", "r-6"),
+    )
+    .await;
+    assert_eq!(
+        text(&response),
+        "Which booking should I cancel? Please tell me its confirmation number."
+    );
+}
+
+/// A scheduling API on 127.0.0.1 that counts what it sees and books each idempotency key
+/// once; it can be told to answer late.
+#[derive(Default)]
+struct Scheduler {
+    posts: AtomicUsize,
+    created: AtomicUsize,
+    delay_ms: AtomicU64,
+    keys: Mutex<Vec<String>>,
+    by_key: Mutex<HashMap<String, String>>,
+    bodies: Mutex<Vec<Value>>,
+    deleted: Mutex<Vec<String>>,
+}
+
+async fn cancel_appointment(
+    AxumState(scheduler): AxumState<Arc<Scheduler>>,
+    AxumPath(id): AxumPath<String>,
+    headers: HeaderMap,
+) -> StatusCode {
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer s3cret-token") {
+        return StatusCode::UNAUTHORIZED;
+    }
+    scheduler.deleted.lock().unwrap().push(id);
+    StatusCode::NO_CONTENT
+}
+
+async fn appointments(
+    AxumState(scheduler): AxumState<Arc<Scheduler>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, [(&'static str, &'static str); 1], String) {
+    let json = [("content-type", "application/json")];
+    scheduler.posts.fetch_add(1, Ordering::SeqCst);
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer s3cret-token") {
+        return (StatusCode::UNAUTHORIZED, json, "{}".to_owned());
+    }
+    let Some(key) = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return (StatusCode::BAD_REQUEST, json, "{}".to_owned());
+    };
+    scheduler.keys.lock().unwrap().push(key.clone());
+    scheduler
+        .bodies
+        .lock()
+        .unwrap()
+        .push(serde_json::from_slice(&body).unwrap());
+    let id = {
+        let mut by_key = scheduler.by_key.lock().unwrap();
+        let n = by_key.len();
+        by_key
+            .entry(key)
+            .or_insert_with(|| {
+                scheduler.created.fetch_add(1, Ordering::SeqCst);
+                format!("apt-{}", n + 1)
+            })
+            .clone()
+    };
+    // It books first, then answers (maybe too late).
+    let delay = scheduler.delay_ms.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(delay)).await;
+    (
+        StatusCode::CREATED,
+        json,
+        json!({"id": id, "status": "confirmed"}).to_string(),
+    )
+}
+
+async fn scheduler() -> (Arc<Scheduler>, String) {
+    let scheduler = Arc::new(Scheduler::default());
+    let app = axum::Router::new()
+        .route("/api/appointments", post(appointments))
+        .route("/api/appointments/{id}", delete(cancel_appointment))
+        .with_state(scheduler.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (scheduler, url)
+}
+
+fn external_config(dir: &Path, url: &str) -> BookingConfig {
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, "s3cret-token\n").unwrap();
+    BookingConfig {
+        backend: Backend::External,
+        external: ExternalConfig {
+            api_url: format!("{url}/"),
+            token_file: Some(token_file),
+            timeout_ms: 300,
+            ..ExternalConfig::default()
+        },
+        ..config(dir)
+    }
+}
+
+#[tokio::test]
+async fn an_external_api_timing_out_after_it_booked_never_books_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scheduler, url) = scheduler().await;
+    let config = external_config(dir.path(), &url);
+    let endpoint = open(&config, Clock::fixed(now()));
+    // Let the start-up reconciliation (nothing pending) finish, so it cannot race the turn.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let request = call("booking.create", haircut(1, 15, 0), "s-1", "turn-1");
+
+    // The API books, then answers after the client gave up.
+    scheduler.delay_ms.store(1000, Ordering::SeqCst);
+    let started = Instant::now();
+    let pending = answer(&endpoint, &request).await;
+    assert!(started.elapsed() < Duration::from_millis(900));
+    let confirmation = pending["sessionInfo"]["parameters"]["confirmation_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        text(&pending),
+        format!(
+            "I'm still confirming your haircut on Tuesday, December 1 at 3:00 PM with our \
+             scheduling system. Your reference is {confirmation}; please ask me again in a moment."
+        )
+    );
+    assert_eq!(
+        pending["sessionInfo"]["parameters"]["booking_status"],
+        "pending"
+    );
+    let rows = bookings(&config.database);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].2, "pending");
+    assert_eq!(scheduler.created.load(Ordering::SeqCst), 1);
+
+    // Dialogflow (or the caller) tries the turn again: the same key, the same appointment.
+    scheduler.delay_ms.store(0, Ordering::SeqCst);
+    let confirmed = answer(&endpoint, &request).await;
+    assert_eq!(
+        text(&confirmed),
+        format!(
+            "You're booked: haircut on Tuesday, December 1 at 3:00 PM. \
+             Your confirmation number is {confirmation}."
+        )
+    );
+    assert_eq!(scheduler.posts.load(Ordering::SeqCst), 2);
+    assert_eq!(scheduler.created.load(Ordering::SeqCst), 1);
+    let keys = scheduler.keys.lock().unwrap().clone();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1]);
+    assert!(keys[0].starts_with("cxhook-"), "{keys:?}");
+    let rows = bookings(&config.database);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].2.as_str(), rows[0].3.as_deref()),
+        ("confirmed", Some("apt-1"))
+    );
+    let body = scheduler.bodies.lock().unwrap()[0].clone();
+    assert_eq!(
+        body,
+        json!({
+            "service": "haircut",
+            "start": "2026-12-01T20:00:00Z",
+            "end": "2026-12-01T20:30:00Z",
+            "session": session("s-1"),
+            "reference": confirmation
+        })
+    );
+
+    // Once confirmed, a replay needs no call at all.
+    assert_eq!(answer(&endpoint, &request).await, confirmed);
+    assert_eq!(scheduler.posts.load(Ordering::SeqCst), 2);
+
+    // Cancelling an external booking cancels it with the API too.
+    let response = answer(
+        &endpoint,
+        &formless(
+            "booking.cancel",
+            json!({"confirmation_id": confirmation}),
+            "s-1",
+            "turn-2",
+        ),
+    )
+    .await;
+    assert!(text(&response).ends_with("is cancelled."), "{response}");
+    assert_eq!(*scheduler.deleted.lock().unwrap(), ["apt-1"]);
+    assert_eq!(bookings(&config.database)[0].2, "cancelled");
+}
+
+#[tokio::test]
+async fn a_restart_reconciles_pending_bookings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scheduler, url) = scheduler().await;
+    let config = external_config(dir.path(), &url);
+    scheduler.delay_ms.store(1000, Ordering::SeqCst);
+    let endpoint = open(&config, Clock::fixed(now()));
+    let response = answer(
+        &endpoint,
+        &call("booking.create", haircut(2, 9, 30), "s-1", "turn-1"),
+    )
+    .await;
+    assert_eq!(
+        response["sessionInfo"]["parameters"]["booking_status"],
+        "pending"
+    );
+    assert_eq!(bookings(&config.database)[0].2, "pending");
+    drop(endpoint);
+
+    // The process restarts while the API is healthy again.
+    scheduler.delay_ms.store(0, Ordering::SeqCst);
+    let _endpoint = open(&config, Clock::fixed(now()));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let rows = bookings(&config.database);
+        if rows[0].2 == "confirmed" {
+            assert_eq!(rows[0].3.as_deref(), Some("apt-1"));
+            break;
+        }
+        assert!(Instant::now() < deadline, "still {rows:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(scheduler.created.load(Ordering::SeqCst), 1);
+    // Every attempt (the turn, the restart, maybe the first start-up's reconciliation racing
+    // the turn) sent the one key.
+    let keys = scheduler.keys.lock().unwrap().clone();
+    assert!(keys.len() >= 2, "{keys:?}");
+    assert!(keys.iter().all(|key| *key == keys[0]), "{keys:?}");
+}
+
+#[test]
+fn a_missing_token_or_bad_configuration_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let external = BookingConfig {
+        backend: Backend::External,
+        external: ExternalConfig {
+            api_url: "http://127.0.0.1:9".to_owned(),
+            token_env: "CXHOOK_TEST_BOOKING_TOKEN_THAT_IS_NOT_SET".to_owned(),
+            ..ExternalConfig::default()
+        },
+        ..config(dir.path())
+    };
+    let error = booking::router(&external).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "the environment variable CXHOOK_TEST_BOOKING_TOKEN_THAT_IS_NOT_SET \
+         (the booking API token) is not set"
+    );
+
+    let base = config(dir.path());
+    let cases = [
+        (
+            BookingConfig {
+                time_zone: "Mars/Olympus_Mons".to_owned(),
+                ..base.clone()
+            },
+            "`time_zone`: `Mars/Olympus_Mons` is not a known IANA time zone",
+        ),
+        (
+            BookingConfig {
+                hours: booking::OpeningHours {
+                    monday: "17:00-09:00".to_owned(),
+                    ..Default::default()
+                },
+                ..base.clone()
+            },
+            "`hours.monday`: `17:00-09:00`: opening must come before closing",
+        ),
+        (
+            BookingConfig {
+                services: [("nails".to_owned(), 45)].into_iter().collect(),
+                ..base.clone()
+            },
+            "`services.nails`: must be a positive multiple of slot_minutes (30)",
+        ),
+        (
+            BookingConfig {
+                backend: Backend::External,
+                ..base.clone()
+            },
+            "`external.api_url`: must be an http:// or https:// URL when backend = \"external\"",
+        ),
+    ];
+    for (config, message) in cases {
+        assert_eq!(booking::router(&config).unwrap_err().to_string(), message);
+    }
+    assert!(!base.database.exists(), "nothing was opened");
+
+    let error = serde_json::from_value::<BookingConfig>(json!({"time_zon": "UTC"}))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("unknown field `time_zon`"), "{error}");
+    let parsed: BookingConfig =
+        serde_json::from_value(json!({"backend": "external", "hours": {"sunday": "10:00-12:00"}}))
+            .unwrap();
+    assert_eq!(parsed.backend, Backend::External);
+    assert_eq!(parsed.hours.monday, "09:00-17:00");
+    assert_eq!(parsed.time_zone, "America/New_York");
+
+    let disabled = BookingConfig {
+        enabled: false,
+        ..base
+    };
+    assert_eq!(booking::router(&disabled).unwrap().tags().count(), 0);
+    assert!(!disabled.database.exists());
+}
+
+#[tokio::test]
+async fn accounts_and_bookings_share_one_file_with_migrations_per_component() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cxhook.db");
+    let accounts_config = accounts::AccountsConfig {
+        database: path.clone(),
+        ..accounts::AccountsConfig::default()
+    };
+    let booking_config = BookingConfig {
+        database: path.clone(),
+        ..BookingConfig::default()
+    };
+    let _accounts = accounts::router(&accounts_config).unwrap();
+    let _booking = booking::router(&booking_config).unwrap();
+    drop(booking::router(&booking_config).unwrap());
+    let connection = Connection::open(&path).unwrap();
+    let versions: Vec<(String, i64)> = connection
+        .prepare("SELECT component, version FROM cxhook_migrations ORDER BY component")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        versions,
+        [("accounts".to_owned(), 1), ("booking".to_owned(), 1)]
+    );
+
+    // One Database can also serve both.
+    let options = sqlite::DatabaseOptions::new(dir.path().join("both.db"));
+    let database =
+        sqlite::Database::open(&options, &[SqliteBookingStore::MIGRATIONS], false).unwrap();
+    let store = SqliteBookingStore::with_database(database);
+    let endpoint = endpoint(
+        booking::router_with(&booking_config, Arc::new(store), Clock::fixed(now())).unwrap(),
+    );
+    let response = answer(
+        &endpoint,
+        &call("booking.create", haircut(1, 10, 0), "s-1", "r-1"),
+    )
+    .await;
+    assert!(text(&response).starts_with("You're booked"), "{response}");
+}
+
+#[tokio::test]
+async fn an_accounts_database_from_before_per_component_migrations_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cxhook.db");
+    {
+        // What the accounts store wrote before: its schema, its data, `user_version` 1.
+        let connection = Connection::open(&path).unwrap();
+        connection
+            .execute_batch(include_str!("../../migrations/sqlite/0001_accounts.sql"))
+            .unwrap();
+        connection
+            .execute_batch(
+                "INSERT INTO accounts VALUES ('u-1', 'Old Holder', 'USD', 100); \
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+    }
+    let config = accounts::AccountsConfig {
+        database: path.clone(),
+        ..accounts::AccountsConfig::default()
+    };
+    let endpoint = endpoint(accounts::router(&config).unwrap());
+    let response = answer(
+        &endpoint,
+        &crate::support::request("account.balance", json!({"user_id": "u-1"}), "en-US"),
+    )
+    .await;
+    assert_eq!(text(&response), "The balance of account u-1 is $1.00.");
+    // Not seeded again: the old data is all there is.
+    let connection = Connection::open(&path).unwrap();
+    let count: i64 = connection
+        .query_row("SELECT count(*) FROM accounts", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(count, 1);
+}
