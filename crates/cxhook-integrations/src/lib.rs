@@ -28,6 +28,40 @@ fn problem<T>(key: impl Into<String>, problem: impl Into<String>) -> Result<T, C
     })
 }
 
+/// Checks the database keys an integration on SQLite has: a file named, at least one
+/// connection, a query timeout above zero.
+#[cfg(any(feature = "accounts", feature = "booking"))]
+fn check_database(
+    database: &std::path::Path,
+    connections: usize,
+    query_timeout_ms: u64,
+) -> Result<(), ConfigError> {
+    if database.as_os_str().is_empty() {
+        return problem("database", "must name a file");
+    }
+    if connections == 0 {
+        return problem("connections", "must be at least 1");
+    }
+    if query_timeout_ms == 0 {
+        return problem("query_timeout_ms", "must be more than 0");
+    }
+    Ok(())
+}
+
+/// Checks an integration's tags, given as `(key, tag)`: each present, no two the same.
+#[cfg(any(feature = "accounts", feature = "booking", feature = "weather"))]
+fn check_tags(tags: &[(&str, &str)]) -> Result<(), ConfigError> {
+    for (i, (key, tag)) in tags.iter().enumerate() {
+        if tag.trim().is_empty() {
+            return problem(*key, "must not be empty");
+        }
+        if let Some((other, _)) = tags[..i].iter().find(|(_, t)| t == tag) {
+            return problem(*key, format!("must differ from {other}"));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(feature = "accounts")]
 pub mod accounts;
 #[cfg(feature = "booking")]

@@ -31,8 +31,8 @@ use cxhook::Router;
 use serde::{Deserialize, Serialize};
 
 pub use crate::ConfigError;
-use crate::problem;
 pub use crate::sqlite::OpenError;
+use crate::{check_database, check_tags, problem};
 /// The rusqlite this crate uses, for [`SqliteStore::with_connection`].
 pub use rusqlite;
 pub use sqlite::{SqliteOptions, SqliteStore};
@@ -108,28 +108,14 @@ impl AccountsConfig {
     /// Checks the values serde cannot: counts and timeouts above zero, tags present and
     /// distinct.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.database.as_os_str().is_empty() {
-            return problem("database", "must name a file");
-        }
-        if self.connections == 0 {
-            return problem("connections", "must be at least 1");
-        }
-        if self.query_timeout_ms == 0 {
-            return problem("query_timeout_ms", "must be more than 0");
-        }
+        check_database(&self.database, self.connections, self.query_timeout_ms)?;
         if self.max_transactions == 0 {
             return problem("max_transactions", "must be at least 1");
         }
-        if self.tags.balance.trim().is_empty() {
-            return problem("tags.balance", "must not be empty");
-        }
-        if self.tags.transactions.trim().is_empty() {
-            return problem("tags.transactions", "must not be empty");
-        }
-        if self.tags.balance == self.tags.transactions {
-            return problem("tags.transactions", "must differ from tags.balance");
-        }
-        Ok(())
+        check_tags(&[
+            ("tags.balance", &self.tags.balance),
+            ("tags.transactions", &self.tags.transactions),
+        ])
     }
 
     /// The query timeout.

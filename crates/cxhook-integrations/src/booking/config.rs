@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::schedule::{Hours, Schedule};
 pub use crate::ConfigError;
-use crate::problem;
 use crate::sqlite::DatabaseOptions;
+use crate::{check_database, check_tags, problem};
 
 /// The `[booking]` configuration; every key has a default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,28 +193,12 @@ impl BookingConfig {
 
     /// The checked schedule: time zone, hours, services.
     pub(super) fn schedule(&self) -> Result<Schedule, ConfigError> {
-        if self.database.as_os_str().is_empty() {
-            return problem("database", "must name a file");
-        }
-        if self.connections == 0 {
-            return problem("connections", "must be at least 1");
-        }
-        if self.query_timeout_ms == 0 {
-            return problem("query_timeout_ms", "must be more than 0");
-        }
-        let tags = [
+        check_database(&self.database, self.connections, self.query_timeout_ms)?;
+        check_tags(&[
             ("tags.validate", &self.tags.validate),
             ("tags.create", &self.tags.create),
             ("tags.cancel", &self.tags.cancel),
-        ];
-        for (i, (key, tag)) in tags.iter().enumerate() {
-            if tag.trim().is_empty() {
-                return problem(*key, "must not be empty");
-            }
-            if let Some((other, _)) = tags[..i].iter().find(|(_, t)| t == tag) {
-                return problem(*key, format!("must differ from {other}"));
-            }
-        }
+        ])?;
         if self.backend == Backend::External {
             let url = self.external.api_url.trim();
             if !(url.starts_with("http://") || url.starts_with("https://")) {

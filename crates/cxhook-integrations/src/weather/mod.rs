@@ -71,7 +71,7 @@ use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
 pub use crate::ConfigError;
-use crate::problem;
+use crate::{check_tags, problem};
 pub use cache::normalise_place;
 pub use provider::conditions;
 
@@ -187,10 +187,7 @@ impl WeatherConfig {
         if self.units_param.trim().is_empty() {
             return problem("units_param", "must not be empty");
         }
-        if self.tags.current.trim().is_empty() {
-            return problem("tags.current", "must not be empty");
-        }
-        Ok(())
+        check_tags(&[("tags.current", &self.tags.current)])
     }
 
     /// The timeout of one upstream call.
