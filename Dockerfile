@@ -1,0 +1,32 @@
+# The cxhook container: a Rust build stage, then a runtime stage that holds only the binary,
+# the C libraries it links (glibc, libgcc) and an empty data directory, and runs as a
+# non-root user.
+#
+#   docker build -t cxhook .                       # or: podman build -t cxhook .
+#   docker run -p 8080:8080 -e PORT=8080 cxhook
+#
+# The runtime honours Cloud Run's contract: it listens on 0.0.0.0:$PORT, stops on SIGTERM
+# after the calls in flight finish, and writes only to /data (the SQLite file of the embedded
+# default); everything else can be mounted read-only. Probes: GET /healthz (liveness) and
+# GET /readyz (readiness). There is no HEALTHCHECK instruction: the image has no shell and no
+# HTTP client, and Cloud Run and Kubernetes probe over HTTP themselves.
+#
+# deploy/container/build-local.sh builds the same runtime stage from a binary built on the
+# host, without pulling any image.
+
+FROM docker.io/library/rust:1.95-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked -p cxhook-cli
+
+# The runtime's whole file system: the binary, the shared libraries it needs, /data.
+FROM build AS rootfs
+RUN bash deploy/container/rootfs.sh target/release/cxhook /rootfs
+
+FROM scratch AS runtime
+COPY --from=rootfs /rootfs /
+USER 65532:65532
+WORKDIR /data
+ENV PORT=8080 CXHOOK_LOG__FORMAT=json
+EXPOSE 8080
+ENTRYPOINT ["/usr/local/bin/cxhook", "serve"]
