@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use cxhook::middleware::auth::Secret;
 
 use crate::request::Param;
 
@@ -23,7 +24,18 @@ pub(crate) enum Command {
     /// Serve the webhook on POST /webhook until SIGTERM or SIGINT.
     Serve(ServeArgs),
     /// Send one webhook request the way Dialogflow CX does and check the answer.
-    Send(SendArgs),
+    Send(Box<SendArgs>),
+    /// Answer webhook calls on AWS Lambda (API Gateway or a function URL); started without
+    /// arguments as a Lambda `bootstrap`, this is the default.
+    Lambda(LambdaArgs),
+}
+
+/// The flags of `cxhook lambda`.
+#[derive(Debug, Args)]
+pub(crate) struct LambdaArgs {
+    /// A TOML file whose keys override the embedded defaults.
+    #[arg(long, value_name = "FILE", env = "CXHOOK_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
 }
 
 /// The flags of `cxhook serve`.
@@ -35,6 +47,10 @@ pub(crate) struct ServeArgs {
     /// Where to listen, IP:PORT; wins over the config file, CXHOOK_SERVER__ADDR and PORT.
     #[arg(long, value_name = "ADDR")]
     pub(crate) addr: Option<SocketAddr>,
+    /// Serve without authentication on an address other than loopback (when something in
+    /// front of cxhook authenticates calls).
+    #[arg(long)]
+    pub(crate) insecure: bool,
 }
 
 /// The flags of `cxhook send`.
@@ -67,6 +83,64 @@ pub(crate) struct SendArgs {
     /// Print the answer's body as it came instead of reading it out.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Send `Authorization: Bearer TOKEN`.
+    #[arg(long, value_name = "TOKEN", value_parser = parse_secret)]
+    pub(crate) bearer: Option<Secret>,
+    /// Send HTTP Basic auth, USER:PASS.
+    #[arg(long, value_name = "USER:PASS", value_parser = parse_basic)]
+    pub(crate) basic: Option<(String, Secret)>,
+    /// Send this header too, 'Name: value'; may be given more than once.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
+    pub(crate) headers: Vec<(http::HeaderName, http::HeaderValue)>,
+    /// Send a Google-style ID token signed by this PEM RSA private key (RS256), for
+    /// webhooks that check tokens against a local key set.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) id_token_key: Option<PathBuf>,
+    /// The key ID (`kid`) the ID token names.
+    #[arg(
+        long,
+        value_name = "KID",
+        requires = "id_token_key",
+        default_value = "cxhook-local"
+    )]
+    pub(crate) id_token_kid: String,
+    /// The ID token's audience (`aud`) [default: the URL].
+    #[arg(long, value_name = "AUD", requires = "id_token_key")]
+    pub(crate) id_token_aud: Option<String>,
+    /// The ID token's `email` (with `email_verified: true`).
+    #[arg(long, value_name = "EMAIL", requires = "id_token_key")]
+    pub(crate) id_token_email: Option<String>,
+}
+
+/// Reads a token that is not empty.
+fn parse_secret(text: &str) -> Result<Secret, String> {
+    Secret::new(text).map_err(|_| "the token must not be empty".to_owned())
+}
+
+/// Reads `USER:PASS`.
+fn parse_basic(text: &str) -> Result<(String, Secret), String> {
+    let (user, password) = text
+        .split_once(':')
+        .ok_or_else(|| "give USER:PASS, with a colon between them".to_owned())?;
+    let password =
+        Secret::new(password).map_err(|_| "the password after `:` must not be empty".to_owned())?;
+    Ok((user.to_owned(), password))
+}
+
+/// Reads `Name: value`.
+fn parse_header(text: &str) -> Result<(http::HeaderName, http::HeaderValue), String> {
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}` is not 'Name: value'"))?;
+    let name: http::HeaderName = name
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{}` is not a header name", name.trim()))?;
+    let mut value = http::HeaderValue::from_str(value.trim())
+        .map_err(|_| format!("the value of {name} is not a valid header value"))?;
+    // It may be a secret: keep it out of Debug output.
+    value.set_sensitive(true);
+    Ok((name, value))
 }
 
 /// Reads `30`, `30s` or `1500ms`; zero is refused.

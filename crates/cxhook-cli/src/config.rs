@@ -8,9 +8,13 @@
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use cxhook::logging::LogFormat;
+use cxhook::middleware::auth::Auth;
+use cxhook::server::Limits;
 use figment::error::Kind;
 use figment::providers::{Env, Format, Toml};
 use figment::{Figment, Metadata, Provider, Source};
@@ -22,10 +26,11 @@ use cxhook_integrations::accounts::AccountsConfig;
 use cxhook_integrations::booking::BookingConfig;
 use cxhook_integrations::weather::WeatherConfig;
 
-use crate::cli::ServeArgs;
-
 /// The built-in defaults.
 const DEFAULTS: &str = include_str!("default.toml");
+
+/// Dialogflow's longest webhook timeout, in milliseconds.
+const MAX_TIMEOUT_MS: u64 = 30_000;
 
 /// The prefix of the environment variables that set keys.
 const ENV_PREFIX: &str = "CXHOOK_";
@@ -39,6 +44,14 @@ pub(crate) struct Config {
     pub(crate) log: Log,
     /// `[fallback]`: how failures are answered.
     pub(crate) fallback: Fallback,
+    /// `[deadline]`: the webhook timeout, and what calls that run out of time get.
+    pub(crate) deadline: Deadline,
+    /// `[metrics]`: whether `/metrics` is served.
+    pub(crate) metrics: Metrics,
+    /// `[limits]`: what one client may ask of the server.
+    pub(crate) limits: Limits,
+    /// `[auth]`: which credentials a call must carry, their secrets read.
+    pub(crate) auth: Auth,
     /// `[accounts]`: the accounts integration.
     pub(crate) accounts: AccountsConfig,
     /// `[weather]`: the weather integration.
@@ -63,6 +76,30 @@ pub(crate) struct Log {
     pub(crate) format: LogFormat,
     /// Which events are logged, as a tracing filter.
     pub(crate) filter: String,
+    /// The Google Cloud project traces are named in, when set.
+    pub(crate) project: Option<String>,
+    /// The session parameters whose values may be logged.
+    pub(crate) params: Vec<String>,
+}
+
+/// The `[deadline]` section.
+#[derive(Debug, Clone)]
+pub(crate) struct Deadline {
+    /// The agent's webhook timeout; 1 ms to 30 s.
+    pub(crate) timeout: Duration,
+    /// How much earlier calls are answered; less than the timeout.
+    pub(crate) margin: Duration,
+    /// What the user hears; not blank.
+    pub(crate) text: String,
+    /// The session parameter set to true in that answer, when set.
+    pub(crate) param: Option<String>,
+}
+
+/// The `[metrics]` section.
+#[derive(Debug, Clone)]
+pub(crate) struct Metrics {
+    /// Whether `/metrics` is served.
+    pub(crate) enabled: bool,
 }
 
 /// The `[fallback]` section.
@@ -80,7 +117,7 @@ pub(crate) struct Fallback {
 impl Config {
     /// Resolves the configuration from the defaults, the file named by the flags or
     /// `CXHOOK_CONFIG`, the `CXHOOK_*` and `PORT` environment variables, and the flags.
-    pub(crate) fn resolve(flags: &ServeArgs) -> anyhow::Result<Self> {
+    pub(crate) fn resolve(file: Option<&Path>, addr: Option<SocketAddr>) -> anyhow::Result<Self> {
         let port = match std::env::var("PORT") {
             Ok(port) => Some(port),
             Err(std::env::VarError::NotPresent) => None,
@@ -89,11 +126,11 @@ impl Config {
             }
         };
         let mut figment = Figment::from(Toml::string(DEFAULTS));
-        if let Some(file) = &flags.config {
+        if let Some(file) = file {
             figment = figment.merge(Toml::file_exact(file));
         }
         figment = figment.merge(env());
-        Self::from_layers(&figment, port.as_deref(), flags.addr)
+        Self::from_layers(&figment, port.as_deref(), addr)
     }
 
     /// Validates what `figment` holds, then lets `PORT` and the `--addr` flag set the address.
@@ -151,12 +188,41 @@ impl Config {
                 })
             })
             .transpose()?;
+        if raw.deadline.timeout_ms == 0 || raw.deadline.timeout_ms > MAX_TIMEOUT_MS {
+            let problem = format!(
+                "must be 1 to {MAX_TIMEOUT_MS} ms (Dialogflow's limit), not {}",
+                raw.deadline.timeout_ms
+            );
+            return Err(invalid("deadline.timeout_ms", &problem));
+        }
+        if raw.deadline.margin_ms >= raw.deadline.timeout_ms {
+            return Err(invalid(
+                "deadline.margin_ms",
+                &"must be less than deadline.timeout_ms",
+            ));
+        }
+        if raw.deadline.text.trim().is_empty() {
+            return Err(invalid("deadline.text", &"must say something"));
+        }
+        if raw
+            .deadline
+            .param
+            .as_deref()
+            .is_some_and(|p| p.trim().is_empty())
+        {
+            return Err(invalid("deadline.param", &"must not be blank"));
+        }
+        if raw.log.params.iter().any(|p| p.trim().is_empty()) {
+            return Err(invalid("log.params", &"must not name a blank parameter"));
+        }
         let in_section = |section: &'static str| {
             move |e: ConfigError| invalid(&format!("{section}.{}", e.key), &e.problem)
         };
         raw.accounts.validate().map_err(in_section("accounts"))?;
         raw.weather.validate().map_err(in_section("weather"))?;
         raw.booking.validate().map_err(in_section("booking"))?;
+        let limits = raw.limits.build().map_err(in_section("limits"))?;
+        let auth = raw.auth.build().map_err(in_section("auth"))?;
         Ok(Self {
             server: Server {
                 addr,
@@ -165,7 +231,20 @@ impl Config {
             log: Log {
                 format: raw.log.format,
                 filter: raw.log.filter,
+                project: raw.log.project.filter(|p| !p.trim().is_empty()),
+                params: raw.log.params,
             },
+            deadline: Deadline {
+                timeout: Duration::from_millis(raw.deadline.timeout_ms),
+                margin: Duration::from_millis(raw.deadline.margin_ms),
+                text: raw.deadline.text,
+                param: raw.deadline.param,
+            },
+            metrics: Metrics {
+                enabled: raw.metrics.enabled,
+            },
+            limits,
+            auth,
             fallback: Fallback {
                 text: raw.fallback.text,
                 status,
@@ -256,6 +335,10 @@ mod raw {
         pub(super) server: Server,
         pub(super) log: Log,
         pub(super) fallback: Fallback,
+        pub(super) deadline: Deadline,
+        pub(super) metrics: Metrics,
+        pub(super) limits: crate::security::LimitsConfig,
+        pub(super) auth: crate::security::AuthConfig,
         pub(super) accounts: cxhook_integrations::accounts::AccountsConfig,
         pub(super) weather: cxhook_integrations::weather::WeatherConfig,
         pub(super) booking: cxhook_integrations::booking::BookingConfig,
@@ -275,6 +358,26 @@ mod raw {
         pub(super) format: LogFormat,
         #[serde(deserialize_with = "super::text")]
         pub(super) filter: String,
+        #[serde(default, deserialize_with = "super::optional_text")]
+        pub(super) project: Option<String>,
+        pub(super) params: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Deadline {
+        pub(super) timeout_ms: u64,
+        pub(super) margin_ms: u64,
+        #[serde(deserialize_with = "super::text")]
+        pub(super) text: String,
+        #[serde(default, deserialize_with = "super::optional_text")]
+        pub(super) param: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Metrics {
+        pub(super) enabled: bool,
     }
 
     #[derive(Deserialize)]
@@ -286,6 +389,11 @@ mod raw {
         #[serde(default)]
         pub(super) unknown_tag_status: Option<u16>,
     }
+}
+
+/// [`text`], for a key that may be absent.
+fn optional_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    text(deserializer).map(Some)
 }
 
 /// Reads a string, or a number or boolean as its text: an environment variable's value looks
@@ -407,9 +515,34 @@ mod tests {
                 "body_limit",
                 "format",
                 "filter",
+                "project",
+                "params",
                 "text",
                 "status",
                 "unknown_tag_status",
+                "timeout_ms",
+                "margin_ms",
+                "text",
+                "param",
+                "enabled",
+                "concurrency",
+                "header_read_timeout_ms",
+                "request_timeout_ms",
+                "max_header_bytes",
+                "max_headers",
+                "token_envs",
+                "token_files",
+                "username",
+                "password_env",
+                "password_file",
+                "name",
+                "value_envs",
+                "value_files",
+                "enabled",
+                "jwks_url",
+                "audiences",
+                "email",
+                "leeway_secs",
                 "enabled",
                 "database",
                 "connections",
@@ -453,6 +586,70 @@ mod tests {
                 "cancel",
             ]
         );
+    }
+
+    #[test]
+    fn the_deadline_metrics_and_log_keys_are_read_and_checked() {
+        let config = resolve("").unwrap();
+        assert_eq!(config.deadline.timeout, Duration::from_secs(5));
+        assert_eq!(config.deadline.margin, Duration::from_millis(500));
+        assert_eq!(
+            config.deadline.text,
+            cxhook::middleware::deadline::DEFAULT_DEADLINE_TEXT
+        );
+        assert_eq!(config.deadline.param, None);
+        assert!(config.metrics.enabled);
+        assert_eq!(config.log.project, None);
+        assert!(config.log.params.is_empty());
+
+        let config = resolve(
+            r#"
+            [deadline]
+            timeout_ms = 10000
+            margin_ms = 800
+            param = "webhook_timed_out"
+            [metrics]
+            enabled = false
+            [log]
+            project = "my-project"
+            params = ["city", "units"]
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.deadline.timeout, Duration::from_secs(10));
+        assert_eq!(config.deadline.margin, Duration::from_millis(800));
+        assert_eq!(config.deadline.param.as_deref(), Some("webhook_timed_out"));
+        assert!(!config.metrics.enabled);
+        assert_eq!(config.log.project.as_deref(), Some("my-project"));
+        assert_eq!(config.log.params, ["city", "units"]);
+
+        for (toml, start) in [
+            (
+                "[deadline]\ntimeout_ms = 0",
+                "`deadline.timeout_ms`: must be 1 to 30000",
+            ),
+            (
+                "[deadline]\ntimeout_ms = 30001",
+                "`deadline.timeout_ms`: must be 1 to",
+            ),
+            (
+                "[deadline]\nmargin_ms = 5000",
+                "`deadline.margin_ms`: must be less",
+            ),
+            (
+                "[deadline]\ntext = \"\"",
+                "`deadline.text`: must say something",
+            ),
+            (
+                "[deadline]\nparam = \" \"",
+                "`deadline.param`: must not be blank",
+            ),
+            ("[log]\nparams = [\"\"]", "`log.params`: must not name"),
+            ("[metrics]\nbogus = 1", "unknown key `metrics.bogus`"),
+        ] {
+            let error = error(toml);
+            assert!(error.starts_with(start), "{toml}: {error}");
+        }
     }
 
     #[test]
@@ -501,8 +698,8 @@ mod tests {
         );
         assert_eq!(
             error("[srever]\naddr = \"x\""),
-            "unknown key `srever` (the sections are server, log, fallback, accounts, weather, \
-             booking)"
+            "unknown key `srever` (the sections are server, log, fallback, deadline, metrics, \
+             limits, auth, accounts, weather, booking)"
         );
         assert_eq!(
             error("[accounts]\ndatabse = \"x.db\""),
@@ -562,6 +759,35 @@ mod tests {
             (
                 "[fallback]\nunknown_tag_status = 200",
                 "`fallback.unknown_tag_status`: must be an error status",
+            ),
+            (
+                "[limits]\nconcurrency = 0",
+                "`limits.concurrency`: must be more than 0",
+            ),
+            (
+                "[limits]\nmax_header_bytes = 100",
+                "`limits.max_header_bytes`: must be at least 8192",
+            ),
+            (
+                "[auth.header]\nname = \"x-secret\"",
+                "`auth.header.value_envs`: must name a variable",
+            ),
+            (
+                "[auth.basic]\nusername = \"df\"",
+                "`auth.basic.password_env`: must name a variable",
+            ),
+            (
+                "[auth.bearer]\ntoken_files = [\"/nonexistent/token\"]",
+                "`auth.bearer.token_files[0]`: cannot read the secret file",
+            ),
+            (
+                "[auth.id_token]\nenabled = true\naudiences = [\"https://h.example.com\"]\n\
+                 leeway_secs = 3600",
+                "`auth.id_token.leeway_secs`: must be at most 300",
+            ),
+            (
+                "[auth.bearer]\ntokens = [\"t\"]",
+                "unknown key `auth.bearer.tokens`",
             ),
         ];
         for (toml, start) in cases {

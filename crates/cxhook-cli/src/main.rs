@@ -7,13 +7,16 @@
 mod check;
 mod cli;
 mod config;
+mod lambda;
 mod render;
 mod request;
 mod routes;
+mod security;
 mod send;
 mod serve;
 mod strict;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -28,7 +31,13 @@ const WRONG_ANSWER: u8 = 1;
 const FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let args = if lambda::is_bootstrap(&args) {
+        vec![OsString::from("cxhook"), OsString::from("lambda")]
+    } else {
+        args
+    };
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -41,6 +50,7 @@ fn main() -> ExitCode {
             Outcome::Accepted => ExitCode::SUCCESS,
             Outcome::Wrong => ExitCode::from(WRONG_ANSWER),
         }),
+        Command::Lambda(args) => lambda::run(args).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("cxhook: {e:#}");

@@ -6,8 +6,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use http::StatusCode;
-use http::header::CONTENT_TYPE;
+use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::{HeaderName, HeaderValue};
 use serde_json::Value;
 
 use crate::check::{self, Verdict};
@@ -60,11 +63,12 @@ pub(crate) fn run(args: &SendArgs) -> anyhow::Result<Outcome> {
         Some(file) => from_file(file, &turn)?,
         None => serde_json::to_vec(&turn.request()).context("cannot write the request")?,
     };
+    let headers = auth_headers(args)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let answer = runtime.block_on(post(&args.url, body, args.timeout))?;
+    let answer = runtime.block_on(post(&args.url, body, &headers, args.timeout))?;
     let verdict = check::judge(answer.status, &answer.body);
     print(&answer, &verdict, args.json).context("cannot write to stdout")?;
     let mut stderr = std::io::stderr().lock();
@@ -115,8 +119,71 @@ fn from_file(file: &Path, turn: &Turn) -> anyhow::Result<Vec<u8>> {
     serde_json::to_vec(&request).context("cannot write the request")
 }
 
-/// Posts `body` as JSON and reads the whole answer within `timeout`.
-async fn post(url: &reqwest::Url, body: Vec<u8>, timeout: Duration) -> anyhow::Result<Answer> {
+/// The headers that authenticate the call: `-H` headers, then `Authorization` from
+/// `--bearer`, `--basic` or a minted ID token (one of them).
+fn auth_headers(args: &SendArgs) -> anyhow::Result<Vec<(HeaderName, HeaderValue)>> {
+    let mut headers = args.headers.clone();
+    let mut authorization = Vec::new();
+    if let Some(token) = &args.bearer {
+        authorization.push(format!("Bearer {}", token.expose()));
+    }
+    if let Some((user, password)) = &args.basic {
+        let credentials = format!("{user}:{}", password.expose());
+        authorization.push(format!("Basic {}", BASE64.encode(credentials)));
+    }
+    if let Some(key) = &args.id_token_key {
+        authorization.push(format!("Bearer {}", mint_id_token(args, key)?));
+    }
+    if authorization.len() > 1 {
+        bail!("give one of --bearer, --basic and --id-token-key: each sets Authorization");
+    }
+    if let Some(value) = authorization.pop() {
+        if headers.iter().any(|(name, _)| name == AUTHORIZATION) {
+            bail!("-H sets Authorization already; drop it or --bearer/--basic/--id-token-key");
+        }
+        let mut value = HeaderValue::from_str(&value)
+            .context("the credentials are not a valid header value")?;
+        value.set_sensitive(true);
+        headers.push((AUTHORIZATION, value));
+    }
+    Ok(headers)
+}
+
+/// An ID token as Google's would look to the webhook: RS256, signed by the PEM RSA private
+/// key in `key`, naming `--id-token-kid`, for `--id-token-aud` (the URL by default), valid
+/// for an hour.
+fn mint_id_token(args: &SendArgs, key: &Path) -> anyhow::Result<String> {
+    let pem = std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
+    let signing = jsonwebtoken::EncodingKey::from_rsa_pem(&pem)
+        .map_err(|e| anyhow!("{} is not a PEM RSA private key: {e}", key.display()))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("the clock is before 1970")?
+        .as_secs();
+    let mut claims = serde_json::json!({
+        "iss": "https://accounts.google.com",
+        "aud": args.id_token_aud.clone().unwrap_or_else(|| args.url.to_string()),
+        "sub": "cxhook-send",
+        "iat": now,
+        "exp": now + 3600,
+    });
+    if let Some(email) = &args.id_token_email {
+        claims["email"] = Value::from(email.as_str());
+        claims["email_verified"] = Value::Bool(true);
+    }
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    header.kid = Some(args.id_token_kid.clone());
+    jsonwebtoken::encode(&header, &claims, &signing)
+        .map_err(|e| anyhow!("cannot sign the ID token with {}: {e}", key.display()))
+}
+
+/// Posts `body` as JSON with `headers` and reads the whole answer within `timeout`.
+async fn post(
+    url: &reqwest::Url,
+    body: Vec<u8>,
+    headers: &[(HeaderName, HeaderValue)],
+    timeout: Duration,
+) -> anyhow::Result<Answer> {
     let client = reqwest::Client::builder()
         .user_agent(concat!("cxhook/", env!("CARGO_PKG_VERSION")))
         .timeout(timeout)
@@ -130,13 +197,13 @@ async fn post(url: &reqwest::Url, body: Vec<u8>, timeout: Duration) -> anyhow::R
             anyhow!("cannot get an answer from {url}: {}", causes(&e))
         }
     };
-    let mut response = client
+    let mut request = client
         .post(url.clone())
-        .header(CONTENT_TYPE, "application/json")
-        .body(body)
-        .send()
-        .await
-        .map_err(network)?;
+        .header(CONTENT_TYPE, "application/json");
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let mut response = request.body(body).send().await.map_err(network)?;
     let mut received = Vec::new();
     let mut cut = false;
     while let Some(chunk) = response.chunk().await.map_err(network)? {

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 
 use anyhow::{Context, anyhow};
-use cxhook::middleware::RecoverLayer;
+use cxhook::middleware::{DeadlineLayer, RecoverLayer};
 use cxhook::server::{self, Webhook};
 use tokio::net::TcpListener;
 
@@ -15,14 +15,9 @@ use crate::routes;
 /// Resolves the configuration, sets up logging, binds, says where it listens on stdout, and
 /// serves until SIGTERM or SIGINT, letting calls in flight finish.
 pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
-    let config = Config::resolve(flags).context("config error")?;
-    cxhook::logging::init(config.log.format, &config.log.filter)
-        .map_err(|e| anyhow!("cannot set up logging with log.filter (or RUST_LOG): {e}"))
-        .context("config error")?;
-    let recover = RecoverLayer::with_text(&config.fallback.text).status(config.fallback.status);
-    let webhook = Webhook::new(routes::router(&config)?)
-        .recover(recover)
-        .body_limit(config.server.body_limit);
+    let config = Config::resolve(flags.config.as_deref(), flags.addr).context("config error")?;
+    crate::security::require_auth(config.server.addr, &config.auth, flags.insecure)?;
+    let webhook = webhook(&config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -40,6 +35,45 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
             .await
             .context("the server stopped with an error")
     })
+}
+
+/// Sets up logging and metrics, and builds the webhook `config` describes: the integrations'
+/// router with every layer. `serve` and `lambda` answer through it alike.
+pub(crate) fn webhook(config: &Config) -> anyhow::Result<Webhook> {
+    let project = config.log.project.as_deref();
+    cxhook::logging::init_with_project(config.log.format, &config.log.filter, project)
+        .map_err(|e| anyhow!("cannot set up logging with log.filter (or RUST_LOG): {e}"))
+        .context("config error")?;
+    let recover = RecoverLayer::with_text(&config.fallback.text).status(config.fallback.status);
+    // Installed before the integrations start, so that everything they record is counted.
+    let metrics = config
+        .metrics
+        .enabled
+        .then(server::install_metrics)
+        .transpose()
+        .map_err(|e| anyhow!("cannot install the metrics recorder: {e}"))?;
+    let mut webhook = Webhook::new(routes::router(config)?)
+        .recover(recover)
+        .body_limit(config.server.body_limit)
+        .deadline(deadline(config))
+        .log_params(config.log.params.iter().cloned())
+        .auth(config.auth.clone())
+        .limits(config.limits);
+    if let Some(metrics) = metrics {
+        webhook = webhook.metrics(metrics);
+    }
+    Ok(webhook)
+}
+
+/// The deadline layer of the `[deadline]` section.
+fn deadline(config: &Config) -> DeadlineLayer {
+    let deadline = DeadlineLayer::new(config.deadline.timeout)
+        .margin(config.deadline.margin)
+        .text(&config.deadline.text);
+    match &config.deadline.param {
+        Some(param) => deadline.set_param(param),
+        None => deadline,
+    }
 }
 
 /// Says on stdout where the webhook listens and which tags it serves.

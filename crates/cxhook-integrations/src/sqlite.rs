@@ -107,6 +107,10 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 pub struct Database {
     jobs: SyncSender<Job>,
     timeout: Duration,
+    /// The components it was opened for and their latest versions, for [`Database::ping`].
+    components: Vec<(&'static str, usize)>,
+    /// The `db` label of its metrics: the components' names, joined by `+`.
+    label: Arc<str>,
 }
 
 impl Database {
@@ -134,22 +138,56 @@ impl Database {
         }
         let (jobs, queue) = mpsc::sync_channel::<Job>(QUEUE_CAPACITY);
         let queue = Arc::new(Mutex::new(queue));
+        let names: Vec<&str> = components.iter().map(|c| c.component).collect();
+        let label: Arc<str> = names.join("+").into();
         for (i, connection) in opened.into_iter().enumerate() {
             let queue = queue.clone();
+            let label = label.clone();
             std::thread::Builder::new()
                 .name(format!("cxhook-sqlite-{i}"))
-                .spawn(move || work(connection, &queue))
+                .spawn(move || work(connection, &queue, &label))
                 .map_err(OpenError::Thread)?;
         }
         Ok(Self {
             jobs,
             timeout: options.query_timeout,
+            components: components
+                .iter()
+                .map(|c| (c.component, c.steps.len()))
+                .collect(),
+            label,
         })
     }
 
     /// The query timeout.
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+
+    /// A cheap round trip through a connection thread that also checks that every
+    /// component's migrations are applied: the readiness check of the integrations on this
+    /// database. Fails when the connections cannot answer within the query timeout (stuck,
+    /// overloaded, closed) or a component's schema is behind.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let components = self.components.clone();
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare_cached("SELECT version FROM cxhook_migrations WHERE component = ?1")
+                .map_err(|e| StoreError::Database(Box::new(e)))?;
+            for (component, known) in components {
+                let version: Option<i64> = statement
+                    .query_row([component], |row| row.get(0))
+                    .optional()
+                    .map_err(|e| StoreError::Database(Box::new(e)))?;
+                if version.and_then(|v| usize::try_from(v).ok()) < Some(known) {
+                    return Err(StoreError::Database(
+                        format!("the {component} migrations have not run").into(),
+                    ));
+                }
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// Runs `query` on a connection thread and waits for its answer, at most the query
@@ -167,15 +205,40 @@ impl Database {
             }
             let _ = answer.send(query(connection));
         });
-        self.jobs.try_send(job).map_err(|e| match e {
-            TrySendError::Full(_) => StoreError::Overloaded,
-            TrySendError::Disconnected(_) => StoreError::Closed,
-        })?;
-        match tokio::time::timeout(self.timeout, answered).await {
+        let queued = metrics::gauge!("cxhook_db_queue_depth", "db" => self.label.to_string());
+        queued.increment(1.0);
+        if let Err(e) = self.jobs.try_send(job) {
+            queued.decrement(1.0);
+            let (error, result) = match e {
+                TrySendError::Full(_) => (StoreError::Overloaded, "overloaded"),
+                TrySendError::Disconnected(_) => (StoreError::Closed, "closed"),
+            };
+            self.count(result);
+            return Err(error);
+        }
+        let result = match tokio::time::timeout(self.timeout, answered).await {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err(StoreError::Closed),
             Err(_) => Err(StoreError::Timeout(self.timeout)),
-        }
+        };
+        self.count(match &result {
+            Ok(_) => "ok",
+            Err(StoreError::Timeout(_)) => "timeout",
+            Err(StoreError::Closed) => "closed",
+            Err(StoreError::Overloaded) => "overloaded",
+            Err(_) => "error",
+        });
+        result
+    }
+
+    /// Counts one query by how it ended.
+    fn count(&self, result: &'static str) {
+        metrics::counter!(
+            "cxhook_db_queries_total",
+            "db" => self.label.to_string(),
+            "result" => result
+        )
+        .increment(1);
     }
 }
 
@@ -277,7 +340,7 @@ fn migrate(
 
 /// A connection thread: runs jobs from the shared queue until the database is dropped. A job
 /// that panics loses its answer (the caller sees [`StoreError::Closed`]), not the thread.
-fn work(mut connection: Connection, queue: &Mutex<Receiver<Job>>) {
+fn work(mut connection: Connection, queue: &Mutex<Receiver<Job>>, label: &str) {
     loop {
         let job = {
             let Ok(queue) = queue.lock() else { return };
@@ -286,8 +349,13 @@ fn work(mut connection: Connection, queue: &Mutex<Receiver<Job>>) {
                 Err(_) => return,
             }
         };
+        // Looked up per job, so that a recorder installed after the database opened counts.
+        metrics::gauge!("cxhook_db_queue_depth", "db" => label.to_owned()).decrement(1.0);
+        let busy = metrics::gauge!("cxhook_db_connections_busy", "db" => label.to_owned());
+        busy.increment(1.0);
         if std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut connection))).is_err() {
             tracing::error!("a database query panicked");
         }
+        busy.decrement(1.0);
     }
 }

@@ -15,6 +15,8 @@ pub enum Outcome {
     Error,
     /// An extractor rejected the call; the recover layer answered.
     Rejected,
+    /// The call ran out of time; the deadline layer answered.
+    Deadline,
 }
 
 impl Outcome {
@@ -25,6 +27,7 @@ impl Outcome {
             Self::Fallback => "fallback",
             Self::Error => "error",
             Self::Rejected => "rejected",
+            Self::Deadline => "deadline",
         }
     }
 }

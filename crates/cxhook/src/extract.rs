@@ -341,3 +341,50 @@ impl<S> FromWebhook<S> for Tag {
         Ok(Self(call.tag().unwrap_or_default().to_owned()))
     }
 }
+
+/// What is left of the call's time budget, to size a handler's own timeouts (an HTTP call,
+/// a database query) so that they end before the deadline layer gives up on the call.
+///
+/// Never rejects: without a [`DeadlineLayer`](crate::middleware::DeadlineLayer) in front of
+/// the router the budget is unlimited.
+///
+/// ```
+/// use std::time::Duration;
+/// use cxhook::extract::Budget;
+///
+/// async fn lookup(budget: Budget) -> String {
+///     let timeout = budget.cap(Duration::from_secs(2));
+///     format!("calling upstream with a {timeout:?} timeout")
+/// }
+/// # let _ = lookup;
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Budget(pub Option<crate::middleware::Deadline>);
+
+impl Budget {
+    /// The call's deadline, when a deadline layer set one.
+    pub fn deadline(&self) -> Option<crate::middleware::Deadline> {
+        self.0
+    }
+
+    /// What is left of the budget (zero once it has passed), or `None` when it is
+    /// unlimited.
+    pub fn remaining(&self) -> Option<std::time::Duration> {
+        self.0.map(crate::middleware::Deadline::remaining)
+    }
+
+    /// `timeout`, shortened to what is left of the budget.
+    pub fn cap(&self, timeout: std::time::Duration) -> std::time::Duration {
+        self.remaining().map_or(timeout, |left| timeout.min(left))
+    }
+}
+
+impl<S> FromWebhook<S> for Budget {
+    fn from_webhook(call: &Call, _: &S) -> Result<Self, Rejection> {
+        Ok(Self(
+            call.extensions()
+                .get::<crate::middleware::Deadline>()
+                .copied(),
+        ))
+    }
+}

@@ -32,6 +32,8 @@ mod call;
 mod error;
 pub mod extract;
 mod handler;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod logging;
 pub mod middleware;
 mod reply;

@@ -2,8 +2,17 @@
 //! everywhere else.
 //!
 //! What is logged is decided where it is logged, not here: the server's spans carry the
-//! request ID, the tag and a hash of the session name, never parameter values, user text or
-//! headers.
+//! request ID (the detectIntentResponseId), the tag, a hash of the session name and the
+//! trace of the request, never parameter values (but those a configured allow-list names),
+//! user text or headers. [`JsonLayer`] turns the trace into Cloud Logging's correlation
+//! fields, so a call's lines appear under its request in the console.
+
+mod json;
+mod trace;
+
+pub use json::JsonLayer;
+pub(crate) use json::{SPAN_ID, TRACE_ID, TRACE_SAMPLED};
+pub use trace::TraceContext;
 
 use std::io::IsTerminal;
 
@@ -32,6 +41,16 @@ pub enum LogFormat {
 ///
 /// Returns an error when the filter does not parse or a subscriber is already installed.
 pub fn init(format: LogFormat, filter: &str) -> Result<(), crate::BoxError> {
+    init_with_project(format, filter, None)
+}
+
+/// [`init`], with the Google Cloud project the JSON lines name traces in (`None`: the
+/// `GOOGLE_CLOUD_PROJECT` environment variable's).
+pub fn init_with_project(
+    format: LogFormat,
+    filter: &str,
+    project: Option<&str>,
+) -> Result<(), crate::BoxError> {
     let filter = match std::env::var("RUST_LOG") {
         Ok(env) if !env.is_empty() => EnvFilter::try_new(env)?,
         _ => EnvFilter::try_new(filter)?,
@@ -43,7 +62,9 @@ pub fn init(format: LogFormat, filter: &str) -> Result<(), crate::BoxError> {
     };
     let registry = tracing_subscriber::registry().with(filter);
     if json {
-        registry.with(json_layer(std::io::stderr)).try_init()?;
+        registry
+            .with(JsonLayer::new(std::io::stderr).project(project))
+            .try_init()?;
     } else {
         registry
             .with(
@@ -57,12 +78,12 @@ pub fn init(format: LogFormat, filter: &str) -> Result<(), crate::BoxError> {
 }
 
 /// The JSON-lines layer [`init`] installs, writing to `writer`: one object per event with
-/// `severity`, `message` and `time` (Cloud Logging's names), the event's fields, and the
-/// fields of its spans.
+/// `severity`, `message` and `time` (Cloud Logging's names), the event's fields, the
+/// fields of its spans, and the trace correlation fields (see [`JsonLayer`]).
 pub fn json_layer<S, W>(writer: W) -> impl Layer<S>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
-    tracing_stackdriver::layer().with_writer(writer)
+    JsonLayer::new(writer)
 }

@@ -11,6 +11,7 @@ use crate::call::Call;
 use crate::error::{Error, ErrorKind, Message};
 use crate::handler::{BoxFuture, Erased, ErasedHandler, Handler};
 use crate::reply::Reply;
+use crate::server::ReadyCheck;
 
 /// Routes webhook calls to handlers by `fulfillmentInfo.tag`.
 ///
@@ -33,6 +34,7 @@ use crate::reply::Reply;
 pub struct Router<S = ()> {
     routes: Arc<HashMap<Box<str>, Arc<dyn ErasedHandler<S>>>>,
     fallback: Fallback,
+    checks: Vec<ReadyCheck>,
 }
 
 /// What a router answers for a call whose tag no handler serves, or that has no tag.
@@ -72,6 +74,7 @@ impl<S> Clone for Router<S> {
         Self {
             routes: self.routes.clone(),
             fallback: self.fallback.clone(),
+            checks: self.checks.clone(),
         }
     }
 }
@@ -106,6 +109,7 @@ where
         Self {
             routes: Arc::default(),
             fallback: Fallback::default(),
+            checks: Vec::new(),
         }
     }
 
@@ -133,6 +137,32 @@ where
         self
     }
 
+    /// Makes the server's `/readyz` answer not ready while `check` fails (a database that
+    /// cannot be reached, say). The check travels with the router through
+    /// [`Router::merge`] and [`Router::with_state`].
+    ///
+    /// ```
+    /// use cxhook::{BoxError, Router};
+    ///
+    /// let router: Router = Router::new().ready_check("upstream", || async {
+    ///     Ok::<(), BoxError>(())
+    /// });
+    /// assert_eq!(router.ready_checks().next().unwrap().name(), "upstream");
+    /// ```
+    pub fn ready_check<F, Fut>(mut self, name: &str, check: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), crate::BoxError>> + Send + 'static,
+    {
+        self.checks.push(ReadyCheck::new(name, check));
+        self
+    }
+
+    /// The readiness checks of this router and those merged into it.
+    pub fn ready_checks(&self) -> impl Iterator<Item = &ReadyCheck> {
+        self.checks.iter()
+    }
+
     /// Adds every route of `other` to this router; the fallback stays this router's.
     ///
     /// # Panics
@@ -148,6 +178,7 @@ where
             );
             routes.insert(tag, handler);
         }
+        self.checks.extend(other.checks);
         self
     }
 
@@ -175,6 +206,7 @@ where
         Router {
             routes: Arc::new(routes),
             fallback: self.fallback,
+            checks: self.checks,
         }
     }
 }

@@ -71,8 +71,9 @@ fn port_makes_serve_listen_on_every_interface() {
         let probe = TcpListener::bind("0.0.0.0:0").unwrap();
         probe.local_addr().unwrap().port()
     };
+    // Without auth configured, every interface needs --insecure.
     let server = Server::start(
-        &[],
+        &["--insecure"],
         &[
             ("PORT", &port.to_string()),
             ("CXHOOK_SERVER__ADDR", "127.0.0.1:1"),

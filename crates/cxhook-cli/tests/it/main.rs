@@ -1,7 +1,9 @@
 //! Runs the built `cxhook` binary for real: `serve` on loopback ports, its configuration
 //! layers, and `send` against it and against stub webhooks.
 
+mod auth;
 mod config;
+mod lambda;
 mod send;
 mod serve;
 mod support;

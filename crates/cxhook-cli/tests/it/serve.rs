@@ -287,3 +287,31 @@ fn a_database_that_cannot_be_opened_stops_serve() {
     assert!(run.stderr.contains("no-such-dir/accounts.db"), "{run:?}");
     assert!(!dir.path().join("no-such-dir").exists());
 }
+
+#[test]
+fn serve_exposes_metrics_and_readiness() {
+    let server = Server::start(&["--addr", "127.0.0.1:0"], &[]);
+    assert_eq!(get(&server.url("/readyz")).status, 200);
+    let mut call = request("account.balance");
+    call["sessionInfo"]["parameters"] = serde_json::json!({"user_id": "u-1001"});
+    assert_eq!(post(&server.url("/webhook"), &call).status, 200);
+
+    let metrics = get(&server.url("/metrics"));
+    assert_eq!(metrics.status, 200, "{metrics:?}");
+    assert!(
+        metrics.content_type.starts_with("text/plain"),
+        "{metrics:?}"
+    );
+    for line in [
+        r#"cxhook_requests_total{tag="account.balance",outcome="ok"} 1"#,
+        r#"cxhook_db_queries_total{db="accounts",result="ok"}"#,
+        "# TYPE cxhook_request_duration_seconds histogram",
+        "process_resident_memory_bytes",
+    ] {
+        assert!(
+            metrics.body.contains(line),
+            "{line} missing: {}",
+            metrics.body
+        );
+    }
+}

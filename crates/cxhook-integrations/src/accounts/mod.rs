@@ -142,8 +142,13 @@ pub fn router(config: &AccountsConfig) -> Result<Router, Error> {
     if !config.enabled {
         return Ok(Router::new());
     }
-    let store = SqliteStore::open(&config.sqlite_options())?;
-    Ok(router_with_store(Arc::new(store), config)?)
+    let store = Arc::new(SqliteStore::open(&config.sqlite_options())?);
+    let pinged = store.clone();
+    let router = router_with_store(store, config)?.ready_check("accounts", move || {
+        let store = pinged.clone();
+        async move { store.ping().await.map_err(Into::into) }
+    });
+    Ok(router)
 }
 
 /// The accounts router over any store (a Postgres one, one opened with other options).

@@ -68,6 +68,11 @@ impl SqliteStore {
         Ok(Self { database })
     }
 
+    /// Whether the database answers and its migrations have run (see [`Database::ping`]).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.database.ping().await
+    }
+
     /// Runs `f` on a connection thread, under the same query timeout as the store's own
     /// queries: for maintenance and for reads the [`AccountStore`] trait does not have. When
     /// the timeout passes first, `f` still runs to its end on its thread (or is skipped when

@@ -77,14 +77,13 @@ pub fn router(config: &BookingConfig) -> Result<Router, BookingError> {
     if !config.enabled {
         return Ok(Router::new());
     }
-    let store = SqliteBookingStore::open(&config.database_options())?;
-    Ok(serve(
-        config,
-        Arc::new(store),
-        schedule,
-        external,
-        Clock::system(),
-    ))
+    let store = Arc::new(SqliteBookingStore::open(&config.database_options())?);
+    let pinged = store.clone();
+    let router = serve(config, store, schedule, external, Clock::system());
+    Ok(router.ready_check("booking", move || {
+        let store = pinged.clone();
+        async move { store.ping().await.map_err(Into::into) }
+    }))
 }
 
 /// The booking router over any store and clock (tests, a Postgres store, a shared database).

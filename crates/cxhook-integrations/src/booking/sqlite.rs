@@ -45,6 +45,11 @@ impl SqliteBookingStore {
         Self { database }
     }
 
+    /// Whether the database answers and its migrations have run (see [`Database::ping`]).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.database.ping().await
+    }
+
     /// The booking tables' migrations, for [`Database::open`].
     pub const MIGRATIONS: Migrations = MIGRATIONS;
 }

@@ -106,28 +106,51 @@ impl WeatherCache {
     /// The weather at `place` in `units`, named in the language of `language` (a BCP-47
     /// code): from the fresh cache, else from the provider (one call for all concurrent
     /// misses of the key), else, when the provider fails, from the last-known-good cache.
-    pub(super) async fn current(&self, place: &str, units: Units, language: &str) -> Answer {
+    /// A lookup takes no longer than `budget`, when given (what is left of the call's).
+    pub(super) async fn current(
+        &self,
+        place: &str,
+        units: Units,
+        language: &str,
+        budget: Option<Duration>,
+    ) -> Answer {
         let key = Key {
             place: normalise_place(place),
             units,
             language: provider_language(language),
         };
-        match self.fresh.try_get_with(key.clone(), self.fetch(&key)).await {
+        let cached = self.fresh.get(&key).await;
+        count(if cached.is_some() { "hit" } else { "miss" });
+        let looked_up = match cached {
+            Some(lookup) => Ok(lookup),
+            None => {
+                self.fresh
+                    .try_get_with(key.clone(), self.fetch(&key, budget))
+                    .await
+            }
+        };
+        match looked_up {
             Ok(Lookup::Found(observation)) => Answer::Fresh(observation),
             Ok(Lookup::Unknown) => Answer::Unknown,
             Err(_) => match self.last_good.get(&key).await {
-                Some(observation) => Answer::Stale(observation),
-                None => Answer::Unavailable,
+                Some(observation) => {
+                    count("stale");
+                    Answer::Stale(observation)
+                }
+                None => {
+                    count("unavailable");
+                    Answer::Unavailable
+                }
             },
         }
     }
 
     /// One upstream lookup; runs once for all the calls waiting on the key, so it logs a
     /// failure once and records a success as the last known good.
-    async fn fetch(&self, key: &Key) -> Result<Lookup, FetchError> {
+    async fn fetch(&self, key: &Key, budget: Option<Duration>) -> Result<Lookup, FetchError> {
         match self
             .provider
-            .current(&key.place, key.units, &key.language)
+            .current(&key.place, key.units, &key.language, budget)
             .await
         {
             Ok(Some(observation)) => {
@@ -139,11 +162,19 @@ impl WeatherCache {
             }
             Ok(None) => Ok(Lookup::Unknown),
             Err(error) => {
-                tracing::warn!(place = %key.place, %error, "weather provider failed");
+                // The place is a parameter value: it stays out of the logs.
+                tracing::warn!(%error, "weather provider failed");
                 Err(error)
             }
         }
     }
+}
+
+/// Counts one answer of the weather cache by `result` (`hit`, `miss`, `stale`,
+/// `unavailable`).
+fn count(result: &'static str) {
+    metrics::counter!("cxhook_cache_requests_total", "cache" => "weather", "result" => result)
+        .increment(1);
 }
 
 #[cfg(test)]

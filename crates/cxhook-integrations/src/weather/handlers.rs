@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cxhook::Reply;
-use cxhook::extract::{Form, LanguageCode, Session, State};
+use cxhook::extract::{Budget, Form, LanguageCode, Session, State};
 use serde_json::Value;
 
 use super::cache::{Answer, WeatherCache};
@@ -12,6 +12,10 @@ use super::provider::{Observation, Units, conditions};
 
 /// The longest place name looked up; longer ones are answered as unknown without a call.
 const MAX_PLACE_CHARS: usize = 100;
+
+/// What a lookup leaves of the call's budget, to write the reply before the deadline layer
+/// gives up on the call.
+const REPLY_RESERVE: Duration = Duration::from_millis(50);
 
 /// What the user hears when the provider fails and nothing is cached.
 const UNAVAILABLE: &str = "Sorry, I can't get the weather right now. Please try again in a moment.";
@@ -44,6 +48,7 @@ pub(super) async fn current(
     session: Session,
     form: Form,
     LanguageCode(language): LanguageCode,
+    budget: Budget,
 ) -> Reply {
     let value = session
         .param(&weather.param)
@@ -58,7 +63,14 @@ pub(super) async fn current(
         .param(&weather.units_param)
         .and_then(units_of_param)
         .unwrap_or_else(|| units_of_language(&language));
-    match weather.cache.current(&place, units, &language).await {
+    let budget = budget
+        .remaining()
+        .map(|left| left.saturating_sub(REPLY_RESERVE));
+    match weather
+        .cache
+        .current(&place, units, &language, budget)
+        .await
+    {
         Answer::Fresh(observation) => found(&observation, false),
         Answer::Stale(observation) => found(&observation, true),
         Answer::Unknown => unknown(&place, &form, &weather.param),

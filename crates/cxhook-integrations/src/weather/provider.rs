@@ -114,8 +114,20 @@ impl FetchError {
         }
     }
 
-    /// A reqwest error, classified.
+    /// A short name of the failure, for metrics.
+    fn reason(&self) -> &'static str {
+        match self {
+            Self::Timeout { .. } => "timeout",
+            Self::Http { .. } => "connection",
+            Self::Status { .. } => "status",
+            Self::Body { .. } => "body",
+        }
+    }
+
+    /// A reqwest error, classified; without its URL, whose query holds the place (a
+    /// parameter value, kept out of the logs).
     fn from_reqwest(what: &'static str, source: reqwest::Error) -> Self {
+        let source = source.without_url();
         if source.is_timeout() {
             Self::Timeout { what }
         } else {
@@ -165,14 +177,18 @@ struct Current {
 
 impl OpenMeteo {
     /// The current weather at `place` (names in `language`, a lower-case ISO 639-1 code),
-    /// or `None` when the provider knows no such place.
+    /// or `None` when the provider knows no such place. The lookup takes at most twice the
+    /// per-call timeout, and no longer than `budget` when given (what is left of the call's
+    /// time), so its calls end before the webhook's deadline does.
     pub(super) async fn current(
         &self,
         place: &str,
         units: Units,
         language: &str,
+        budget: Option<Duration>,
     ) -> Result<Option<Observation>, FetchError> {
-        let deadline = Instant::now() + self.timeout * 2;
+        let lookup = budget.map_or(self.timeout * 2, |left| left.min(self.timeout * 2));
+        let deadline = Instant::now() + lookup;
 
         let mut url = self.geocoding.clone();
         url.query_pairs_mut()
@@ -248,6 +264,32 @@ impl OpenMeteo {
         if remaining.is_zero() {
             return Err(FetchError::Timeout { what });
         }
+        metrics::counter!(
+            "cxhook_upstream_requests_total",
+            "integration" => "weather",
+            "call" => what
+        )
+        .increment(1);
+        let result = self.send(what, url, remaining).await;
+        if let Err(error) = &result {
+            metrics::counter!(
+                "cxhook_upstream_failures_total",
+                "integration" => "weather",
+                "call" => what,
+                "reason" => error.reason()
+            )
+            .increment(1);
+        }
+        result
+    }
+
+    /// The GET itself, within `self.timeout` and `remaining`.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        what: &'static str,
+        url: Url,
+        remaining: Duration,
+    ) -> Result<T, FetchError> {
         // reqwest's per-request timeout runs until the body has been read.
         let response = self
             .client

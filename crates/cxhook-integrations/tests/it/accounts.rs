@@ -496,3 +496,29 @@ fn bad_configurations_and_paths_are_errors() {
         .to_string();
     assert!(error.contains("unknown field `databse`"), "{error}");
 }
+
+#[tokio::test]
+async fn readiness_fails_while_the_migrations_are_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let webhook = cxhook::server::Webhook::new(accounts::router(&config).unwrap());
+    assert_eq!(webhook.readiness().check().await, Ok(()));
+
+    let connection = Connection::open(&config.database).unwrap();
+    connection
+        .execute(
+            "DELETE FROM cxhook_migrations WHERE component = 'accounts'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(
+        webhook.readiness().check().await,
+        Err(vec!["accounts".to_owned()])
+    );
+
+    webhook.readiness().set(false);
+    assert_eq!(
+        webhook.readiness().check().await,
+        Err(vec!["draining".to_owned()])
+    );
+}

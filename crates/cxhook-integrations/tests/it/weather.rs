@@ -599,3 +599,28 @@ async fn the_configuration_has_defaults_and_refuses_what_cannot_work() {
         .starts_with("`stale_ttl_secs`")
     );
 }
+
+#[tokio::test]
+async fn the_lookup_ends_within_the_calls_budget() {
+    use cxhook::middleware::DeadlineLayer;
+    use cxhook::server::Webhook;
+
+    let (stub, addr) = start_stub().await;
+    let config = WeatherConfig {
+        timeout_ms: 5000,
+        ..config(addr)
+    };
+    // A budget of 600 ms, far below the per-call timeout: the client must size its calls by
+    // the budget and answer itself, before the deadline layer has to.
+    let timeout = Duration::from_millis(1000);
+    let endpoint = Webhook::new(weather::router(&config).unwrap())
+        .deadline(DeadlineLayer::new(timeout).margin(Duration::from_millis(400)))
+        .into_endpoint();
+    *stub.geocoding_mode.lock().unwrap() = Mode::Hang;
+    let started = Instant::now();
+    let request = serde_json::to_vec(&current(json!("Paris"), "en-GB")).unwrap();
+    let answered = endpoint.answer(&request).await;
+    assert!(started.elapsed() < timeout, "{:?}", started.elapsed());
+    assert_eq!(answered.outcome, cxhook::Outcome::Ok);
+    assert_unavailable(&serde_json::from_slice(&answered.body).unwrap());
+}

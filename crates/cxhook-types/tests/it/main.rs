@@ -283,3 +283,16 @@ fn explicit_null_deletes_are_written() {
     );
     keep_for_contract("null-delete.json", &response);
 }
+
+#[test]
+fn numbers_are_parsed_exactly_so_they_round_trip() {
+    // Found by fuzz/parse_request: without serde_json's float_roundtrip, this number parsed
+    // one unit in the last place away from the nearest double, and wrote back changed.
+    let body = r#"{"sessionInfo": {"parameters": {"n": 15555555555555555555555555555555555555555555555.2}}}"#;
+    let request: WebhookRequest = serde_json::from_str(body).unwrap();
+    let n = &request.session_info.parameters["n"];
+    assert_eq!(n.as_f64(), Some(1.5555555555555555e46));
+    let written = serde_json::to_string(&request).unwrap();
+    let again: WebhookRequest = serde_json::from_str(&written).unwrap();
+    assert_eq!(&again.session_info.parameters["n"], n);
+}

@@ -1,5 +1,8 @@
 //! Tower middleware over webhook calls, one module each.
 
+pub mod auth;
+pub mod deadline;
 pub mod recover;
 
+pub use deadline::{Deadline, DeadlineLayer, DeadlineService};
 pub use recover::{Recover, RecoverLayer};

@@ -17,9 +17,13 @@ use tower::{Layer, ServiceExt};
 use tracing::Instrument;
 
 use super::Readiness;
+use super::limits::{self, Limits};
+use super::meta::Meta;
+use super::metrics::{self as cx_metrics, Metrics};
 use crate::answer::{Answer, ErrorBody, Outcome};
 use crate::call::Call;
-use crate::middleware::RecoverLayer;
+use crate::middleware::auth::Auth;
+use crate::middleware::{DeadlineLayer, RecoverLayer};
 use crate::routing::Router;
 
 /// The default limit on a request body: 1 MiB, some hundred times a large real request.
@@ -42,6 +46,11 @@ pub struct Webhook {
     recover: RecoverLayer,
     body_limit: usize,
     readiness: Readiness,
+    auth: Auth,
+    limits: Limits,
+    deadline: Option<DeadlineLayer>,
+    metrics: Option<Metrics>,
+    log_params: Arc<[String]>,
 }
 
 impl std::fmt::Debug for Webhook {
@@ -56,12 +65,54 @@ impl std::fmt::Debug for Webhook {
 impl Webhook {
     /// Serves `router` with the default recover layer and body limit.
     pub fn new(router: Router) -> Self {
+        let readiness = Readiness::with_checks(router.ready_checks().cloned().collect());
         Self {
             router,
             recover: RecoverLayer::new(),
             body_limit: DEFAULT_BODY_LIMIT,
-            readiness: Readiness::default(),
+            readiness,
+            auth: Auth::new(),
+            limits: Limits::default(),
+            deadline: Some(DeadlineLayer::default()),
+            metrics: None,
+            log_params: Arc::from([]),
         }
+    }
+
+    /// Sets the agent's webhook timeout and what calls that run out of time get (by
+    /// default a 5 s timeout, a 500 ms margin and [`DEFAULT_DEADLINE_TEXT`]).
+    ///
+    /// [`DEFAULT_DEADLINE_TEXT`]: crate::middleware::deadline::DEFAULT_DEADLINE_TEXT
+    pub fn deadline(mut self, deadline: DeadlineLayer) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Lets calls run as long as they take (for transports with a deadline of their own).
+    pub fn without_deadline(mut self) -> Self {
+        self.deadline = None;
+        self
+    }
+
+    /// Serves `GET /metrics` from this recorder (see [`install_metrics`]); without one,
+    /// `/metrics` answers 404. Calls are counted either way, by whatever recorder is
+    /// installed.
+    ///
+    /// [`install_metrics`]: super::install_metrics
+    pub fn metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    /// Names the session parameters whose values the call's log lines may show (field
+    /// `params` of the call's span); every other parameter value stays out of the logs.
+    pub fn log_params<I, P>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<String>,
+    {
+        self.log_params = names.into_iter().map(Into::into).collect();
+        self
     }
 
     /// Sets how handler errors and panics are answered.
@@ -74,6 +125,25 @@ impl Webhook {
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
         self
+    }
+
+    /// Sets which credentials a call must carry; `/webhook` (and whatever route
+    /// [`Auth::protect`] wraps) checks them before reading the body. `/healthz` and
+    /// `/readyz` stay open.
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// Sets what one client may ask of the server: calls at once, time, header size.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// What one client may ask of the server.
+    pub(crate) fn connection_limits(&self) -> Limits {
+        self.limits
     }
 
     /// The switch behind `/readyz`.
@@ -91,20 +161,39 @@ impl Webhook {
     /// replaced by the recover layer's fallback reply.
     pub fn into_endpoint(self) -> Endpoint {
         let oversize = Answer::reply(self.recover.fallback_response().clone(), Outcome::Error);
+        let tags = self.router.tags().map(Box::from).collect();
+        let recovered = self.recover.layer(self.router);
+        let service = match self.deadline {
+            Some(deadline) => BoxCloneSyncService::new(deadline.layer(recovered)),
+            None => BoxCloneSyncService::new(recovered),
+        };
         Endpoint(Arc::new(Edge {
-            service: BoxCloneSyncService::new(self.recover.layer(self.router)),
+            service,
             body_limit: self.body_limit,
             readiness: self.readiness,
             oversize: oversize.to_json(),
+            tags,
+            metrics: self.metrics,
+            log_params: self.log_params,
         }))
     }
 
-    /// The axum router: `POST /webhook`, `GET /healthz`, `GET /readyz`.
+    /// The axum router: `POST /webhook`, `GET /healthz`, `GET /readyz`, `GET /metrics`.
+    /// With [`auth`](Self::auth) set, `/webhook` and `/metrics` need credentials; the
+    /// [`limits`](Self::limits) cap the calls `/webhook` answers at once and their time.
     pub fn into_axum(self) -> axum::Router {
+        let (auth, limits) = (self.auth.clone(), self.limits);
         axum::Router::new()
-            .route("/webhook", post(webhook).fallback(allow("POST")))
+            .route(
+                "/webhook",
+                limits.protect(auth.protect(post(webhook).fallback(allow("POST")))),
+            )
             .route("/healthz", get(healthz).fallback(allow("GET, HEAD")))
             .route("/readyz", get(readyz).fallback(allow("GET, HEAD")))
+            .route(
+                "/metrics",
+                auth.protect(get(metrics).fallback(allow("GET, HEAD"))),
+            )
             .fallback(not_found)
             .with_state(self.into_endpoint())
     }
@@ -134,12 +223,24 @@ pub struct Answered {
 impl Endpoint {
     /// Answers a request body as `POST /webhook` would, after the transport has checked the
     /// content type and the body limit: parse (400 with the path of the first error), the
-    /// recover layer and the router inside a span naming the call, then the 64 KiB guard.
+    /// deadline and recover layers and the router inside a span naming the call, then the
+    /// 64 KiB guard; the call is counted in the metrics by tag and outcome.
     pub async fn answer(&self, body: &[u8]) -> Answered {
+        self.answer_with(body, &Meta::default()).await
+    }
+
+    /// [`Endpoint::answer`], with what the transport knows besides the body: the call's log
+    /// lines carry the request's trace.
+    pub async fn answer_with(&self, body: &[u8], meta: &Meta) -> Answered {
         let started = Instant::now();
         let request = match parse(body) {
             Ok(request) => request,
             Err(error) => {
+                cx_metrics::record_call(
+                    cx_metrics::UNKNOWN_TAG,
+                    Outcome::Rejected,
+                    started.elapsed(),
+                );
                 return Answered {
                     status: StatusCode::BAD_REQUEST,
                     body: serde_json::to_vec(&error).unwrap_or_else(|_| b"{}".to_vec()),
@@ -152,10 +253,17 @@ impl Endpoint {
             request_id = %request.detect_intent_response_id,
             tag = request.tag().unwrap_or(""),
             session = %session_hash(&request.session_info.session),
+            trace_id = tracing::field::Empty,
+            span_id = tracing::field::Empty,
+            trace_sampled = tracing::field::Empty,
+            params = tracing::field::Empty,
         );
+        self.0.record_meta(&span, &request, meta);
+        let tag = self.0.tag_label(request.tag());
         async move {
             let Ok(answer) = self.0.service.clone().oneshot(Call::new(request)).await;
             let answered = encode(&answer, &self.0.oversize);
+            cx_metrics::record_call(tag, answered.outcome, started.elapsed());
             tracing::info!(
                 status = answered.status.as_u16(),
                 outcome = answered.outcome.as_str(),
@@ -179,6 +287,43 @@ struct Edge {
     body_limit: usize,
     readiness: Readiness,
     oversize: Vec<u8>,
+    /// The tags the router serves: the only values of the `tag` label.
+    tags: std::collections::HashSet<Box<str>>,
+    metrics: Option<Metrics>,
+    log_params: Arc<[String]>,
+}
+
+impl Edge {
+    /// The `tag` label of a call: its tag when the router serves it, else `unknown`.
+    fn tag_label<'a>(&'a self, tag: Option<&str>) -> &'a str {
+        tag.and_then(|tag| self.tags.get(tag))
+            .map_or(cx_metrics::UNKNOWN_TAG, AsRef::as_ref)
+    }
+
+    /// Records the trace and the allowed parameter values in the call's span.
+    fn record_meta(&self, span: &tracing::Span, request: &WebhookRequest, meta: &Meta) {
+        if let Some(trace) = &meta.trace {
+            span.record(crate::logging::TRACE_ID, trace.trace_id.as_str());
+            if let Some(span_id) = &trace.span_id {
+                span.record(crate::logging::SPAN_ID, span_id.as_str());
+            }
+            span.record(crate::logging::TRACE_SAMPLED, trace.sampled);
+        }
+        let allowed: serde_json::Map<String, serde_json::Value> = self
+            .log_params
+            .iter()
+            .filter_map(|name| {
+                let value = request.session_info.parameters.get(name)?;
+                Some((name.clone(), value.clone()))
+            })
+            .collect();
+        if !allowed.is_empty() {
+            span.record(
+                "params",
+                serde_json::Value::Object(allowed).to_string().as_str(),
+            );
+        }
+    }
 }
 
 async fn webhook(State(endpoint): State<Endpoint>, request: http::Request<Body>) -> Response {
@@ -195,7 +340,9 @@ async fn webhook(State(endpoint): State<Endpoint>, request: http::Request<Body>)
         Ok(bytes) => bytes,
         Err(e) => return read_error(&e, limit),
     };
-    let answered = endpoint.answer(&bytes).await;
+    let answered = endpoint
+        .answer_with(&bytes, &Meta::from_headers(&parts.headers))
+        .await;
     json(answered.status, Ok(answered.body))
 }
 
@@ -225,6 +372,9 @@ fn encode(answer: &Answer, oversize: &[u8]) -> Answered {
 /// Parses the body once, fast; only a body that fails is parsed again to find the path of
 /// the first error.
 fn parse(bytes: &[u8]) -> Result<WebhookRequest, ErrorBody> {
+    if limits::too_deep(bytes, limits::MAX_JSON_DEPTH) {
+        return Err(limits::too_deep_error());
+    }
     serde_json::from_slice(bytes).map_err(|error| {
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         let path = match serde_path_to_error::deserialize::<_, WebhookRequest>(de) {
@@ -287,14 +437,29 @@ async fn healthz() -> Response {
 }
 
 async fn readyz(State(endpoint): State<Endpoint>) -> Response {
-    if endpoint.0.readiness.is_ready() {
-        json(StatusCode::OK, Ok(br#"{"status":"ready"}"#.to_vec()))
-    } else {
-        json(
+    match endpoint.0.readiness.check().await {
+        Ok(()) => json(StatusCode::OK, Ok(br#"{"status":"ready"}"#.to_vec())),
+        Err(failed) => json(
             StatusCode::SERVICE_UNAVAILABLE,
-            Ok(br#"{"status":"not_ready"}"#.to_vec()),
-        )
+            serde_json::to_vec(&serde_json::json!({"status": "not_ready", "failed": failed})),
+        ),
     }
+}
+
+/// `GET /metrics`: the Prometheus text format, or 404 when no recorder was given.
+async fn metrics(State(endpoint): State<Endpoint>) -> Response {
+    let Some(metrics) = &endpoint.0.metrics else {
+        return not_found().await;
+    };
+    (
+        StatusCode::OK,
+        [(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        metrics.render(),
+    )
+        .into_response()
 }
 
 fn allow(methods: &'static str) -> impl Fn() -> std::future::Ready<Response> + Clone {

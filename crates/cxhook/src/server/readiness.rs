@@ -1,27 +1,122 @@
 //! [`Readiness`]: whether `/readyz` says this replica takes traffic.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
-/// A shared switch behind `/readyz`: ready from the start, not ready once shutdown begins
-/// (so load balancers stop sending calls while in-flight ones finish).
+use crate::error::BoxError;
+use crate::handler::BoxFuture;
+
+/// How long one readiness check may take before it counts as failed.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A readiness check: `Ok` while what it watches (a database, say) can serve calls.
+///
+/// Integrations attach theirs to the router they return with
+/// [`Router::ready_check`](crate::Router::ready_check); the checks travel with
+/// [`Router::merge`](crate::Router::merge) into the [`Webhook`](super::Webhook).
+#[derive(Clone)]
+pub struct ReadyCheck {
+    name: Arc<str>,
+    check: Arc<dyn Fn() -> BoxFuture<Result<(), BoxError>> + Send + Sync>,
+}
+
+impl std::fmt::Debug for ReadyCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadyCheck")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReadyCheck {
+    /// A check named `name` (it names the failure in `/readyz`'s answer and the log).
+    pub fn new<F, Fut>(name: &str, check: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), BoxError>> + Send + 'static,
+    {
+        Self {
+            name: name.into(),
+            check: Arc::new(move || Box::pin(check())),
+        }
+    }
+
+    /// The check's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Runs the check, failing it when it takes longer than 2 s.
+    pub async fn run(&self) -> Result<(), BoxError> {
+        match tokio::time::timeout(CHECK_TIMEOUT, (self.check)()).await {
+            Ok(result) => result,
+            Err(_) => Err(format!("no answer within {CHECK_TIMEOUT:?}").into()),
+        }
+    }
+}
+
+/// What `/readyz` answers from: a switch that turns off once shutdown begins (so load
+/// balancers stop sending calls while in-flight ones finish), and the checks of the
+/// integrations (a database that cannot be reached, or whose migrations have not run, makes
+/// the replica not ready).
 #[derive(Debug, Clone)]
-pub struct Readiness(Arc<AtomicBool>);
+pub struct Readiness {
+    up: Arc<AtomicBool>,
+    checks: Arc<[ReadyCheck]>,
+}
 
 impl Default for Readiness {
     fn default() -> Self {
-        Self(Arc::new(AtomicBool::new(true)))
+        Self::with_checks(Vec::new())
     }
 }
 
 impl Readiness {
-    /// Whether the replica takes traffic.
+    /// Ready from the start, while these checks pass.
+    pub fn with_checks(checks: Vec<ReadyCheck>) -> Self {
+        Self {
+            up: Arc::new(AtomicBool::new(true)),
+            checks: checks.into(),
+        }
+    }
+
+    /// Whether the replica takes traffic as far as the switch says (shutdown has not
+    /// begun); [`Readiness::check`] runs the checks too.
     pub fn is_ready(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.up.load(Ordering::Relaxed)
     }
 
     /// Sets whether the replica takes traffic.
     pub fn set(&self, ready: bool) {
-        self.0.store(ready, Ordering::Relaxed);
+        self.up.store(ready, Ordering::Relaxed);
+    }
+
+    /// Whether the replica takes traffic: the switch is on and every check passes, run
+    /// concurrently. A failure lists the names of what is not ready (`draining` once
+    /// shutdown has begun); each failing check is logged.
+    pub async fn check(&self) -> Result<(), Vec<String>> {
+        if !self.is_ready() {
+            return Err(vec!["draining".to_owned()]);
+        }
+        let results =
+            futures_util::future::join_all(self.checks.iter().map(|check| async move {
+                check.run().await.map_err(|error| (check.name(), error))
+            }))
+            .await;
+        let failed: Vec<String> = results
+            .into_iter()
+            .filter_map(Result::err)
+            .map(|(name, error)| {
+                tracing::warn!(check = name, %error, "not ready");
+                name.to_owned()
+            })
+            .collect();
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(failed)
+        }
     }
 }

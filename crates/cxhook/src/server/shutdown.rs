@@ -20,14 +20,14 @@ pub async fn serve_with_shutdown(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let readiness = webhook.readiness().clone();
+    let limits = webhook.connection_limits();
     let app = webhook.into_axum();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            readiness.set(false);
-            tracing::info!("shutting down: finishing calls in flight");
-        })
-        .await
+    super::limits::serve(listener, app, &limits, async move {
+        shutdown.await;
+        readiness.set(false);
+        tracing::info!("shutting down: finishing calls in flight");
+    })
+    .await
 }
 
 /// Completes on the first SIGTERM (how Cloud Run and Kubernetes stop a container) or

@@ -185,7 +185,10 @@ async fn health_and_readiness() {
     readiness.set(false);
     let answered = send(&app, get("/readyz")).await;
     assert_eq!(answered.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(answered.body, json!({"status": "not_ready"}));
+    assert_eq!(
+        answered.body,
+        json!({"status": "not_ready", "failed": ["draining"]})
+    );
 }
 
 #[tokio::test]

@@ -78,3 +78,71 @@ async fn one_json_line_per_event_naming_the_call_and_nothing_private() {
         assert!(!text.contains(private), "{private} leaked: {text}");
     }
 }
+
+async fn logs_and_fails(session: Session) -> Result<Reply, std::io::Error> {
+    tracing::info!(found = session.params().len(), "looking up the card");
+    Err(std::io::Error::other("card service said no"))
+}
+
+#[tokio::test]
+async fn every_line_of_a_call_carries_its_request_id_and_trace() {
+    const TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let captured = Captured::default();
+    let layer = cxhook::logging::JsonLayer::new(captured.clone()).project(Some("my-project"));
+    let subscriber = tracing_subscriber::registry().with(layer);
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = Webhook::new(Router::new().route("pay", logs_and_fails))
+        .log_params(["city"])
+        .into_axum();
+    let mut body = request(
+        "pay",
+        json!({"card_number": "4111-1111-1111-1111", "city": "Paris"}),
+    );
+    body["text"] = json!("my secret words");
+    let mut http = crate::support::post_request(serde_json::to_vec(&body).unwrap());
+    http.headers_mut().insert(
+        "traceparent",
+        format!("00-{TRACE}-00f067aa0ba902b7-01").parse().unwrap(),
+    );
+    let answered = crate::support::send(&app, http).await;
+    assert_eq!(answered.status, http::StatusCode::OK);
+
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let messages: Vec<&str> = lines
+        .iter()
+        .map(|line| line["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "looking up the card",
+            "answered with a fallback",
+            "answered"
+        ],
+        "one line per event: {text}"
+    );
+    for line in &lines {
+        assert!(line["time"].as_str().unwrap().ends_with('Z'), "{line}");
+        assert_eq!(line["span"]["request_id"], "r-1");
+        assert_eq!(
+            line["logging.googleapis.com/trace"],
+            format!("projects/my-project/traces/{TRACE}")
+        );
+        assert_eq!(line["logging.googleapis.com/spanId"], "00f067aa0ba902b7");
+        assert_eq!(line["logging.googleapis.com/trace_sampled"], true);
+        assert_eq!(
+            line["span"]["params"], r#"{"city":"Paris"}"#,
+            "the allowed one"
+        );
+    }
+    assert_eq!(lines[0]["severity"], "INFO");
+    assert_eq!(lines[1]["severity"], "ERROR");
+    for private in ["4111", "secret words", "s-1"] {
+        assert!(!text.contains(private), "{private} leaked: {text}");
+    }
+}

@@ -1,0 +1,34 @@
+//! `cxhook lambda`: answer webhook calls on AWS Lambda, behind API Gateway or a function URL.
+//!
+//! The Lambda runtime runs the function's `bootstrap` executable without arguments; `cxhook`
+//! built as `bootstrap` (cargo-lambda does that) starts this mode by itself when the runtime's
+//! `AWS_LAMBDA_RUNTIME_API` variable is set.
+
+use std::ffi::OsString;
+
+use anyhow::{Context, anyhow};
+
+use crate::cli::LambdaArgs;
+use crate::config::Config;
+
+/// The variable the Lambda runtime sets for the function it runs.
+const RUNTIME_API: &str = "AWS_LAMBDA_RUNTIME_API";
+
+/// Whether this process is a Lambda function started without arguments.
+pub(crate) fn is_bootstrap(args: &[OsString]) -> bool {
+    args.len() <= 1 && std::env::var_os(RUNTIME_API).is_some()
+}
+
+/// Resolves the configuration (the file, `CXHOOK_*` variables), builds the same webhook as
+/// `serve`, and answers the runtime's events until it stops the function.
+pub(crate) fn run(flags: &LambdaArgs) -> anyhow::Result<()> {
+    let config = Config::resolve(flags.config.as_deref(), None).context("config error")?;
+    let webhook = crate::serve::webhook(&config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime
+        .block_on(cxhook::lambda::run(webhook))
+        .map_err(|e| anyhow!("the Lambda runtime stopped: {e}"))
+}

@@ -1,0 +1,254 @@
+//! The `[auth]` and `[limits]` sections of `cxhook serve`, and the refusal to serve an
+//! open webhook on a non-loopback address.
+//!
+//! Secrets never sit in the configuration: each key names an environment variable
+//! (`*_env`) or a file (`*_file`, a mounted secret) that holds one.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::bail;
+use cxhook::middleware::auth::{Auth, IdToken, Jwks, Secret};
+use cxhook::server::Limits;
+use cxhook_integrations::ConfigError;
+use serde::Deserialize;
+
+/// The `[auth]` section as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuthConfig {
+    bearer: BearerConfig,
+    basic: BasicConfig,
+    header: HeaderConfig,
+    id_token: IdTokenConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BearerConfig {
+    token_envs: Vec<String>,
+    token_files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BasicConfig {
+    username: String,
+    password_env: String,
+    #[serde(default)]
+    password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeaderConfig {
+    name: String,
+    value_envs: Vec<String>,
+    value_files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdTokenConfig {
+    enabled: bool,
+    jwks_url: String,
+    audiences: Vec<String>,
+    email: String,
+    leeway_secs: u64,
+}
+
+/// The most clock skew allowed on ID tokens: more would keep expired tokens alive.
+const MAX_LEEWAY_SECS: u64 = 300;
+
+fn problem(key: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key: key.to_owned(),
+        problem: problem.into(),
+    }
+}
+
+impl AuthConfig {
+    /// The methods configured, their secrets read from the environment and files.
+    pub(crate) fn build(&self) -> Result<Auth, ConfigError> {
+        let mut auth = Auth::new();
+
+        let mut tokens = Vec::new();
+        for (n, var) in self.bearer.token_envs.iter().enumerate() {
+            let key = format!("bearer.token_envs[{n}]");
+            tokens.push(Secret::from_env(var).map_err(|e| problem(&key, e.to_string()))?);
+        }
+        for (n, file) in self.bearer.token_files.iter().enumerate() {
+            let key = format!("bearer.token_files[{n}]");
+            tokens.push(Secret::from_file(file).map_err(|e| problem(&key, e.to_string()))?);
+        }
+        auth = auth.bearer(tokens);
+
+        let basic = &self.basic;
+        let password = match (&basic.password_file, basic.password_env.trim()) {
+            (Some(file), _) => Some(
+                Secret::from_file(file)
+                    .map_err(|e| problem("basic.password_file", e.to_string()))?,
+            ),
+            (None, "") => None,
+            (None, var) => Some(
+                Secret::from_env(var).map_err(|e| problem("basic.password_env", e.to_string()))?,
+            ),
+        };
+        match (basic.username.trim().is_empty(), password) {
+            (false, Some(password)) => auth = auth.basic(basic.username.clone(), password),
+            (true, None) => {}
+            (true, Some(_)) => {
+                return Err(problem("basic.username", "must be set when a password is"));
+            }
+            (false, None) => {
+                return Err(problem(
+                    "basic.password_env",
+                    "must name a variable (or set password_file) when a username is set",
+                ));
+            }
+        }
+
+        let header = &self.header;
+        let mut values = Vec::new();
+        for (n, var) in header.value_envs.iter().enumerate() {
+            let key = format!("header.value_envs[{n}]");
+            values.push(Secret::from_env(var).map_err(|e| problem(&key, e.to_string()))?);
+        }
+        for (n, file) in header.value_files.iter().enumerate() {
+            let key = format!("header.value_files[{n}]");
+            values.push(Secret::from_file(file).map_err(|e| problem(&key, e.to_string()))?);
+        }
+        match (header.name.trim(), values.is_empty()) {
+            ("", true) => {}
+            ("", false) => return Err(problem("header.name", "must name the header")),
+            (_, true) => {
+                return Err(problem(
+                    "header.value_envs",
+                    "must name a variable (or set value_files) when a header name is set",
+                ));
+            }
+            (name, false) => {
+                let name: http::HeaderName = name.parse().map_err(|_| {
+                    problem("header.name", format!("`{name}` is not a header name"))
+                })?;
+                if name == http::header::AUTHORIZATION {
+                    return Err(problem(
+                        "header.name",
+                        "must not be Authorization; use [auth.bearer] or [auth.basic]",
+                    ));
+                }
+                for value in values {
+                    auth = auth.header(name.clone(), value);
+                }
+            }
+        }
+
+        let id_token = &self.id_token;
+        if id_token.enabled {
+            let url: reqwest::Url = id_token.jwks_url.parse().map_err(|_| {
+                problem(
+                    "id_token.jwks_url",
+                    format!("`{}` is not a URL", id_token.jwks_url),
+                )
+            })?;
+            if !matches!(url.scheme(), "https" | "http") {
+                return Err(problem("id_token.jwks_url", "must be an http(s) URL"));
+            }
+            let audiences: Vec<String> = id_token
+                .audiences
+                .iter()
+                .map(|aud| aud.trim().to_owned())
+                .filter(|aud| !aud.is_empty())
+                .collect();
+            if audiences.is_empty() {
+                return Err(problem(
+                    "id_token.audiences",
+                    "must list the webhook's URL as Dialogflow calls it (the token's aud)",
+                ));
+            }
+            if id_token.leeway_secs > MAX_LEEWAY_SECS {
+                return Err(problem(
+                    "id_token.leeway_secs",
+                    format!("must be at most {MAX_LEEWAY_SECS}"),
+                ));
+            }
+            let mut verifier = IdToken::new(Jwks::new(url), audiences)
+                .leeway(Duration::from_secs(id_token.leeway_secs));
+            if !id_token.email.trim().is_empty() {
+                verifier = verifier.email(id_token.email.trim());
+            }
+            auth = auth.id_token(verifier);
+        }
+        Ok(auth)
+    }
+}
+
+/// The `[limits]` section as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LimitsConfig {
+    concurrency: usize,
+    header_read_timeout_ms: u64,
+    request_timeout_ms: u64,
+    max_header_bytes: usize,
+    max_headers: usize,
+}
+
+impl LimitsConfig {
+    /// The limits, checked.
+    pub(crate) fn build(&self) -> Result<Limits, ConfigError> {
+        let positive = |key: &str, value: u64| {
+            if value == 0 {
+                Err(problem(key, "must be more than 0"))
+            } else {
+                Ok(value)
+            }
+        };
+        positive("concurrency", self.concurrency as u64)?;
+        positive("header_read_timeout_ms", self.header_read_timeout_ms)?;
+        positive("request_timeout_ms", self.request_timeout_ms)?;
+        positive("max_headers", self.max_headers as u64)?;
+        if self.max_header_bytes < 8192 {
+            return Err(problem("max_header_bytes", "must be at least 8192"));
+        }
+        Ok(Limits {
+            concurrency: self.concurrency,
+            header_read_timeout: Duration::from_millis(self.header_read_timeout_ms),
+            request_timeout: Duration::from_millis(self.request_timeout_ms),
+            max_header_bytes: self.max_header_bytes,
+            max_headers: self.max_headers,
+        })
+    }
+}
+
+/// Refuses to serve without auth on an address other machines reach, unless `insecure`.
+pub(crate) fn require_auth(addr: SocketAddr, auth: &Auth, insecure: bool) -> anyhow::Result<()> {
+    if !auth.is_empty() || insecure || addr.ip().is_loopback() {
+        return Ok(());
+    }
+    bail!(
+        "refusing to serve on {addr} without authentication: anyone who reaches this address \
+         could call the webhook and the systems behind it. Configure a method in [auth] \
+         (bearer, basic, header or id_token), listen on a loopback address such as \
+         127.0.0.1, or pass --insecure when something in front of cxhook authenticates calls"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_open_webhooks_on_other_addresses_are_refused() {
+        let open = Auth::new();
+        let public: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let error = require_auth(public, &open, false).unwrap_err().to_string();
+        assert!(error.contains("--insecure"), "{error}");
+        assert!(require_auth(public, &open, true).is_ok());
+        assert!(require_auth("127.0.0.1:8080".parse().unwrap(), &open, false).is_ok());
+        assert!(require_auth("[::1]:8080".parse().unwrap(), &open, false).is_ok());
+        let closed = Auth::new().bearer([Secret::new("t").unwrap()]);
+        assert!(require_auth(public, &closed, false).is_ok());
+    }
+}

@@ -1,0 +1,130 @@
+//! `cxhook` as a Lambda `bootstrap`: started without arguments by a Lambda runtime API (a
+//! stub on loopback here), it takes an API Gateway event and posts back the proxy response.
+
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::support::{Stub, cxhook, keep_for_contract, request};
+
+#[derive(Default)]
+struct Runtime {
+    event: Mutex<Option<Value>>,
+    response: Mutex<Option<(String, Value)>>,
+}
+
+async fn next(State(runtime): State<Arc<Runtime>>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let event = runtime.event.lock().unwrap().take();
+    match event {
+        Some(event) => (
+            [
+                ("content-type", "application/json"),
+                ("lambda-runtime-aws-request-id", "req-1"),
+                ("lambda-runtime-deadline-ms", "4102444800000"),
+                (
+                    "lambda-runtime-invoked-function-arn",
+                    "arn:aws:lambda:us-east-1:123456789012:function:cxhook",
+                ),
+            ],
+            event.to_string(),
+        )
+            .into_response(),
+        // Nothing more to do: keep the function waiting, as Lambda does between events.
+        None => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            http::StatusCode::NO_CONTENT.into_response()
+        }
+    }
+}
+
+async fn respond(
+    State(runtime): State<Arc<Runtime>>,
+    Path(id): Path<String>,
+    body: String,
+) -> http::StatusCode {
+    let response = serde_json::from_str(&body).unwrap_or(Value::String(body));
+    *runtime.response.lock().unwrap() = Some((id, response));
+    http::StatusCode::ACCEPTED
+}
+
+#[test]
+fn a_bootstrap_answers_an_http_api_event() {
+    let runtime = Arc::new(Runtime::default());
+    let body = {
+        let mut call = request("account.balance");
+        call["sessionInfo"]["parameters"] = json!({"user_id": "u-1001"});
+        call["languageCode"] = "en-US".into();
+        call.to_string()
+    };
+    *runtime.event.lock().unwrap() = Some(json!({
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": "/webhook",
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json"},
+        "requestContext": {
+            "accountId": "123456789012", "apiId": "api", "domainName": "api.lambda-url.us-east-1.on.aws",
+            "http": {"method": "POST", "path": "/webhook", "protocol": "HTTP/1.1",
+                     "sourceIp": "66.249.84.1", "userAgent": "Google-Dialogflow"},
+            "requestId": "id", "routeKey": "$default", "stage": "$default",
+            "time": "27/Nov/2026:16:00:00 +0000", "timeEpoch": 1_764_259_200_000_i64
+        },
+        "body": body,
+        "isBase64Encoded": false
+    }));
+    let api = Stub::start(
+        axum::Router::new()
+            .route("/2018-06-01/runtime/invocation/next", get(next))
+            .route(
+                "/2018-06-01/runtime/invocation/{id}/response",
+                post(respond),
+            )
+            .with_state(runtime.clone()),
+    );
+    let host = api
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches("/webhook")
+        .to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = cxhook()
+        .current_dir(dir.path())
+        .env("AWS_LAMBDA_RUNTIME_API", &host)
+        .env("AWS_LAMBDA_FUNCTION_NAME", "cxhook")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let answered = loop {
+        if let Some(answered) = runtime.response.lock().unwrap().take() {
+            break answered;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no response was posted"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let (id, response) = answered;
+    assert_eq!(id, "req-1");
+    assert_eq!(response["statusCode"], 200, "{response}");
+    let reply: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        reply["fulfillmentResponse"]["messages"][0]["text"]["text"][0],
+        "The balance of account u-1001 is $1,250.75.",
+        "{reply}"
+    );
+    keep_for_contract(&reply);
+}

@@ -1,0 +1,299 @@
+//! [`Limits`]: what one client may ask of the server (concurrent calls, time, header size,
+//! JSON nesting), and the connection loop that enforces the transport's part.
+//!
+//! The body size limit (413) is [`Webhook::body_limit`](super::Webhook::body_limit).
+//! JSON nesting is capped at [`MAX_JSON_DEPTH`] levels before the body is parsed (400
+//! `too_deep`); serde_json on its own stops at 128 levels with a recursion error, so the
+//! stack is safe either way, and this check gives a clear answer well before that.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
+use http::header::{CONTENT_TYPE, RETRY_AFTER};
+use http::{HeaderValue, Request, StatusCode};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::{Layer, Service};
+
+use crate::answer::ErrorBody;
+use crate::handler::BoxFuture;
+
+/// The default cap on webhook calls answered at once; more get 503 straight away.
+pub const DEFAULT_CONCURRENCY_LIMIT: usize = 1024;
+
+/// The default time a client has to send a request's headers.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The default time a webhook call may take from its headers to its answer, body upload
+/// included: twice Dialogflow's longest webhook timeout (30 s), so that it only ends calls
+/// Dialogflow has given up on, and clients that send their body a byte at a time.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The default size of the buffer a request's head (request line and headers) must fit in,
+/// in bytes; a larger head gets 431. Real requests send well under 8 KiB of headers.
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// The default largest number of headers in one request (HTTP/1); more get 431.
+pub const DEFAULT_MAX_HEADERS: usize = 100;
+
+/// The deepest JSON nesting a webhook request may have; real requests nest under 20 levels.
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// What one client may ask of the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Webhook calls answered at once; more get 503 with a JSON body and `Retry-After`.
+    pub concurrency: usize,
+    /// How long a client has to send a request's headers before its connection is closed
+    /// (a slowloris client holds nothing for longer).
+    pub header_read_timeout: Duration,
+    /// How long a webhook call may take from its headers to its answer, body upload
+    /// included; a call over it gets 408.
+    pub request_timeout: Duration,
+    /// The largest request head (request line and headers) in bytes, at least 8192; for
+    /// HTTP/2, the largest header list.
+    pub max_header_bytes: usize,
+    /// The most headers a request may have (HTTP/1).
+    pub max_headers: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            concurrency: DEFAULT_CONCURRENCY_LIMIT,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
+            max_headers: DEFAULT_MAX_HEADERS,
+        }
+    }
+}
+
+impl Limits {
+    /// Caps the calls `route` answers at once and the time each may take.
+    pub(crate) fn protect<S>(&self, route: MethodRouter<S>) -> MethodRouter<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        route.route_layer(CallLimitLayer {
+            permits: Arc::new(Semaphore::new(self.concurrency.max(1))),
+            concurrency: self.concurrency.max(1),
+            timeout: self.request_timeout,
+        })
+    }
+
+    /// The HTTP/1 and HTTP/2 connection settings that enforce the header limits and the
+    /// header read timeout.
+    fn builder(&self) -> auto::Builder<TokioExecutor> {
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(self.header_read_timeout)
+            .max_buf_size(self.max_header_bytes.max(8192))
+            .max_headers(self.max_headers);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .max_header_list_size(u32::try_from(self.max_header_bytes).unwrap_or(u32::MAX))
+            .keep_alive_interval(Some(self.header_read_timeout))
+            .keep_alive_timeout(self.header_read_timeout);
+        builder
+    }
+}
+
+/// Serves `app` on `listener` with the connection limits of `limits` until `shutdown`
+/// completes; connections in flight then finish their calls before this returns.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    limits: &Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let builder = Arc::new(limits.builder());
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let builder = Arc::clone(&builder);
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            if let Err(error) = watcher.watch(connection.into_owned()).await {
+                tracing::debug!(error = %error, "a connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// Whether `bytes`, read as JSON, nests deeper than `limit` arrays and objects (brackets
+/// inside strings do not count). Malformed JSON is left for the parser to explain.
+pub(crate) fn too_deep(bytes: &[u8], limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in bytes {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The 400 for a body nested deeper than [`MAX_JSON_DEPTH`].
+pub(crate) fn too_deep_error() -> ErrorBody {
+    ErrorBody::new(
+        "too_deep",
+        format!("the JSON body nests deeper than the limit of {MAX_JSON_DEPTH} levels"),
+    )
+}
+
+#[derive(Debug, Clone)]
+struct CallLimitLayer {
+    permits: Arc<Semaphore>,
+    concurrency: usize,
+    timeout: Duration,
+}
+
+impl<S> Layer<S> for CallLimitLayer {
+    type Service = CallLimit<S>;
+
+    fn layer(&self, inner: S) -> CallLimit<S> {
+        CallLimit {
+            limits: self.clone(),
+            inner,
+        }
+    }
+}
+
+/// Sheds calls over the concurrency cap with 503 and ends calls over the time limit with
+/// 408.
+#[derive(Debug, Clone)]
+struct CallLimit<S> {
+    limits: CallLimitLayer,
+    inner: S,
+}
+
+impl<S, B> Service<Request<B>> for CallLimit<S>
+where
+    S: Service<Request<B>, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let limits = self.limits.clone();
+        Box::pin(async move {
+            let Ok(_permit) = Arc::clone(&limits.permits).try_acquire_owned() else {
+                tracing::warn!(limit = limits.concurrency, "shed a call: too many at once");
+                let mut response = error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "overloaded",
+                    &format!(
+                        "the webhook is answering its limit of {} calls at once; try again",
+                        limits.concurrency
+                    ),
+                );
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+                return Ok(response);
+            };
+            match tokio::time::timeout(limits.timeout, inner.call(request)).await {
+                Ok(answered) => answered,
+                Err(_) => {
+                    tracing::warn!(
+                        timeout_ms = u64::try_from(limits.timeout.as_millis()).unwrap_or(u64::MAX),
+                        "ended a call that took longer than the request timeout"
+                    );
+                    Ok(error(
+                        StatusCode::REQUEST_TIMEOUT,
+                        "request_timeout",
+                        &format!(
+                            "the call took longer than the limit of {} ms",
+                            limits.timeout.as_millis()
+                        ),
+                    ))
+                }
+            }
+        })
+    }
+}
+
+fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
+    let body =
+        serde_json::to_vec(&ErrorBody::new(code, message)).unwrap_or_else(|_| b"{}".to_vec());
+    (
+        status,
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_counts_brackets_outside_strings() {
+        assert!(!too_deep(br#"{"a":[1,{"b":2}]}"#, 3));
+        assert!(too_deep(br#"{"a":[1,{"b":[]}]}"#, 3));
+        assert!(!too_deep(br#"{"a":"[[[[[[\"{{{{"}"#, 1));
+        assert!(!too_deep(b"not json at all", 1));
+        let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
+        assert!(too_deep(deep.as_bytes(), MAX_JSON_DEPTH));
+        assert!(!too_deep(deep.as_bytes(), 65));
+    }
+}

@@ -1,0 +1,240 @@
+//! Edge limits: calls at once (503), JSON nesting (400), header size (431), slow clients
+//! (their connection is closed, a slow body gets 408), and serving goes on after each.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cxhook::server::{Limits, MAX_JSON_DEPTH, Webhook, serve_with_shutdown};
+use cxhook::{Reply, Router};
+use http::StatusCode;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::Notify;
+
+use crate::support::{post, request};
+
+/// `levels` nested one-key objects around a string.
+fn nested(levels: usize) -> Value {
+    (0..levels).fold(json!("bottom"), |inner, _| json!({ "a": inner }))
+}
+
+#[tokio::test]
+async fn calls_over_the_concurrency_cap_get_503_with_a_json_body() {
+    let entered = Arc::new(Notify::new());
+    let release = Arc::new(Notify::new());
+    let router = Router::new().route("slow", {
+        let (entered, release) = (Arc::clone(&entered), Arc::clone(&release));
+        move || {
+            let (entered, release) = (Arc::clone(&entered), Arc::clone(&release));
+            async move {
+                entered.notify_one();
+                release.notified().await;
+                Reply::text("done")
+            }
+        }
+    });
+    let limits = Limits {
+        concurrency: 1,
+        ..Limits::default()
+    };
+    let app = Webhook::new(router).limits(limits).into_axum();
+    let first = tokio::spawn({
+        let app = app.clone();
+        async move { post(&app, &request("slow", json!({}))).await.first_text() }
+    });
+    entered.notified().await;
+
+    let response = tower::ServiceExt::oneshot(
+        app.clone(),
+        crate::support::post_request(serde_json::to_vec(&request("slow", json!({}))).unwrap()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "1");
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"], "overloaded");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("limit of 1 call")
+    );
+
+    release.notify_one();
+    assert_eq!(first.await.unwrap(), "done");
+    // The permit is back: the next call is answered.
+    let next = tokio::spawn({
+        let app = app.clone();
+        async move { post(&app, &request("slow", json!({}))).await.first_text() }
+    });
+    entered.notified().await;
+    release.notify_one();
+    assert_eq!(next.await.unwrap(), "done");
+}
+
+#[tokio::test]
+async fn bodies_nested_too_deep_get_a_400_naming_the_limit() {
+    let app = Webhook::new(Router::new().route("ok", || async { "fine" })).into_axum();
+    let shallow = post(&app, &request("ok", json!({ "deep": nested(40) }))).await;
+    assert_eq!(shallow.first_text(), "fine");
+    // Deeper than our limit, and deeper than serde_json's own 128 levels: both get the
+    // same clear answer.
+    for levels in [MAX_JSON_DEPTH, 200, 5000] {
+        let text = format!(
+            "{{\"sessionInfo\":{{\"parameters\":{{\"x\":{}{}}}}}}}",
+            "[".repeat(levels),
+            "]".repeat(levels)
+        );
+        let answered =
+            crate::support::send(&app, crate::support::post_request(text.into_bytes())).await;
+        assert_eq!(answered.status, StatusCode::BAD_REQUEST, "{levels}");
+        assert_eq!(answered.body["error"], "too_deep");
+        assert_eq!(
+            answered.body["message"],
+            format!("the JSON body nests deeper than the limit of {MAX_JSON_DEPTH} levels")
+        );
+    }
+    assert_eq!(
+        post(&app, &request("ok", json!({}))).await.first_text(),
+        "fine"
+    );
+}
+
+/// Serves a small webhook with these limits on 127.0.0.1; its address.
+async fn start(limits: Limits) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let webhook = Webhook::new(Router::new().route("ok", || async { "fine" })).limits(limits);
+    tokio::spawn(serve_with_shutdown(
+        listener,
+        webhook,
+        std::future::pending(),
+    ));
+    addr
+}
+
+async fn still_serves(addr: std::net::SocketAddr) {
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/webhook"))
+        .json(&request("ok", json!({})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+/// Reads what the server sends until it closes the connection, for at most `limit`.
+async fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> Option<String> {
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(limit, async {
+        let mut buf = [0u8; 1024];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    read.ok()
+        .map(|()| String::from_utf8_lossy(&received).into_owned())
+}
+
+#[tokio::test]
+async fn a_slowloris_client_is_cut_off_at_the_header_read_timeout() {
+    let addr = start(Limits {
+        header_read_timeout: Duration::from_millis(300),
+        ..Limits::default()
+    })
+    .await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let started = Instant::now();
+    stream
+        .write_all(b"POST /webhook HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // One header byte every 50 ms, for as long as the server lets us (at most 5 s).
+    let mut cut_off = false;
+    while started.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut probe = [0u8; 64];
+        match tokio::time::timeout(Duration::from_millis(1), stream.read(&mut probe)).await {
+            Ok(Ok(0) | Err(_)) => {
+                cut_off = true;
+                break;
+            }
+            Ok(Ok(_)) => {
+                // A 408 answer before closing is fine too.
+                cut_off = true;
+                break;
+            }
+            Err(_) => {}
+        }
+        if stream.write_all(b"X").await.is_err() {
+            cut_off = true;
+            break;
+        }
+    }
+    assert!(cut_off, "the slow client was never cut off");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "cut off after {:?}",
+        started.elapsed()
+    );
+    still_serves(addr).await;
+}
+
+#[tokio::test]
+async fn a_slow_body_gets_408_at_the_request_timeout() {
+    let addr = start(Limits {
+        request_timeout: Duration::from_millis(300),
+        ..Limits::default()
+    })
+    .await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(
+            b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{\"fulfillm",
+        )
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut stream, Duration::from_secs(5))
+        .await
+        .expect("the server answers and closes within 5 s");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"error\":\"request_timeout\""), "{answer}");
+    still_serves(addr).await;
+}
+
+#[tokio::test]
+async fn oversized_headers_get_431() {
+    let addr = start(Limits {
+        max_header_bytes: 16 * 1024,
+        max_headers: 20,
+        ..Limits::default()
+    })
+    .await;
+    let big = format!("x-big: {}\r\n", "a".repeat(32 * 1024));
+    let many: String = (0..30).map(|n| format!("x-h{n}: v\r\n")).collect();
+    for headers in [big, many] {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let head = format!(
+            "POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{headers}\
+             Content-Length: 2\r\n\r\n{{}}"
+        );
+        // The server may stop reading (and close) before the whole head is written.
+        let _ = stream.write_all(head.as_bytes()).await;
+        let answer = read_until_closed(&mut stream, Duration::from_secs(5))
+            .await
+            .expect("the server answers and closes within 5 s");
+        assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+    }
+    still_serves(addr).await;
+}
