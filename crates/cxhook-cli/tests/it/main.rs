@@ -3,6 +3,7 @@
 
 mod auth;
 mod config;
+mod container;
 mod lambda;
 mod send;
 mod serve;

@@ -107,7 +107,7 @@ pub(crate) struct Server {
     /// The line after the listening line.
     pub(crate) tags: String,
     stderr: Arc<Mutex<String>>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -115,12 +115,19 @@ impl Server {
     /// where it listens.
     pub(crate) fn start(args: &[&str], env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let mut server = Self::start_in(dir.path(), args, env);
+        server._dir = Some(dir);
+        server
+    }
+
+    /// Starts `cxhook serve ARGS…` in the working directory `dir`.
+    pub(crate) fn start_in(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut command = cxhook();
         command
             .arg("serve")
             .args(args)
             .envs(env.iter().copied())
-            .current_dir(dir.path())
+            .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -156,7 +163,7 @@ impl Server {
             addr,
             tags,
             stderr,
-            _dir: dir,
+            _dir: None,
         }
     }
 
