@@ -1,13 +1,11 @@
 //! The container contract (Cloud Run's): listen on `$PORT`, write nothing outside the data
 //! path, and on SIGTERM finish the call in flight and exit well within 10 s.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::support::{Server, free_port, request};
+use crate::support::{HalfSent, Server, free_port, request};
 
 #[test]
 fn serve_keeps_the_container_contract() {
@@ -34,28 +32,13 @@ fn serve_keeps_the_container_contract() {
     let mut call = request("account.balance");
     call["sessionInfo"]["parameters"] = serde_json::json!({"user_id": "u-1001"});
     let body = serde_json::to_vec(&call).unwrap();
-    let (first, rest) = body.split_at(body.len() / 2);
-    let mut stream = TcpStream::connect(("127.0.0.1", server.addr.port())).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "POST /webhook HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    stream.write_all(first).unwrap();
-    stream.flush().unwrap();
-    thread::sleep(Duration::from_millis(100));
+    let call = HalfSent::start(server.addr.port(), &body);
 
     let stopping = Instant::now();
     server.sigterm();
     thread::sleep(Duration::from_millis(300));
     assert!(server.is_running(), "serve waits for the call in flight");
-    stream.write_all(rest).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
+    let answer = call.finish();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("$1,250.75"), "{answer}");
     let status = server.wait_exit();

@@ -1,12 +1,11 @@
 //! `cxhook serve`: listening, answering, stopping.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::thread;
 use std::time::Duration;
 
 use crate::support::{
-    Server, Stub, cxhook, cxhook_run, get, keep_for_contract, post, request, run,
+    HalfSent, Server, Stub, cxhook, cxhook_run, get, keep_for_contract, post, request, run,
 };
 
 #[test]
@@ -52,28 +51,13 @@ fn sigterm_stops_serve_promptly_and_cleanly() {
 fn sigterm_lets_a_call_in_flight_finish_then_exits_0() {
     let mut server = Server::start(&["--addr", "127.0.0.1:0"], &[]);
     let body = serde_json::to_vec(&request("no.such.tag")).unwrap();
-    let (first, rest) = body.split_at(body.len() / 2);
-    let mut stream = TcpStream::connect(server.addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "POST /webhook HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    stream.write_all(first).unwrap();
-    stream.flush().unwrap();
-    thread::sleep(Duration::from_millis(100));
+    let call = HalfSent::start(server.addr.port(), &body);
 
     server.sigterm();
     thread::sleep(Duration::from_millis(300));
     assert!(server.is_running(), "serve waits for the call in flight");
 
-    stream.write_all(rest).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
+    let answer = call.finish();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(
         answer.contains("Sorry, I can't help with that right now."),

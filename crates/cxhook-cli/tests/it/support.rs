@@ -343,3 +343,41 @@ impl Drop for Stub {
         }
     }
 }
+
+/// A call in flight: its headers and the first half of its body sent to `port` on loopback.
+pub(crate) struct HalfSent {
+    stream: std::net::TcpStream,
+    rest: Vec<u8>,
+}
+
+impl HalfSent {
+    /// Sends the headers of `POST /webhook` with `body` and the first half of the body.
+    pub(crate) fn start(port: u16, body: &[u8]) -> Self {
+        use std::io::Write;
+        let (first, rest) = body.split_at(body.len() / 2);
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(
+            stream,
+            "POST /webhook HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        stream.write_all(first).unwrap();
+        stream.flush().unwrap();
+        thread::sleep(Duration::from_millis(100));
+        Self {
+            stream,
+            rest: rest.to_vec(),
+        }
+    }
+
+    /// Sends the rest of the body and reads the whole answer.
+    pub(crate) fn finish(mut self) -> String {
+        use std::io::Write;
+        self.stream.write_all(&self.rest).unwrap();
+        let mut answer = String::new();
+        self.stream.read_to_string(&mut answer).unwrap();
+        answer
+    }
+}

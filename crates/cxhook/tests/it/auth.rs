@@ -1,7 +1,6 @@
 //! The auth layer end to end: static secrets in process, Google ID tokens against a JWKS
 //! served on 127.0.0.1 by keys made here; the logs never hold a secret.
 
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -19,7 +18,7 @@ use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
 use tracing_subscriber::layer::SubscriberExt;
 
-use crate::support::{request, send};
+use crate::support::{Captured, request, send};
 
 const TOKEN_A: &str = "tok-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const TOKEN_B: &str = "tok-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -28,34 +27,13 @@ const HEADER_SECRET: &str = "hdr-dddddddddddddddddddddddd";
 const AUDIENCE: &str = "https://hook.example.com/webhook";
 const AGENT: &str = "service-123@gcp-sa-dialogflow.iam.gserviceaccount.com";
 
-/// Log lines written while a test runs.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// Assertions on the logs of the auth tests.
+trait HoldsNoSecret {
+    /// Asserts that no secret, nor any long piece of one, is in the logs.
+    fn assert_holds_none_of(&self, secrets: &[&str]);
 }
 
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Self;
-
-    fn make_writer(&'a self) -> Self {
-        self.clone()
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-
+impl HoldsNoSecret for Captured {
     /// Asserts that no secret, nor any long piece of one, is in the logs.
     fn assert_holds_none_of(&self, secrets: &[&str]) {
         let text = self.text();

@@ -1,38 +1,13 @@
 //! Log lines: one JSON object per event in Cloud Logging's shape, each naming the call,
 //! none holding parameter values, user text or the session ID.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use cxhook::extract::Session;
 use cxhook::server::Webhook;
 use cxhook::{Reply, Router};
 use serde_json::{Value, json};
 use tracing_subscriber::layer::SubscriberExt;
 
-use crate::support::request;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Self;
-
-    fn make_writer(&'a self) -> Self {
-        self.clone()
-    }
-}
+use crate::support::{Captured, request};
 
 async fn fails(session: Session) -> Result<Reply, std::io::Error> {
     let _ = session.str_param("card_number");
@@ -52,7 +27,7 @@ async fn one_json_line_per_event_naming_the_call_and_nothing_private() {
     let answered = endpoint.answer(&serde_json::to_vec(&body).unwrap()).await;
     assert_eq!(answered.status, http::StatusCode::OK);
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     let lines: Vec<Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
@@ -108,7 +83,7 @@ async fn every_line_of_a_call_carries_its_request_id_and_trace() {
     let answered = crate::support::send(&app, http).await;
     assert_eq!(answered.status, http::StatusCode::OK);
 
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     let lines: Vec<Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
