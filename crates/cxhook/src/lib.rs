@@ -39,6 +39,8 @@ pub mod middleware;
 mod reply;
 mod routing;
 pub mod server;
+#[cfg(feature = "test-util")]
+pub mod testing;
 
 pub use answer::{Answer, AnswerBody, ErrorBody, Outcome};
 pub use call::Call;
