@@ -8,16 +8,22 @@
 //! fields, so a call's lines appear under its request in the console.
 
 mod json;
+#[cfg(feature = "otlp")]
+mod otlp;
 mod trace;
 
 pub use json::JsonLayer;
+#[cfg(feature = "otlp")]
+pub(crate) use otlp::set_parent;
+#[cfg(feature = "otlp")]
+pub use otlp::{Otlp, OtlpGuard};
 pub(crate) use json::{SPAN_ID, TRACE_ID, TRACE_SAMPLED};
 pub use trace::TraceContext;
 
 use std::io::IsTerminal;
 
 use tracing::Subscriber;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::{EnvFilter, Registry};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::{Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
@@ -51,6 +57,33 @@ pub fn init_with_project(
     filter: &str,
     project: Option<&str>,
 ) -> Result<(), crate::BoxError> {
+    install(format, filter, project, None::<tracing_subscriber::layer::Identity>)
+}
+
+/// [`init_with_project`], and the call spans exported to an OpenTelemetry collector as
+/// `otlp` says. Keep the guard until the process ends: dropping it sends the last spans.
+#[cfg(feature = "otlp")]
+pub fn init_with_otlp(
+    format: LogFormat,
+    filter: &str,
+    project: Option<&str>,
+    otlp: &Otlp,
+) -> Result<OtlpGuard, crate::BoxError> {
+    let (layer, guard) = otlp.layer()?;
+    install(format, filter, project, Some(layer))?;
+    Ok(guard)
+}
+
+/// Installs the global subscriber: `extra` (when some), the filter, and the log lines.
+fn install<L>(
+    format: LogFormat,
+    filter: &str,
+    project: Option<&str>,
+    extra: Option<L>,
+) -> Result<(), crate::BoxError>
+where
+    L: Layer<Registry> + Send + Sync,
+{
     let filter = match std::env::var("RUST_LOG") {
         Ok(env) if !env.is_empty() => EnvFilter::try_new(env)?,
         _ => EnvFilter::try_new(filter)?,
@@ -60,7 +93,7 @@ pub fn init_with_project(
         LogFormat::Json => true,
         LogFormat::Human => false,
     };
-    let registry = tracing_subscriber::registry().with(filter);
+    let registry = tracing_subscriber::registry().with(extra).with(filter);
     if json {
         registry
             .with(JsonLayer::new(std::io::stderr).project(project))
