@@ -1,16 +1,19 @@
-//! The accounts integration over real SQLite files, through the real webhook endpoint.
+//! The accounts integration over real SQLite files, called through cxhook's in-process test
+//! client, which runs the server's pipeline.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use cxhook::testing::{RequestBuilder, TestClient};
+use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
     self, AccountStore, AccountsConfig, SqliteOptions, SqliteStore,
 };
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::support::{answer, endpoint, form_request, request, text};
+use crate::support::answer;
 
 const UNAVAILABLE: &str =
     "Sorry, I can't reach your account details right now. Please try again in a moment.";
@@ -31,8 +34,28 @@ fn count_rows(path: &PathBuf, table: &str) -> i64 {
         .unwrap()
 }
 
-fn balance(user_id: &str, language: &str) -> Value {
-    request("account.balance", json!({ "user_id": user_id }), language)
+/// A call of `tag` in `language`, from a page without a form.
+fn request(tag: &str, language: &str) -> RequestBuilder {
+    RequestBuilder::new()
+        .tag(tag)
+        .text("what's my balance")
+        .lang(language)
+}
+
+/// A call of `tag` from a page whose form has an empty, required `user_id` parameter.
+fn form_request(tag: &str) -> RequestBuilder {
+    request(tag, "en-US")
+        .page("Account")
+        .form_param("user_id", ParameterState::Empty, None)
+        .form_required("user_id", true)
+}
+
+fn balance(user_id: &str, language: &str) -> RequestBuilder {
+    request("account.balance", language).param("user_id", user_id)
+}
+
+fn transactions(user_id: &str, language: &str) -> RequestBuilder {
+    request("account.transactions", language).param("user_id", user_id)
 }
 
 #[tokio::test]
@@ -79,15 +102,12 @@ async fn an_emptied_database_is_not_seeded_again() {
 #[tokio::test]
 async fn balance_of_a_seeded_user() {
     let dir = tempfile::tempdir().unwrap();
-    let endpoint = endpoint(accounts::router(&config(dir.path())).unwrap());
+    let client = TestClient::new(accounts::router(&config(dir.path())).unwrap());
 
-    let response = answer(&endpoint, &balance("u-1001", "en-US")).await;
+    let reply = answer(&client, balance("u-1001", "en-US")).await;
+    reply.assert_text("The balance of account u-1001 is $1,250.75.");
     assert_eq!(
-        text(&response),
-        "The balance of account u-1001 is $1,250.75."
-    );
-    assert_eq!(
-        response["sessionInfo"]["parameters"],
+        reply.json()["sessionInfo"]["parameters"],
         json!({
             "account_found": true,
             "balance": "$1,250.75",
@@ -96,39 +116,25 @@ async fn balance_of_a_seeded_user() {
         })
     );
 
-    let response = answer(&endpoint, &balance("u-1003", "de-DE")).await;
-    assert_eq!(
-        response["sessionInfo"]["parameters"]["balance"],
-        "12.500,75\u{a0}€"
-    );
-    let response = answer(&endpoint, &balance("u-1003", "fr")).await;
-    assert_eq!(
-        response["sessionInfo"]["parameters"]["balance"],
-        "12\u{202f}500,75\u{a0}€"
-    );
-    let response = answer(&endpoint, &balance("u-1002", "en-GB")).await;
-    assert_eq!(
-        response["sessionInfo"]["parameters"]["balance"],
-        "£3,842.10"
-    );
-    assert_eq!(response["sessionInfo"]["parameters"]["currency"], "GBP");
+    answer(&client, balance("u-1003", "de-DE"))
+        .await
+        .assert_param("balance", "12.500,75\u{a0}€");
+    answer(&client, balance("u-1003", "fr"))
+        .await
+        .assert_param("balance", "12\u{202f}500,75\u{a0}€");
+    answer(&client, balance("u-1002", "en-GB"))
+        .await
+        .assert_param("balance", "£3,842.10")
+        .assert_param("currency", "GBP");
 }
 
 #[tokio::test]
 async fn transactions_of_a_seeded_user() {
     let dir = tempfile::tempdir().unwrap();
-    let endpoint = endpoint(accounts::router(&config(dir.path())).unwrap());
+    let client = TestClient::new(accounts::router(&config(dir.path())).unwrap());
 
-    let response = answer(
-        &endpoint,
-        &request(
-            "account.transactions",
-            json!({"user_id": "u-1001"}),
-            "en-US",
-        ),
-    )
-    .await;
-    let lines: Vec<&str> = text(&response).lines().collect();
+    let reply = answer(&client, transactions("u-1001", "en-US")).await;
+    let lines: Vec<&str> = reply.text().lines().collect();
     assert_eq!(lines[0], "The last 3 transactions on account u-1001:");
     assert_eq!(lines.len(), 4, "{lines:?}");
     assert!(lines[1].ends_with(": Coffee Corner, -$4.50"), "{lines:?}");
@@ -137,24 +143,16 @@ async fn transactions_of_a_seeded_user() {
     let date = lines[1].split(':').next().unwrap();
     assert_eq!(date.len(), 10, "a YYYY-MM-DD date: {date}");
     assert_eq!(
-        response["sessionInfo"]["parameters"],
+        reply.json()["sessionInfo"]["parameters"],
         json!({"account_found": true, "transaction_count": 3})
     );
 
-    let response = answer(
-        &endpoint,
-        &request(
-            "account.transactions",
-            json!({"user_id": "u-1001", "count": 1.0}),
-            "de",
-        ),
-    )
-    .await;
+    let reply = answer(&client, transactions("u-1001", "de").param("count", 1.0)).await;
     assert_eq!(
-        text(&response).lines().collect::<Vec<_>>()[1..],
+        reply.text().lines().collect::<Vec<_>>()[1..],
         [format!("{date}: Coffee Corner, -4,50\u{a0}$")]
     );
-    assert!(text(&response).starts_with("The last transaction on"));
+    assert!(reply.text().starts_with("The last transaction on"));
 }
 
 #[tokio::test]
@@ -172,7 +170,7 @@ async fn the_count_is_capped() {
             )
             .unwrap();
     }
-    let endpoint = endpoint(router);
+    let client = TestClient::new(router);
     for (count, listed) in [
         (json!(50), 10),
         (json!("12"), 10),
@@ -180,54 +178,43 @@ async fn the_count_is_capped() {
         (json!(0), 3),
         (json!("lots"), 3),
     ] {
-        let response = answer(
-            &endpoint,
-            &request(
-                "account.transactions",
-                json!({"user_id": "u-1002", "count": count}),
-                "en-GB",
-            ),
+        let reply = answer(
+            &client,
+            transactions("u-1002", "en-GB").param("count", count.clone()),
         )
         .await;
         assert_eq!(
-            response["sessionInfo"]["parameters"]["transaction_count"], listed,
+            reply.param("transaction_count"),
+            Some(&json!(listed)),
             "count {count}"
         );
-        assert_eq!(text(&response).lines().count(), listed + 1, "count {count}");
+        assert_eq!(reply.text().lines().count(), listed + 1, "count {count}");
     }
 
     let small = AccountsConfig {
         max_transactions: 2,
         ..config.clone()
     };
-    let endpoint = crate::support::endpoint(accounts::router(&small).unwrap());
-    let response = answer(
-        &endpoint,
-        &request(
-            "account.transactions",
-            json!({"user_id": "u-1002", "count": 5}),
-            "en",
-        ),
-    )
-    .await;
-    assert_eq!(
-        response["sessionInfo"]["parameters"]["transaction_count"],
-        2
-    );
+    let client = TestClient::new(accounts::router(&small).unwrap());
+    answer(&client, transactions("u-1002", "en").param("count", 5))
+        .await
+        .assert_param("transaction_count", 2);
 }
 
 #[tokio::test]
 async fn an_unknown_user_is_told_and_flagged() {
     let dir = tempfile::tempdir().unwrap();
-    let endpoint = endpoint(accounts::router(&config(dir.path())).unwrap());
+    let client = TestClient::new(accounts::router(&config(dir.path())).unwrap());
 
-    let response = answer(&endpoint, &balance("u-9999", "en-US")).await;
+    let reply = answer(&client, balance("u-9999", "en-US")).await;
     assert!(
-        text(&response).starts_with("I couldn't find an account with the user ID u-9999."),
-        "{response}"
+        reply
+            .text()
+            .starts_with("I couldn't find an account with the user ID u-9999."),
+        "{reply}"
     );
     assert_eq!(
-        response["sessionInfo"]["parameters"],
+        reply.json()["sessionInfo"]["parameters"],
         json!({
             "account_found": false,
             "balance": null,
@@ -235,64 +222,48 @@ async fn an_unknown_user_is_told_and_flagged() {
             "currency": null
         })
     );
-    assert!(response.get("pageInfo").is_none(), "{response}");
+    assert!(reply.response().page_info.is_none(), "{reply}");
 
-    let response = answer(
-        &endpoint,
-        &request(
-            "account.transactions",
-            json!({"user_id": "u-9999"}),
-            "en-US",
-        ),
-    )
-    .await;
-    assert_eq!(
-        response["sessionInfo"]["parameters"]["account_found"],
-        false
-    );
+    answer(&client, transactions("u-9999", "en-US"))
+        .await
+        .assert_param("account_found", false);
 
-    let response = answer(
-        &endpoint,
-        &form_request("account.balance", json!({"user_id": "nobody"})),
+    answer(
+        &client,
+        form_request("account.balance").param("user_id", "nobody"),
     )
-    .await;
-    assert_eq!(
-        response["sessionInfo"]["parameters"]["account_found"],
-        false
-    );
-    assert_eq!(
-        response["pageInfo"]["formInfo"]["parameterInfo"][0]["state"],
-        "INVALID"
-    );
+    .await
+    .assert_param("account_found", false)
+    .assert_invalidated(&["user_id"]);
 }
 
 #[tokio::test]
 async fn a_missing_user_id_is_asked_for() {
     let dir = tempfile::tempdir().unwrap();
-    let endpoint = endpoint(accounts::router(&config(dir.path())).unwrap());
+    let client = TestClient::new(accounts::router(&config(dir.path())).unwrap());
 
     for tag in ["account.balance", "account.transactions"] {
-        for params in [
-            json!({}),
-            json!({"user_id": "  "}),
-            json!({"user_id": null}),
-        ] {
-            let response = answer(&endpoint, &request(tag, params.clone(), "en-US")).await;
+        for user_id in [None, Some(json!("  ")), Some(json!(null))] {
+            let request = match &user_id {
+                Some(value) => request(tag, "en-US").param("user_id", value.clone()),
+                None => request(tag, "en-US"),
+            };
+            let reply = answer(&client, request).await;
             assert_eq!(
-                text(&response),
+                reply.text(),
                 "Which account do you mean? Please tell me your user ID.",
-                "{tag} {params}"
+                "{tag} {user_id:?}"
             );
-            assert!(response.get("sessionInfo").is_none(), "{response}");
+            assert!(reply.response().session_info.is_none(), "{reply}");
         }
 
-        let response = answer(&endpoint, &form_request(tag, json!({}))).await;
+        let reply = answer(&client, form_request(tag)).await;
         assert_eq!(
-            response["pageInfo"]["formInfo"]["parameterInfo"],
+            reply.json()["pageInfo"]["formInfo"]["parameterInfo"],
             json!([{"displayName": "user_id", "required": true, "state": "INVALID"}]),
-            "{response}"
+            "{reply}"
         );
-        assert!(response.get("fulfillmentResponse").is_none(), "{response}");
+        assert!(reply.response().fulfillment_response.is_none(), "{reply}");
     }
 }
 
@@ -303,7 +274,7 @@ async fn a_writer_holding_an_exclusive_lock_does_not_block_reads() {
         query_timeout_ms: 300,
         ..config(dir.path())
     };
-    let endpoint = endpoint(accounts::router(&config).unwrap());
+    let client = TestClient::new(accounts::router(&config).unwrap());
     let locker = Connection::open(&config.database).unwrap();
     locker
         .execute_batch(
@@ -312,14 +283,13 @@ async fn a_writer_holding_an_exclusive_lock_does_not_block_reads() {
         )
         .unwrap();
     // WAL: readers see the last commit while a writer holds the lock.
-    let response = answer(&endpoint, &balance("u-1001", "en-US")).await;
-    assert_eq!(
-        text(&response),
-        "The balance of account u-1001 is $1,250.75."
-    );
+    answer(&client, balance("u-1001", "en-US"))
+        .await
+        .assert_text("The balance of account u-1001 is $1,250.75.");
     locker.execute_batch("COMMIT").unwrap();
-    let response = answer(&endpoint, &balance("u-1001", "en-US")).await;
-    assert_eq!(text(&response), "The balance of account u-1001 is $0.00.");
+    answer(&client, balance("u-1001", "en-US"))
+        .await
+        .assert_text("The balance of account u-1001 is $0.00.");
 }
 
 #[tokio::test]
@@ -331,7 +301,7 @@ async fn a_database_that_does_not_answer_in_time_gets_a_safe_sentence_then_recov
         ..config(dir.path())
     };
     let store = Arc::new(SqliteStore::open(&config.sqlite_options()).unwrap());
-    let endpoint = endpoint(accounts::router_with_store(store.clone(), &config).unwrap());
+    let client = TestClient::new(accounts::router_with_store(store.clone(), &config).unwrap());
 
     // The only connection is busy with a slow statement for longer than the timeout.
     let (started_tx, started_rx) = tokio::sync::oneshot::channel();
@@ -352,14 +322,10 @@ async fn a_database_that_does_not_answer_in_time_gets_a_safe_sentence_then_recov
 
     for tag in ["account.balance", "account.transactions"] {
         let started = Instant::now();
-        let response = answer(
-            &endpoint,
-            &request(tag, json!({"user_id": "u-1001"}), "en-US"),
-        )
-        .await;
+        let reply = answer(&client, request(tag, "en-US").param("user_id", "u-1001")).await;
         let elapsed = started.elapsed();
-        assert_eq!(text(&response), UNAVAILABLE, "{response}");
-        assert!(response.get("sessionInfo").is_none(), "{response}");
+        reply.assert_text(UNAVAILABLE);
+        assert!(reply.response().session_info.is_none(), "{reply}");
         assert!(
             elapsed >= Duration::from_millis(290) && elapsed < Duration::from_millis(1200),
             "answered after {elapsed:?}"
@@ -372,11 +338,9 @@ async fn a_database_that_does_not_answer_in_time_gets_a_safe_sentence_then_recov
 
     // The slow statement ends; the calls that gave up are skipped, the next one is answered.
     done_rx.await.unwrap();
-    let response = answer(&endpoint, &balance("u-1001", "en-US")).await;
-    assert_eq!(
-        text(&response),
-        "The balance of account u-1001 is $1,250.75."
-    );
+    answer(&client, balance("u-1001", "en-US"))
+        .await
+        .assert_text("The balance of account u-1001 is $1,250.75.");
 }
 
 #[tokio::test]
@@ -407,12 +371,10 @@ async fn a_database_locked_at_start_up_is_an_open_error() {
     assert!(started.elapsed() < Duration::from_secs(2));
     locker.execute_batch("ROLLBACK").unwrap();
     drop(locker);
-    let endpoint = endpoint(accounts::router(&config).unwrap());
-    let response = answer(&endpoint, &balance("u-1001", "en-US")).await;
-    assert_eq!(
-        text(&response),
-        "The balance of account u-1001 is $1,250.75."
-    );
+    let client = TestClient::new(accounts::router(&config).unwrap());
+    answer(&client, balance("u-1001", "en-US"))
+        .await
+        .assert_text("The balance of account u-1001 is $1,250.75.");
 }
 
 #[tokio::test]

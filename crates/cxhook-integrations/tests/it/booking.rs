@@ -1,5 +1,5 @@
 //! The booking integration over real SQLite files (and a real HTTP stub of a scheduling
-//! API), through the real webhook endpoint.
+//! API), every call through cxhook's in-process test client, which runs the server's pipeline.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,8 @@ use axum::extract::Path as AxumPath;
 use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{delete, post};
-use cxhook::server::Endpoint;
+use cxhook::testing::{AGENT, RequestBuilder, TestClient};
+use cxhook::types::ParameterState;
 use cxhook_integrations::booking::jiff::Timestamp;
 use cxhook_integrations::booking::{
     self, Backend, BookingConfig, Clock, ExternalConfig, SqliteBookingStore,
@@ -21,10 +22,7 @@ use cxhook_integrations::{accounts, sqlite};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use crate::support::{answer, endpoint, text};
-
-const PAGE: &str =
-    "projects/p/locations/global/agents/a/flows/00000000-0000-0000-0000-000000000000/pages/book";
+use crate::support::answer;
 
 /// Monday, 30 November 2026, 10:00 in New York.
 const NOW: &str = "2026-11-30T15:00:00Z";
@@ -34,7 +32,7 @@ fn now() -> Timestamp {
 }
 
 fn session(name: &str) -> String {
-    format!("projects/p/locations/global/agents/a/sessions/{name}")
+    format!("{AGENT}/sessions/{name}")
 }
 
 fn config(dir: &Path) -> BookingConfig {
@@ -52,56 +50,41 @@ fn time(hours: u32, minutes: u32) -> Value {
     json!({"hours": f64::from(hours), "minutes": f64::from(minutes), "seconds": 0.0})
 }
 
-/// A call of `tag` from the booking page, whose form has `service`, `date` and `time`
-/// (filled from `params` where given), in session `session`, turn `turn`.
-fn call(tag: &str, params: Value, session_name: &str, turn: &str) -> Value {
-    let form: Vec<Value> = ["service", "date", "time"]
-        .into_iter()
-        .map(|name| match params.get(name) {
-            Some(value) => {
-                json!({"displayName": name, "required": true, "state": "FILLED", "value": value})
-            }
-            None => json!({"displayName": name, "required": true, "state": "EMPTY"}),
-        })
-        .collect();
-    json!({
-        "detectIntentResponseId": turn,
-        "fulfillmentInfo": {"tag": tag},
-        "pageInfo": {"currentPage": PAGE, "displayName": "Book", "formInfo": {"parameterInfo": form}},
-        "sessionInfo": {"session": session(session_name), "parameters": params},
-        "text": "book me in",
-        "languageCode": "en"
-    })
+/// A call of `tag` from the booking page, whose form has the required `service`, `date` and
+/// `time` (filled from `params` where given), in session `session_id`, turn `turn`.
+fn call(tag: &str, params: Value, session_id: &str, turn: &str) -> RequestBuilder {
+    let mut call = formless(tag, params.clone(), session_id, turn).page("Book");
+    for name in ["service", "date", "time"] {
+        call = match params.get(name) {
+            Some(value) => call.form_param(name, ParameterState::Filled, Some(value.clone())),
+            None => call.form_param(name, ParameterState::Empty, None),
+        }
+        .form_required(name, true);
+    }
+    call
 }
 
 /// The same call from a page without a form.
-fn formless(tag: &str, params: Value, session_name: &str, turn: &str) -> Value {
-    let mut call = call(tag, params, session_name, turn);
-    call.as_object_mut().unwrap().remove("pageInfo");
-    call
+fn formless(tag: &str, params: Value, session_id: &str, turn: &str) -> RequestBuilder {
+    let params = params.as_object().cloned().unwrap_or_default();
+    params.into_iter().fold(
+        RequestBuilder::new()
+            .tag(tag)
+            .text("book me in")
+            .lang("en")
+            .session(session_id)
+            .response_id(turn),
+        |call, (name, value)| call.param(name, value),
+    )
 }
 
 fn haircut(day: u32, hours: u32, minutes: u32) -> Value {
     json!({"service": "haircut", "date": date(2026, 12, day), "time": time(hours, minutes)})
 }
 
-fn open(config: &BookingConfig, clock: Clock) -> Endpoint {
+fn open(config: &BookingConfig, clock: Clock) -> TestClient {
     let store = SqliteBookingStore::open(&config.database_options()).unwrap();
-    endpoint(booking::router_with(config, Arc::new(store), clock).unwrap())
-}
-
-/// The form parameters a response marked INVALID.
-fn invalid(response: &Value) -> Vec<String> {
-    response["pageInfo"]["formInfo"]["parameterInfo"]
-        .as_array()
-        .map(|params| {
-            params
-                .iter()
-                .filter(|p| p["state"] == "INVALID")
-                .map(|p| p["displayName"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+    TestClient::new(booking::router_with(config, Arc::new(store), clock).unwrap())
 }
 
 fn bookings(path: &PathBuf) -> Vec<(String, String, String, Option<String>)> {
@@ -121,7 +104,7 @@ fn bookings(path: &PathBuf) -> Vec<(String, String, String, Option<String>)> {
 #[tokio::test]
 async fn validation_refuses_what_cannot_be_booked_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
-    let endpoint = open(&config(dir.path()), Clock::fixed(now()));
+    let client = open(&config(dir.path()), Clock::fixed(now()));
     let validate = |params: Value| call("booking.validate", params, "s-1", "r-1");
 
     let cases = [
@@ -167,49 +150,49 @@ async fn validation_refuses_what_cannot_be_booked_and_says_why() {
         ),
     ];
     for (params, param, reason) in cases {
-        let response = answer(&endpoint, &validate(params.clone())).await;
-        assert_eq!(invalid(&response), [param], "{params}: {response}");
-        assert!(text(&response).starts_with(reason), "{params}: {response}");
+        let response = answer(&client, validate(params.clone())).await;
+        assert_eq!(response.invalidated(), [param], "{params}: {response}");
+        assert!(response.text().starts_with(reason), "{params}: {response}");
         // The refused value is cleared, as Dialogflow's own samples do.
         assert_eq!(
-            response["sessionInfo"]["parameters"][param],
+            response.json()["sessionInfo"]["parameters"][param],
             Value::Null,
             "{response}"
         );
     }
 
     // A free slot is accepted, with a short confirmation.
-    let response = answer(&endpoint, &validate(haircut(1, 9, 0))).await;
-    assert_eq!(invalid(&response), Vec::<String>::new(), "{response}");
+    let response = answer(&client, validate(haircut(1, 9, 0))).await;
+    assert_eq!(response.invalidated(), Vec::<&str>::new(), "{response}");
     assert_eq!(
-        text(&response),
+        response.text(),
         "Haircut on Tuesday, December 1 at 9:00 AM is available."
     );
     // So is a date alone (nothing to say yet).
-    let response = answer(&endpoint, &validate(json!({"date": date(2026, 11, 30)}))).await;
-    assert_eq!(response, json!({}));
+    let response = answer(&client, validate(json!({"date": date(2026, 11, 30)}))).await;
+    assert_eq!(*response.json(), json!({}));
 
     // A slot someone else booked is taken.
     let response = answer(
-        &endpoint,
-        &call("booking.create", haircut(1, 9, 0), "s-2", "r-2"),
+        &client,
+        call("booking.create", haircut(1, 9, 0), "s-2", "r-2"),
     )
     .await;
-    assert!(text(&response).starts_with("You're booked"), "{response}");
-    let response = answer(&endpoint, &validate(haircut(1, 9, 0))).await;
-    assert_eq!(invalid(&response), ["time"], "{response}");
+    assert!(response.text().starts_with("You're booked"), "{response}");
+    let response = answer(&client, validate(haircut(1, 9, 0))).await;
+    assert_eq!(response.invalidated(), ["time"], "{response}");
     assert_eq!(
-        text(&response),
+        response.text(),
         "Sorry, Tuesday, December 1 at 9:00 AM is already taken for a haircut. \
          Which other time works for you?"
     );
     // Without a shared resource, each service is its own calendar.
     let response = answer(
-        &endpoint,
-        &validate(json!({"service": "Massage", "date": date(2026, 12, 1), "time": time(9, 0)})),
+        &client,
+        validate(json!({"service": "Massage", "date": date(2026, 12, 1), "time": time(9, 0)})),
     )
     .await;
-    assert_eq!(invalid(&response), Vec::<String>::new(), "{response}");
+    assert_eq!(response.invalidated(), Vec::<&str>::new(), "{response}");
 }
 
 #[tokio::test]
@@ -218,12 +201,12 @@ async fn days_and_hours_are_those_of_the_configured_time_zone() {
     let config = config(dir.path());
     // 03:00 UTC on Tuesday is still Monday 22:00 in New York.
     let late = Clock::fixed("2026-12-01T03:00:00Z".parse().unwrap());
-    let endpoint = open(&config, late);
+    let client = open(&config, late);
 
     // Monday is today in New York, not yesterday: the date stands, the time has passed.
     let response = answer(
-        &endpoint,
-        &call(
+        &client,
+        call(
             "booking.validate",
             haircut(30, 10, 0).tap_month(11),
             "s-1",
@@ -231,17 +214,19 @@ async fn days_and_hours_are_those_of_the_configured_time_zone() {
         ),
     )
     .await;
-    assert_eq!(invalid(&response), ["time"], "{response}");
-    assert!(text(&response).starts_with("That time has already passed."));
+    assert_eq!(response.invalidated(), ["time"], "{response}");
+    assert!(response.text().starts_with("That time has already passed."));
 
     // Tuesday 09:00 in New York is 14:00 UTC, and that is what is stored.
     let response = answer(
-        &endpoint,
-        &call("booking.create", haircut(1, 9, 0), "s-1", "r-2"),
+        &client,
+        call("booking.create", haircut(1, 9, 0), "s-1", "r-2"),
     )
     .await;
     assert!(
-        text(&response).starts_with("You're booked: haircut on Tuesday, December 1 at 9:00 AM."),
+        response
+            .text()
+            .starts_with("You're booked: haircut on Tuesday, December 1 at 9:00 AM."),
         "{response}"
     );
     assert_eq!(bookings(&config.database)[0].1, "2026-12-01T14:00:00Z");
@@ -252,11 +237,11 @@ async fn days_and_hours_are_those_of_the_configured_time_zone() {
         database: dir.path().join("tokyo.db"),
         ..BookingConfig::default()
     };
-    let endpoint = open(&tokyo, late);
+    let client = open(&tokyo, late);
     // In Tokyo it is already Tuesday 12:00: Monday is past, Tuesday 9:00 has passed.
     let response = answer(
-        &endpoint,
-        &call(
+        &client,
+        call(
             "booking.validate",
             json!({"date": date(2026, 11, 30)}),
             "s-1",
@@ -264,13 +249,13 @@ async fn days_and_hours_are_those_of_the_configured_time_zone() {
         ),
     )
     .await;
-    assert_eq!(invalid(&response), ["date"], "{response}");
+    assert_eq!(response.invalidated(), ["date"], "{response}");
     let response = answer(
-        &endpoint,
-        &call("booking.validate", haircut(1, 9, 0), "s-1", "r-4"),
+        &client,
+        call("booking.validate", haircut(1, 9, 0), "s-1", "r-4"),
     )
     .await;
-    assert_eq!(invalid(&response), ["time"], "{response}");
+    assert_eq!(response.invalidated(), ["time"], "{response}");
 }
 
 trait TapMonth {
@@ -289,10 +274,10 @@ impl TapMonth for Value {
 async fn fifty_concurrent_bookings_of_one_slot_make_exactly_one() {
     let dir = tempfile::tempdir().unwrap();
     let config = config(dir.path());
-    let endpoint = Arc::new(open(&config, Clock::fixed(now())));
+    let client = open(&config, Clock::fixed(now()));
 
     let calls = (0..50).map(|i| {
-        let endpoint = endpoint.clone();
+        let client = client.clone();
         tokio::spawn(async move {
             let request = call(
                 "booking.create",
@@ -300,23 +285,23 @@ async fn fifty_concurrent_bookings_of_one_slot_make_exactly_one() {
                 &format!("s-{i}"),
                 &format!("r-{i}"),
             );
-            answer(&endpoint, &request).await
+            answer(&client, request).await
         })
     });
     let mut confirmed = Vec::new();
     let mut taken = 0;
     for call in calls.collect::<Vec<_>>() {
         let response = call.await.unwrap();
-        if let Some(id) = response["sessionInfo"]["parameters"]["confirmation_id"].as_str() {
+        if let Some(id) = response.param("confirmation_id").and_then(Value::as_str) {
             confirmed.push(id.to_owned());
         } else {
             assert_eq!(
-                text(&response),
+                response.text(),
                 "Sorry, that slot (Wednesday, December 2 at 11:30 AM) was just taken. \
                  Which other time works for you?",
                 "{response}"
             );
-            assert_eq!(invalid(&response), ["time"], "{response}");
+            assert_eq!(response.invalidated(), ["time"], "{response}");
             taken += 1;
         }
     }
@@ -332,12 +317,13 @@ async fn fifty_concurrent_bookings_of_one_slot_make_exactly_one() {
 async fn the_same_turn_twice_books_once() {
     let dir = tempfile::tempdir().unwrap();
     let config = config(dir.path());
-    let endpoint = open(&config, Clock::fixed(now()));
+    let client = open(&config, Clock::fixed(now()));
     let request = call("booking.create", haircut(3, 14, 0), "s-1", "turn-7");
 
-    let first = answer(&endpoint, &request).await;
-    let confirmation = first["sessionInfo"]["parameters"]["confirmation_id"]
-        .as_str()
+    let first = answer(&client, &request).await;
+    let confirmation = first
+        .param("confirmation_id")
+        .and_then(Value::as_str)
         .unwrap()
         .to_owned();
     assert!(
@@ -345,54 +331,54 @@ async fn the_same_turn_twice_books_once() {
         "{confirmation}"
     );
     assert_eq!(
-        text(&first),
+        first.text(),
         format!(
             "You're booked: haircut on Thursday, December 3 at 2:00 PM. \
              Your confirmation number is {confirmation}."
         )
     );
     assert_eq!(
-        first["sessionInfo"]["parameters"]["booking_status"],
+        first.json()["sessionInfo"]["parameters"]["booking_status"],
         "confirmed"
     );
-    let second = answer(&endpoint, &request).await;
-    assert_eq!(second, first);
+    let second = answer(&client, &request).await;
+    assert_eq!(second.json(), first.json());
 
     // The same session asking for the same slot in a later turn gets the same booking.
     let later = answer(
-        &endpoint,
-        &formless("booking.create", haircut(3, 14, 0), "s-1", "turn-8"),
+        &client,
+        formless("booking.create", haircut(3, 14, 0), "s-1", "turn-8"),
     )
     .await;
     assert_eq!(
-        later["sessionInfo"]["parameters"]["confirmation_id"],
+        later.json()["sessionInfo"]["parameters"]["confirmation_id"],
         confirmation.as_str()
     );
     assert_eq!(bookings(&config.database).len(), 1);
 
     // Another session cannot have it; outside a form nothing is invalidated.
     let other = answer(
-        &endpoint,
-        &formless("booking.create", haircut(3, 14, 0), "s-2", "turn-9"),
+        &client,
+        formless("booking.create", haircut(3, 14, 0), "s-2", "turn-9"),
     )
     .await;
-    assert!(text(&other).contains("was just taken"), "{other}");
-    assert!(other.get("pageInfo").is_none(), "{other}");
+    assert!(other.text().contains("was just taken"), "{other}");
+    assert!(other.response().page_info.is_none(), "{other}");
 
     // A reopened store (a restart) still knows the turn.
-    drop(endpoint);
-    let endpoint = open(&config, Clock::fixed(now()));
-    assert_eq!(answer(&endpoint, &request).await, first);
+    drop(client);
+    let client = open(&config, Clock::fixed(now()));
+    assert_eq!(answer(&client, &request).await.json(), first.json());
     assert_eq!(bookings(&config.database).len(), 1);
 }
 
 #[tokio::test]
 async fn a_create_without_the_slot_asks_for_it() {
     let dir = tempfile::tempdir().unwrap();
-    let endpoint = open(&config(dir.path()), Clock::fixed(now()));
+    let client = open(&config(dir.path()), Clock::fixed(now()));
     let response = answer(
-        &endpoint,
-        &formless(
+        &client,
+        formless(
             "booking.create",
             json!({"service": "haircut", "date": date(2026, 12, 1)}),
             "s-1",
@@ -401,13 +387,13 @@ async fn a_create_without_the_slot_asks_for_it() {
     )
     .await;
     assert_eq!(
-        text(&response),
+        response.text(),
         "To book, I need a service (consultation, haircut or massage), a date and a time."
     );
     // In a form, what is missing is asked for again.
     let response = answer(
-        &endpoint,
-        &call(
+        &client,
+        call(
             "booking.create",
             json!({"service": "haircut", "time": time(9, 0)}),
             "s-1",
@@ -415,11 +401,11 @@ async fn a_create_without_the_slot_asks_for_it() {
         ),
     )
     .await;
-    assert_eq!(invalid(&response), ["date"], "{response}");
+    assert_eq!(response.invalidated(), ["date"], "{response}");
     // A slot in the past is refused at booking time too.
     let response = answer(
-        &endpoint,
-        &call(
+        &client,
+        call(
             "booking.create",
             haircut(30, 9, 0).tap_month(11),
             "s-1",
@@ -427,28 +413,29 @@ async fn a_create_without_the_slot_asks_for_it() {
         ),
     )
     .await;
-    assert_eq!(invalid(&response), ["time"], "{response}");
+    assert_eq!(response.invalidated(), ["time"], "{response}");
 }
 
 #[tokio::test]
 async fn a_session_cancels_its_own_booking_only() {
     let dir = tempfile::tempdir().unwrap();
     let config = config(dir.path());
-    let endpoint = open(&config, Clock::fixed(now()));
+    let client = open(&config, Clock::fixed(now()));
     let booked = answer(
-        &endpoint,
-        &call("booking.create", haircut(4, 10, 0), "owner", "r-1"),
+        &client,
+        call("booking.create", haircut(4, 10, 0), "owner", "r-1"),
     )
     .await;
-    let confirmation = booked["sessionInfo"]["parameters"]["confirmation_id"]
-        .as_str()
+    let confirmation = booked
+        .param("confirmation_id")
+        .and_then(Value::as_str)
         .unwrap()
         .to_owned();
 
     // Another session naming the number is told there is no such booking.
     let response = answer(
-        &endpoint,
-        &formless(
+        &client,
+        formless(
             "booking.cancel",
             json!({"confirmation": confirmation}),
             "stranger",
@@ -457,7 +444,7 @@ async fn a_session_cancels_its_own_booking_only() {
     )
     .await;
     assert_eq!(
-        text(&response),
+        response.text(),
         format!(
             "I couldn't find that booking ({confirmation}). Please check the confirmation number."
         )
@@ -466,8 +453,8 @@ async fn a_session_cancels_its_own_booking_only() {
 
     // The owner cancels through the session parameter.
     let response = answer(
-        &endpoint,
-        &formless(
+        &client,
+        formless(
             "booking.cancel",
             json!({"confirmation_id": confirmation}),
             "owner",
@@ -476,11 +463,11 @@ async fn a_session_cancels_its_own_booking_only() {
     )
     .await;
     assert_eq!(
-        text(&response),
+        response.text(),
         format!("Your haircut on Friday, December 4 at 10:00 AM ({confirmation}) is cancelled.")
     );
     assert_eq!(
-        response["sessionInfo"]["parameters"],
+        response.json()["sessionInfo"]["parameters"],
         json!({"booking_found": true, "booking_status": "cancelled", "confirmation_id": null})
     );
     assert_eq!(bookings(&config.database)[0].2, "cancelled");
@@ -488,8 +475,8 @@ async fn a_session_cancels_its_own_booking_only() {
     // Said again, lower case and without the prefix: already cancelled.
     let code = confirmation.trim_start_matches("BK-").to_lowercase();
     let response = answer(
-        &endpoint,
-        &formless(
+        &client,
+        formless(
             "booking.cancel",
             json!({"confirmation": code}),
             "owner",
@@ -498,25 +485,25 @@ async fn a_session_cancels_its_own_booking_only() {
     )
     .await;
     assert!(
-        text(&response).ends_with("was already cancelled."),
+        response.text().ends_with("was already cancelled."),
         "{response}"
     );
 
     // The slot is free again.
     let response = answer(
-        &endpoint,
-        &call("booking.create", haircut(4, 10, 0), "stranger", "r-5"),
+        &client,
+        call("booking.create", haircut(4, 10, 0), "stranger", "r-5"),
     )
     .await;
-    assert!(text(&response).starts_with("You're booked"), "{response}");
+    assert!(response.text().starts_with("You're booked"), "{response}");
 
     let response = answer(
-        &endpoint,
-        &formless("booking.cancel", json!({}), "owner", "r-6"),
+        &client,
+        formless("booking.cancel", json!({}), "owner", "r-6"),
     )
     .await;
     assert_eq!(
-        text(&response),
+        response.text(),
         "Which booking should I cancel? Please tell me its confirmation number."
     );
 }
@@ -622,7 +609,7 @@ async fn an_external_api_timing_out_after_it_booked_never_books_twice() {
     let dir = tempfile::tempdir().unwrap();
     let (scheduler, url) = scheduler().await;
     let config = external_config(dir.path(), &url);
-    let endpoint = open(&config, Clock::fixed(now()));
+    let client = open(&config, Clock::fixed(now()));
     // Let the start-up reconciliation (nothing pending) finish, so it cannot race the turn.
     tokio::time::sleep(Duration::from_millis(200)).await;
     let request = call("booking.create", haircut(1, 15, 0), "s-1", "turn-1");
@@ -630,21 +617,22 @@ async fn an_external_api_timing_out_after_it_booked_never_books_twice() {
     // The API books, then answers after the client gave up.
     scheduler.delay_ms.store(1000, Ordering::SeqCst);
     let started = Instant::now();
-    let pending = answer(&endpoint, &request).await;
+    let pending = answer(&client, &request).await;
     assert!(started.elapsed() < Duration::from_millis(900));
-    let confirmation = pending["sessionInfo"]["parameters"]["confirmation_id"]
-        .as_str()
+    let confirmation = pending
+        .param("confirmation_id")
+        .and_then(Value::as_str)
         .unwrap()
         .to_owned();
     assert_eq!(
-        text(&pending),
+        pending.text(),
         format!(
             "I'm still confirming your haircut on Tuesday, December 1 at 3:00 PM with our \
              scheduling system. Your reference is {confirmation}; please ask me again in a moment."
         )
     );
     assert_eq!(
-        pending["sessionInfo"]["parameters"]["booking_status"],
+        pending.json()["sessionInfo"]["parameters"]["booking_status"],
         "pending"
     );
     let rows = bookings(&config.database);
@@ -654,9 +642,9 @@ async fn an_external_api_timing_out_after_it_booked_never_books_twice() {
 
     // Dialogflow (or the caller) tries the turn again: the same key, the same appointment.
     scheduler.delay_ms.store(0, Ordering::SeqCst);
-    let confirmed = answer(&endpoint, &request).await;
+    let confirmed = answer(&client, &request).await;
     assert_eq!(
-        text(&confirmed),
+        confirmed.text(),
         format!(
             "You're booked: haircut on Tuesday, December 1 at 3:00 PM. \
              Your confirmation number is {confirmation}."
@@ -687,13 +675,13 @@ async fn an_external_api_timing_out_after_it_booked_never_books_twice() {
     );
 
     // Once confirmed, a replay needs no call at all.
-    assert_eq!(answer(&endpoint, &request).await, confirmed);
+    assert_eq!(answer(&client, &request).await.json(), confirmed.json());
     assert_eq!(scheduler.posts.load(Ordering::SeqCst), 2);
 
     // Cancelling an external booking cancels it with the API too.
     let response = answer(
-        &endpoint,
-        &formless(
+        &client,
+        formless(
             "booking.cancel",
             json!({"confirmation_id": confirmation}),
             "s-1",
@@ -701,7 +689,7 @@ async fn an_external_api_timing_out_after_it_booked_never_books_twice() {
         ),
     )
     .await;
-    assert!(text(&response).ends_with("is cancelled."), "{response}");
+    assert!(response.text().ends_with("is cancelled."), "{response}");
     assert_eq!(*scheduler.deleted.lock().unwrap(), ["apt-1"]);
     assert_eq!(bookings(&config.database)[0].2, "cancelled");
 }
@@ -712,22 +700,22 @@ async fn a_restart_reconciles_pending_bookings() {
     let (scheduler, url) = scheduler().await;
     let config = external_config(dir.path(), &url);
     scheduler.delay_ms.store(1000, Ordering::SeqCst);
-    let endpoint = open(&config, Clock::fixed(now()));
+    let client = open(&config, Clock::fixed(now()));
     let response = answer(
-        &endpoint,
-        &call("booking.create", haircut(2, 9, 30), "s-1", "turn-1"),
+        &client,
+        call("booking.create", haircut(2, 9, 30), "s-1", "turn-1"),
     )
     .await;
     assert_eq!(
-        response["sessionInfo"]["parameters"]["booking_status"],
+        response.json()["sessionInfo"]["parameters"]["booking_status"],
         "pending"
     );
     assert_eq!(bookings(&config.database)[0].2, "pending");
-    drop(endpoint);
+    drop(client);
 
     // The process restarts while the API is healthy again.
     scheduler.delay_ms.store(0, Ordering::SeqCst);
-    let _endpoint = open(&config, Clock::fixed(now()));
+    let _client = open(&config, Clock::fixed(now()));
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let rows = bookings(&config.database);
@@ -856,15 +844,15 @@ async fn accounts_and_bookings_share_one_file_with_migrations_per_component() {
     let database =
         sqlite::Database::open(&options, &[SqliteBookingStore::MIGRATIONS], false).unwrap();
     let store = SqliteBookingStore::with_database(database);
-    let endpoint = endpoint(
+    let client = TestClient::new(
         booking::router_with(&booking_config, Arc::new(store), Clock::fixed(now())).unwrap(),
     );
     let response = answer(
-        &endpoint,
-        &call("booking.create", haircut(1, 10, 0), "s-1", "r-1"),
+        &client,
+        call("booking.create", haircut(1, 10, 0), "s-1", "r-1"),
     )
     .await;
-    assert!(text(&response).starts_with("You're booked"), "{response}");
+    assert!(response.text().starts_with("You're booked"), "{response}");
 }
 
 #[tokio::test]
@@ -888,13 +876,16 @@ async fn an_accounts_database_from_before_per_component_migrations_still_opens()
         database: path.clone(),
         ..accounts::AccountsConfig::default()
     };
-    let endpoint = endpoint(accounts::router(&config).unwrap());
+    let client = TestClient::new(accounts::router(&config).unwrap());
     let response = answer(
-        &endpoint,
-        &crate::support::request("account.balance", json!({"user_id": "u-1"}), "en-US"),
+        &client,
+        RequestBuilder::new()
+            .tag("account.balance")
+            .param("user_id", "u-1")
+            .lang("en-US"),
     )
     .await;
-    assert_eq!(text(&response), "The balance of account u-1 is $1.00.");
+    assert_eq!(response.text(), "The balance of account u-1 is $1.00.");
     // Not seeded again: the old data is all there is.
     let connection = Connection::open(&path).unwrap();
     let count: i64 = connection

@@ -1,6 +1,6 @@
 //! The weather integration against a stub of the Open-Meteo APIs: a real HTTP server on
-//! 127.0.0.1 that counts its calls and can be slow, fail, hang or send garbage; every reply
-//! through the real webhook endpoint.
+//! 127.0.0.1 that counts its calls and can be slow, fail, hang or send garbage; every call
+//! through cxhook's in-process test client, which runs the server's pipeline.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -12,11 +12,12 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use cxhook::server::Endpoint;
+use cxhook::testing::{RequestBuilder, TestClient, TestResponse};
+use cxhook::types::ParameterState;
 use cxhook_integrations::weather::{self, WeatherConfig};
 use serde_json::{Value, json};
 
-use crate::support::{answer, endpoint, request, text};
+use crate::support::answer;
 
 const TAG: &str = "weather.current";
 const UNAVAILABLE: &str = "Sorry, I can't get the weather right now. Please try again in a moment.";
@@ -182,50 +183,48 @@ fn config(addr: SocketAddr) -> WeatherConfig {
     }
 }
 
-fn weather_endpoint(config: &WeatherConfig) -> Endpoint {
-    endpoint(weather::router(config).unwrap())
+fn weather_client(config: &WeatherConfig) -> TestClient {
+    TestClient::new(weather::router(config).unwrap())
 }
 
-fn current(city: Value, language: &str) -> Value {
-    request(TAG, json!({ "city": city }), language)
+/// A call of the weather tag in `language`, without parameters.
+fn request(language: &str) -> RequestBuilder {
+    RequestBuilder::new()
+        .tag(TAG)
+        .text("what's the weather like?")
+        .lang(language)
 }
 
-/// Like [`current`], from a page whose form has an empty `city` parameter.
-fn form_current(params: Value) -> Value {
-    let mut request = request(TAG, params, "en-GB");
-    request["pageInfo"]["formInfo"] = json!({"parameterInfo": [
-        {"displayName": "city", "required": true, "state": "EMPTY"}
-    ]});
-    request
+fn current(city: Value, language: &str) -> RequestBuilder {
+    request(language).param("city", city)
 }
 
-fn params(response: &Value) -> &Value {
-    &response["sessionInfo"]["parameters"]
+/// A call from a page whose form has an empty, required `city` parameter.
+fn form_current() -> RequestBuilder {
+    request("en-GB")
+        .page("Weather")
+        .form_param("city", ParameterState::Empty, None)
+        .form_required("city", true)
 }
 
-/// Asserts the friendly answer to a failed lookup with nothing cached.
-fn assert_unavailable(response: &Value) {
-    assert_eq!(text(response), UNAVAILABLE);
-    assert_eq!(params(response)["weather_found"], false);
-    assert_eq!(params(response)["temperature"], Value::Null);
-    assert!(
-        params(response)
-            .as_object()
-            .unwrap()
-            .contains_key("temperature"),
-        "the temperature is cleared explicitly: {response}"
-    );
+/// Asserts the friendly answer to a failed lookup with nothing cached; the temperature is
+/// cleared explicitly.
+fn assert_unavailable(reply: &TestResponse) {
+    reply
+        .assert_text(UNAVAILABLE)
+        .assert_param("weather_found", false)
+        .assert_deleted("temperature");
 }
 
 #[tokio::test]
 async fn a_cold_place_is_fetched_once_and_then_served_from_the_cache() {
     let (stub, addr) = start_stub().await;
-    let endpoint = weather_endpoint(&config(addr));
+    let client = weather_client(&config(addr));
 
-    let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
-    assert_eq!(text(&response), PARIS_METRIC);
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
+    assert_eq!(response.text(), PARIS_METRIC);
     assert_eq!(
-        *params(&response),
+        response.json()["sessionInfo"]["parameters"],
         json!({
             "weather_found": true,
             "place": "Paris, France",
@@ -254,8 +253,8 @@ async fn a_cold_place_is_fetched_once_and_then_served_from_the_cache() {
     assert_eq!(forecast["wind_speed_unit"], "kmh");
 
     for _ in 0..3 {
-        let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
-        assert_eq!(text(&response), PARIS_METRIC);
+        let response = answer(&client, current(json!("Paris"), "en-GB")).await;
+        assert_eq!(response.text(), PARIS_METRIC);
     }
     assert_eq!(stub.calls(), (1, 1), "hits make no upstream call");
 }
@@ -264,16 +263,16 @@ async fn a_cold_place_is_fetched_once_and_then_served_from_the_cache() {
 async fn concurrent_misses_for_one_place_cost_one_upstream_call() {
     let (stub, addr) = start_stub().await;
     stub.delay_ms.store(100, Ordering::SeqCst);
-    let endpoint = weather_endpoint(&config(addr));
+    let client = weather_client(&config(addr));
 
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..100 {
-        let endpoint = endpoint.clone();
-        calls.spawn(async move { answer(&endpoint, &current(json!("Paris"), "en-GB")).await });
+        let client = client.clone();
+        calls.spawn(async move { answer(&client, current(json!("Paris"), "en-GB")).await });
     }
     let mut answered = 0;
     while let Some(response) = calls.join_next().await {
-        assert_eq!(text(&response.unwrap()), PARIS_METRIC);
+        assert_eq!(response.unwrap().text(), PARIS_METRIC);
         answered += 1;
     }
     assert_eq!(answered, 100);
@@ -283,103 +282,103 @@ async fn concurrent_misses_for_one_place_cost_one_upstream_call() {
 #[tokio::test]
 async fn places_differing_only_in_case_and_whitespace_share_one_call() {
     let (stub, addr) = start_stub().await;
-    let endpoint = weather_endpoint(&config(addr));
+    let client = weather_client(&config(addr));
 
     for city in [" paris ", "PARIS", "Paris", "\tparis\n"] {
-        let response = answer(&endpoint, &current(json!(city), "en-GB")).await;
-        assert_eq!(text(&response), PARIS_METRIC, "{city:?}");
+        let response = answer(&client, current(json!(city), "en-GB")).await;
+        assert_eq!(response.text(), PARIS_METRIC, "{city:?}");
     }
     assert_eq!(stub.calls(), (1, 1));
 
     // Other units are another entry.
     let response = answer(
-        &endpoint,
-        &request(TAG, json!({"city": "paris", "units": "imperial"}), "en-GB"),
+        &client,
+        current(json!("paris"), "en-GB").param("units", "imperial"),
     )
     .await;
-    assert_eq!(params(&response)["temperature_unit"], "°F");
+    response.assert_param("temperature_unit", "°F");
     assert_eq!(stub.calls(), (2, 2));
 }
 
 #[tokio::test]
 async fn a_geo_city_object_names_the_place() {
     let (stub, addr) = start_stub().await;
-    let endpoint = weather_endpoint(&config(addr));
+    let client = weather_client(&config(addr));
 
     let city = json!({"city": "Paris", "country": "France", "original": "paris"});
-    let response = answer(&endpoint, &current(city, "en-GB")).await;
-    assert_eq!(text(&response), PARIS_METRIC);
+    let response = answer(&client, current(city, "en-GB")).await;
+    assert_eq!(response.text(), PARIS_METRIC);
 
-    let response = answer(&endpoint, &current(json!({"name": " berlin "}), "en-GB")).await;
+    let response = answer(&client, current(json!({"name": " berlin "}), "en-GB")).await;
     assert_eq!(
-        text(&response),
+        response.text(),
         "It's 0°C in Berlin, Germany, with light rain and wind at 12 km/h."
     );
-    assert_eq!(params(&response)["temperature"], -0.4);
-    assert_eq!(params(&response)["conditions"], "light rain");
+    response.assert_param("temperature", -0.4);
+    response.assert_param("conditions", "light rain");
     assert_eq!(stub.calls(), (2, 2));
 }
 
 #[tokio::test]
 async fn units_follow_the_language_unless_a_parameter_chooses() {
     let (stub, addr) = start_stub().await;
-    let endpoint = weather_endpoint(&config(addr));
+    let client = weather_client(&config(addr));
 
-    let response = answer(&endpoint, &current(json!("Paris"), "en-US")).await;
+    let response = answer(&client, current(json!("Paris"), "en-US")).await;
     assert_eq!(
-        text(&response),
+        response.text(),
         "It's 45°F in Paris, France, with overcast skies and wind at 8 mph."
     );
-    assert_eq!(params(&response)["temperature"], 45.1);
-    assert_eq!(params(&response)["wind_unit"], "mph");
+    response.assert_param("temperature", 45.1);
+    response.assert_param("wind_unit", "mph");
     let forecast = stub.last_forecast.lock().unwrap().clone();
     assert_eq!(forecast["temperature_unit"], "fahrenheit");
     assert_eq!(forecast["wind_speed_unit"], "mph");
 
-    let response = answer(&endpoint, &current(json!("Paris"), "de-DE")).await;
-    assert_eq!(params(&response)["temperature_unit"], "°C");
+    let response = answer(&client, current(json!("Paris"), "de-DE")).await;
+    response.assert_param("temperature_unit", "°C");
     assert_eq!(stub.last_geocoding.lock().unwrap()["language"], "de");
 
     let response = answer(
-        &endpoint,
-        &request(TAG, json!({"city": "Paris", "units": "metric"}), "en-US"),
+        &client,
+        current(json!("Paris"), "en-US").param("units", "metric"),
     )
     .await;
-    assert_eq!(text(&response), PARIS_METRIC);
+    assert_eq!(response.text(), PARIS_METRIC);
 
     let response = answer(
-        &endpoint,
-        &request(TAG, json!({"city": "Paris", "units": "Imperial"}), "fr-FR"),
+        &client,
+        current(json!("Paris"), "fr-FR").param("units", "Imperial"),
     )
     .await;
-    assert_eq!(params(&response)["temperature_unit"], "°F");
+    response.assert_param("temperature_unit", "°F");
 }
 
 #[tokio::test]
 async fn a_provider_500_is_retried_once_then_answered_kindly() {
     let (stub, addr) = start_stub().await;
-    let endpoint = weather_endpoint(&config(addr));
+    let client = weather_client(&config(addr));
 
     stub.fail(Mode::Status500);
-    let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
     assert_unavailable(&response);
     assert_eq!(stub.calls(), (2, 0), "one call and one retry");
 
     // A failure is not cached: the next turn tries again.
-    let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
     assert_unavailable(&response);
     assert_eq!(stub.calls(), (4, 0));
 
     // The forecast call is retried the same way.
     *stub.geocoding_mode.lock().unwrap() = Mode::Ok;
-    let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
     assert_unavailable(&response);
     assert_eq!(stub.calls(), (5, 2));
 
     // And a retry that succeeds is an answer.
     stub.fail(Mode::Ok);
-    let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
-    assert_eq!(text(&response), PARIS_METRIC);
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
+    assert_eq!(response.text(), PARIS_METRIC);
 }
 
 #[tokio::test]
@@ -393,11 +392,11 @@ async fn a_hanging_provider_is_answered_within_twice_the_timeout() {
         timeout_ms: TIMEOUT_MS,
         ..config(addr)
     };
-    let endpoint = weather_endpoint(&config);
+    let client = weather_client(&config);
 
     *stub.geocoding_mode.lock().unwrap() = Mode::Hang;
     let started = Instant::now();
-    let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
     let elapsed = started.elapsed();
     assert_unavailable(&response);
     assert!(elapsed < bound, "answered after {elapsed:?}");
@@ -410,7 +409,7 @@ async fn a_hanging_provider_is_answered_within_twice_the_timeout() {
     *stub.geocoding_mode.lock().unwrap() = Mode::Ok;
     *stub.forecast_mode.lock().unwrap() = Mode::Hang;
     let started = Instant::now();
-    let response = answer(&endpoint, &current(json!("Berlin"), "en-GB")).await;
+    let response = answer(&client, current(json!("Berlin"), "en-GB")).await;
     let elapsed = started.elapsed();
     assert_unavailable(&response);
     assert!(elapsed < bound, "answered after {elapsed:?}");
@@ -422,10 +421,10 @@ async fn a_refused_connection_is_answered_kindly() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap()
     };
-    let endpoint = weather_endpoint(&config(closed));
+    let client = weather_client(&config(closed));
 
     let started = Instant::now();
-    let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
     assert_unavailable(&response);
     assert!(started.elapsed() < Duration::from_millis(600));
 }
@@ -433,15 +432,15 @@ async fn a_refused_connection_is_answered_kindly() {
 #[tokio::test]
 async fn a_malformed_body_is_answered_kindly_without_a_retry() {
     let (stub, addr) = start_stub().await;
-    let endpoint = weather_endpoint(&config(addr));
+    let client = weather_client(&config(addr));
 
     stub.fail(Mode::Garbage);
-    let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
     assert_unavailable(&response);
     assert_eq!(stub.calls(), (1, 0));
 
     *stub.geocoding_mode.lock().unwrap() = Mode::Ok;
-    let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
     assert_unavailable(&response);
     assert_eq!(stub.calls(), (2, 1));
 }
@@ -453,53 +452,49 @@ async fn an_unknown_place_is_said_and_remembered_for_a_while() {
         negative_ttl_secs: 1,
         ..config(addr)
     };
-    let endpoint = weather_endpoint(&config);
+    let client = weather_client(&config);
 
-    let response = answer(&endpoint, &current(json!(" Atlantis "), "en-GB")).await;
+    let response = answer(&client, current(json!(" Atlantis "), "en-GB")).await;
     assert_eq!(
-        text(&response),
+        response.text(),
         "I couldn't find a place called Atlantis. Which city do you mean?"
     );
-    assert_eq!(params(&response)["weather_found"], false);
-    assert_eq!(params(&response)["place"], Value::Null);
+    response.assert_param("weather_found", false);
+    response.assert_param("place", Value::Null);
     assert_eq!(stub.calls(), (1, 0));
 
-    let response = answer(&endpoint, &current(json!("atlantis"), "en-GB")).await;
-    assert_eq!(params(&response)["weather_found"], false);
+    let response = answer(&client, current(json!("atlantis"), "en-GB")).await;
+    response.assert_param("weather_found", false);
     assert_eq!(stub.calls(), (1, 0), "cached negatively");
 
     // From a page whose form asks for the city, the parameter is marked invalid.
-    let response = answer(&endpoint, &form_current(json!({"city": "Atlantis"}))).await;
-    let form = &response["pageInfo"]["formInfo"]["parameterInfo"][0];
-    assert_eq!(form["displayName"], "city");
-    assert_eq!(form["state"], "INVALID");
+    let response = answer(&client, form_current().param("city", "Atlantis")).await;
+    response.assert_invalidated(&["city"]);
     assert_eq!(stub.calls(), (1, 0));
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    answer(&endpoint, &current(json!("Atlantis"), "en-GB")).await;
+    answer(&client, current(json!("Atlantis"), "en-GB")).await;
     assert_eq!(stub.calls(), (2, 0), "the negative entry expired");
 }
 
 #[tokio::test]
 async fn a_missing_place_is_asked_for() {
     let (stub, addr) = start_stub().await;
-    let endpoint = weather_endpoint(&config(addr));
+    let client = weather_client(&config(addr));
 
-    for params in [
-        json!({}),
-        json!({"city": "  "}),
-        json!({"city": {"country": "FR"}}),
+    for call in [
+        request("en-GB"),
+        current(json!("  "), "en-GB"),
+        current(json!({"country": "FR"}), "en-GB"),
     ] {
-        let response = answer(&endpoint, &request(TAG, params, "en-GB")).await;
+        let response = answer(&client, call).await;
         assert_eq!(
-            text(&response),
+            response.text(),
             "Which city would you like the weather for?"
         );
     }
-    let response = answer(&endpoint, &form_current(json!({}))).await;
-    let form = &response["pageInfo"]["formInfo"]["parameterInfo"][0];
-    assert_eq!(form["displayName"], "city");
-    assert_eq!(form["state"], "INVALID");
+    let response = answer(&client, form_current()).await;
+    response.assert_invalidated(&["city"]);
     assert_eq!(stub.calls(), (0, 0));
 }
 
@@ -510,24 +505,24 @@ async fn a_stale_value_is_served_with_its_age_when_the_provider_is_down() {
         cache_ttl_secs: 1,
         ..config(addr)
     };
-    let endpoint = weather_endpoint(&config);
+    let client = weather_client(&config);
 
-    let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
-    assert_eq!(text(&response), PARIS_METRIC);
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
+    assert_eq!(response.text(), PARIS_METRIC);
     assert_eq!(stub.calls(), (1, 1));
 
     stub.fail(Mode::Status500);
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let response = answer(&endpoint, &current(json!("paris"), "en-GB")).await;
+    let response = answer(&client, current(json!("paris"), "en-GB")).await;
     assert_eq!(
-        text(&response),
+        response.text(),
         "I can't reach the weather service right now. As of less than a minute ago, \
          it was 7°C in Paris, France, with overcast skies and wind at 12 km/h."
     );
-    assert_eq!(params(&response)["weather_found"], true);
-    assert_eq!(params(&response)["weather_stale"], true);
-    assert_eq!(params(&response)["weather_age_minutes"], 0);
-    assert_eq!(params(&response)["temperature"], 7.3);
+    response.assert_param("weather_found", true);
+    response.assert_param("weather_stale", true);
+    response.assert_param("weather_age_minutes", 0);
+    response.assert_param("temperature", 7.3);
     assert_eq!(
         stub.calls(),
         (3, 1),
@@ -536,9 +531,9 @@ async fn a_stale_value_is_served_with_its_age_when_the_provider_is_down() {
 
     // Once the provider is back, fresh weather again.
     stub.fail(Mode::Ok);
-    let response = answer(&endpoint, &current(json!("Paris"), "en-GB")).await;
-    assert_eq!(text(&response), PARIS_METRIC);
-    assert_eq!(params(&response)["weather_stale"], false);
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
+    assert_eq!(response.text(), PARIS_METRIC);
+    response.assert_param("weather_stale", false);
 }
 
 #[tokio::test]
@@ -613,14 +608,14 @@ async fn the_lookup_ends_within_the_calls_budget() {
     // A budget of 600 ms, far below the per-call timeout: the client must size its calls by
     // the budget and answer itself, before the deadline layer has to.
     let timeout = Duration::from_millis(1000);
-    let endpoint = Webhook::new(weather::router(&config).unwrap())
-        .deadline(DeadlineLayer::new(timeout).margin(Duration::from_millis(400)))
-        .into_endpoint();
+    let client = TestClient::from(
+        Webhook::new(weather::router(&config).unwrap())
+            .deadline(DeadlineLayer::new(timeout).margin(Duration::from_millis(400))),
+    );
     *stub.geocoding_mode.lock().unwrap() = Mode::Hang;
     let started = Instant::now();
-    let request = serde_json::to_vec(&current(json!("Paris"), "en-GB")).unwrap();
-    let answered = endpoint.answer(&request).await;
+    let response = answer(&client, current(json!("Paris"), "en-GB")).await;
     assert!(started.elapsed() < timeout, "{:?}", started.elapsed());
-    assert_eq!(answered.outcome, cxhook::Outcome::Ok);
-    assert_unavailable(&serde_json::from_slice(&answered.body).unwrap());
+    assert_eq!(response.outcome(), cxhook::Outcome::Ok);
+    assert_unavailable(&response);
 }

@@ -7,14 +7,14 @@ use std::time::Duration;
 use cxhook::extract::Budget;
 use cxhook::middleware::DeadlineLayer;
 use cxhook::server::Webhook;
+use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::{Outcome, Reply, Router};
-use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-use crate::support::request;
+use crate::support::call;
 
-fn body(tag: &str) -> Vec<u8> {
-    serde_json::to_vec(&request(tag, json!({}))).unwrap()
+fn tagged(tag: &str) -> RequestBuilder {
+    RequestBuilder::new().tag(tag)
 }
 
 async fn sleeps_a_minute() -> Reply {
@@ -28,25 +28,20 @@ async fn a_slow_handler_gets_the_fallback_when_its_budget_runs_out() {
         .margin(Duration::from_millis(500))
         .text("Still looking, ask me again.")
         .set_param("webhook_timed_out");
-    let endpoint = Webhook::new(Router::new().route("slow", sleeps_a_minute))
-        .deadline(deadline)
-        .into_endpoint();
+    let client = TestClient::from(
+        Webhook::new(Router::new().route("slow", sleeps_a_minute)).deadline(deadline),
+    );
     let started = tokio::time::Instant::now();
-    let answered = endpoint.answer(&body("slow")).await;
+    let reply = call(&client, tagged("slow")).await;
     let took = started.elapsed();
-    assert_eq!(answered.status, http::StatusCode::OK);
-    assert_eq!(answered.outcome, Outcome::Deadline);
+    reply
+        .assert_status(http::StatusCode::OK)
+        .assert_outcome(Outcome::Deadline);
     assert!(took < Duration::from_secs(5), "{took:?}");
     assert!(took >= Duration::from_millis(4500), "{took:?}");
-    let response: Value = serde_json::from_slice(&answered.body).unwrap();
-    assert_eq!(
-        response["fulfillmentResponse"]["messages"][0]["text"]["text"][0],
-        "Still looking, ask me again."
-    );
-    assert_eq!(
-        response["sessionInfo"]["parameters"]["webhook_timed_out"],
-        true
-    );
+    reply
+        .assert_text("Still looking, ask me again.")
+        .assert_param("webhook_timed_out", true);
 }
 
 #[tokio::test(start_paused = true)]
@@ -57,28 +52,22 @@ async fn handlers_read_their_remaining_budget() {
         let capped = budget.cap(Duration::from_secs(10));
         Reply::text(format!("{} {}", left.as_millis(), capped.as_millis()))
     });
-    let endpoint = Webhook::new(router)
-        .deadline(DeadlineLayer::new(Duration::from_secs(3)).margin(Duration::from_secs(1)))
-        .into_endpoint();
-    let answered = endpoint.answer(&body("budget")).await;
-    assert_eq!(answered.outcome, Outcome::Ok);
-    let response: Value = serde_json::from_slice(&answered.body).unwrap();
-    assert_eq!(
-        response["fulfillmentResponse"]["messages"][0]["text"]["text"][0],
-        "1000 1000"
+    let client = TestClient::from(
+        Webhook::new(router)
+            .deadline(DeadlineLayer::new(Duration::from_secs(3)).margin(Duration::from_secs(1))),
     );
+    call(&client, tagged("budget"))
+        .await
+        .assert_outcome(Outcome::Ok)
+        .assert_text("1000 1000");
 
-    let unlimited = Webhook::new(Router::new().route("budget", |budget: Budget| async move {
-        Reply::text(format!("{:?}", budget.remaining()))
-    }))
-    .without_deadline()
-    .into_endpoint();
-    let answered = unlimited.answer(&body("budget")).await;
-    let response: Value = serde_json::from_slice(&answered.body).unwrap();
-    assert_eq!(
-        response["fulfillmentResponse"]["messages"][0]["text"]["text"][0],
-        "None"
+    let unlimited = TestClient::from(
+        Webhook::new(Router::new().route("budget", |budget: Budget| async move {
+            Reply::text(format!("{:?}", budget.remaining()))
+        }))
+        .without_deadline(),
     );
+    call(&unlimited, tagged("budget")).await.assert_text("None");
 }
 
 /// Sends on its channel when dropped: the stub's handler future is dropped when the client
@@ -123,12 +112,13 @@ async fn the_handlers_downstream_call_is_cancelled() {
         }
     });
     let timeout = Duration::from_millis(1500);
-    let endpoint = Webhook::new(router)
-        .deadline(DeadlineLayer::new(timeout).margin(Duration::from_millis(1000)))
-        .into_endpoint();
+    let client = TestClient::from(
+        Webhook::new(router)
+            .deadline(DeadlineLayer::new(timeout).margin(Duration::from_millis(1000))),
+    );
     let started = std::time::Instant::now();
-    let answered = endpoint.answer(&body("upstream")).await;
-    assert_eq!(answered.outcome, Outcome::Deadline);
+    let reply = call(&client, tagged("upstream")).await;
+    assert_eq!(reply.outcome(), Outcome::Deadline);
     assert!(started.elapsed() < timeout, "{:?}", started.elapsed());
 
     let within = Duration::from_secs(5);

@@ -3,11 +3,12 @@
 
 use cxhook::extract::Session;
 use cxhook::server::Webhook;
+use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::{Reply, Router};
 use serde_json::{Value, json};
 use tracing_subscriber::layer::SubscriberExt;
 
-use crate::support::{Captured, request};
+use crate::support::{Captured, call, request};
 
 async fn fails(session: Session) -> Result<Reply, std::io::Error> {
     let _ = session.str_param("card_number");
@@ -21,11 +22,16 @@ async fn one_json_line_per_event_naming_the_call_and_nothing_private() {
         tracing_subscriber::registry().with(cxhook::logging::json_layer(captured.clone()));
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let endpoint = Webhook::new(Router::new().route("pay", fails)).into_endpoint();
-    let mut body = request("pay", json!({"card_number": "4111-1111-1111-1111"}));
-    body["text"] = json!("my secret words");
-    let answered = endpoint.answer(&serde_json::to_vec(&body).unwrap()).await;
-    assert_eq!(answered.status, http::StatusCode::OK);
+    let client = TestClient::new(Router::new().route("pay", fails));
+    let turn = RequestBuilder::new()
+        .tag("pay")
+        .response_id("r-1")
+        .session("s-1")
+        .param("card_number", "4111-1111-1111-1111")
+        .text("my secret words");
+    call(&client, turn)
+        .await
+        .assert_status(http::StatusCode::OK);
 
     let text = captured.text();
     let lines: Vec<Value> = text

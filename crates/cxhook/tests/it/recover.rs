@@ -5,12 +5,12 @@ use cxhook::extract::Params;
 use cxhook::middleware::RecoverLayer;
 use cxhook::middleware::recover::DEFAULT_FALLBACK_TEXT;
 use cxhook::server::Webhook;
+use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::{Error, Reply, Router};
 use http::StatusCode;
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::support::{post, request};
+use crate::support::call;
 
 #[derive(Debug, thiserror::Error)]
 #[error("database is locked")]
@@ -47,50 +47,51 @@ fn router() -> Router {
         .route("ok", || async { "fine" })
 }
 
+fn tagged(tag: &str) -> RequestBuilder {
+    RequestBuilder::new().tag(tag)
+}
+
 #[tokio::test]
 async fn errors_and_panics_become_the_fallback_reply_and_serving_goes_on() {
-    let app = Webhook::new(router()).into_axum();
+    let client = TestClient::new(router());
     for tag in ["fails", "panics", "needs.user"] {
-        let answered = post(&app, &request(tag, json!({}))).await;
-        assert_eq!(answered.status, StatusCode::OK, "{tag}");
-        assert_eq!(answered.first_text(), DEFAULT_FALLBACK_TEXT, "{tag}");
+        let reply = call(&client, tagged(tag)).await;
+        assert_eq!(reply.status(), StatusCode::OK, "{tag}");
+        assert_eq!(reply.text(), DEFAULT_FALLBACK_TEXT, "{tag}");
     }
-    let answered = post(&app, &request("fails.politely", json!({}))).await;
-    assert_eq!(
-        answered.first_text(),
-        "Our records are busy; please try again."
-    );
-    let answered = post(&app, &request("ok", json!({}))).await;
-    assert_eq!(answered.first_text(), "fine");
+    call(&client, tagged("fails.politely"))
+        .await
+        .assert_text("Our records are busy; please try again.");
+    call(&client, tagged("ok")).await.assert_text("fine");
 }
 
 #[tokio::test]
 async fn the_fallback_text_and_status_are_configurable() {
-    let app = Webhook::new(router())
-        .recover(RecoverLayer::with_text("Hmm, that didn't work."))
-        .into_axum();
-    let answered = post(&app, &request("panics", json!({}))).await;
-    assert_eq!(answered.first_text(), "Hmm, that didn't work.");
+    let client = TestClient::from(
+        Webhook::new(router()).recover(RecoverLayer::with_text("Hmm, that didn't work.")),
+    );
+    call(&client, tagged("panics"))
+        .await
+        .assert_text("Hmm, that didn't work.");
 
-    let app = Webhook::new(router())
-        .recover(RecoverLayer::new().status(StatusCode::SERVICE_UNAVAILABLE))
-        .into_axum();
+    let client = TestClient::from(
+        Webhook::new(router()).recover(RecoverLayer::new().status(StatusCode::SERVICE_UNAVAILABLE)),
+    );
     for (tag, code) in [
         ("fails", "handler_error"),
         ("panics", "panic"),
         ("needs.user", "rejected"),
     ] {
-        let answered = post(&app, &request(tag, json!({}))).await;
-        assert_eq!(answered.status, StatusCode::SERVICE_UNAVAILABLE, "{tag}");
-        assert_eq!(answered.body["error"], code, "{tag}");
-        let message = answered.body["message"].as_str().unwrap();
+        let reply = call(&client, tagged(tag)).await;
+        assert_eq!(reply.status(), StatusCode::SERVICE_UNAVAILABLE, "{tag}");
+        assert_eq!(reply.error_code(), Some(code), "{tag}");
+        let message = reply.error_message().unwrap();
         assert!(
             !message.contains("locked") && !message.contains("index"),
             "{message}"
         );
     }
-    let answered = post(&app, &request("ok", json!({}))).await;
-    assert_eq!(answered.first_text(), "fine");
+    call(&client, tagged("ok")).await.assert_text("fine");
 }
 
 #[tokio::test]
@@ -98,8 +99,7 @@ async fn a_handler_can_ask_for_a_status_of_its_own() {
     let router = Router::new().route("auth", || async {
         Err::<Reply, _>(Error::new(DbLocked).with_status(StatusCode::FORBIDDEN))
     });
-    let app = Webhook::new(router).into_axum();
-    let answered = post(&app, &request("auth", json!({}))).await;
-    assert_eq!(answered.status, StatusCode::FORBIDDEN);
-    assert_eq!(answered.body["error"], "handler_error");
+    let reply = call(&TestClient::new(router), tagged("auth")).await;
+    assert_eq!(reply.status(), StatusCode::FORBIDDEN);
+    assert_eq!(reply.error_code(), Some("handler_error"));
 }

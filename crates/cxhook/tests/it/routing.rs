@@ -5,13 +5,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cxhook::extract::{Params, Session, State, Tag};
 use cxhook::server::Webhook;
+use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::types::WebhookResponse;
 use cxhook::{Fallback, Reply, Router};
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::support::{post, request};
+use crate::support::{call, post, request};
 
 #[derive(Clone, Default)]
 struct Counter(Arc<AtomicUsize>);
@@ -30,8 +31,8 @@ async fn tag_and_session(session: Session, Tag(tag): Tag) -> String {
     format!("{tag} in {}", session.path().unwrap().session_id())
 }
 
-fn app(router: Router) -> axum::Router {
-    Webhook::new(router).into_axum()
+fn tagged(tag: &str) -> RequestBuilder {
+    RequestBuilder::new().tag(tag)
 }
 
 #[tokio::test]
@@ -48,76 +49,83 @@ async fn routes_by_tag_with_state_and_merged_routers() {
         router.tags().collect::<Vec<_>>(),
         ["greet", "static", "where"]
     );
-    let app = app(router);
+    let client = TestClient::new(router);
 
-    let answered = post(&app, &request("greet", json!({"name": "Ada"}))).await;
-    assert_eq!(answered.first_text(), "Hello, Ada! (call 1)");
-    let answered = post(&app, &request("greet", json!({"name": "Bo"}))).await;
-    assert_eq!(answered.first_text(), "Hello, Bo! (call 2)");
+    call(&client, tagged("greet").param("name", "Ada"))
+        .await
+        .assert_text("Hello, Ada! (call 1)");
+    call(&client, tagged("greet").param("name", "Bo"))
+        .await
+        .assert_text("Hello, Bo! (call 2)");
     assert_eq!(counter.0.load(Ordering::SeqCst), 2, "the state is shared");
-    let answered = post(&app, &request("where", json!({}))).await;
-    assert_eq!(answered.first_text(), "where in s-1");
-    let answered = post(&app, &request("static", json!({}))).await;
-    assert_eq!(answered.first_text(), "static text");
+    call(&client, tagged("where").session("s-1"))
+        .await
+        .assert_text("where in s-1");
+    call(&client, tagged("static"))
+        .await
+        .assert_text("static text");
 }
 
 #[tokio::test]
 async fn unknown_and_missing_tags_get_the_fallback_reply() {
-    let app = app(Router::new().route("known", || async { "known" }));
+    let client = TestClient::new(Router::new().route("known", || async { "known" }));
     for body in [
-        request("unknown", json!({})),
-        json!({"detectIntentResponseId": "r", "fulfillmentInfo": {}, "sessionInfo": {}}),
-        json!({}),
+        tagged("unknown").to_json(),
+        RequestBuilder::new().to_json(),
+        b"{}".to_vec(),
     ] {
-        let answered = post(&app, &body).await;
-        assert_eq!(answered.status, StatusCode::OK);
-        assert_eq!(
-            answered.first_text(),
-            "Sorry, I can't help with that right now."
-        );
+        call(&client, body)
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_text("Sorry, I can't help with that right now.");
     }
 }
 
 #[tokio::test]
 async fn the_fallback_can_be_a_reply_of_our_own_or_a_status() {
     let custom = Reply::text("Try asking about your balance.");
-    let replying = app(Router::new().fallback(Fallback::reply(custom)));
-    let answered = post(&replying, &request("unknown", json!({}))).await;
-    assert_eq!(answered.first_text(), "Try asking about your balance.");
+    let replying = TestClient::new(Router::new().fallback(Fallback::reply(custom)));
+    call(&replying, tagged("unknown"))
+        .await
+        .assert_text("Try asking about your balance.");
 
-    let refusing = app(Router::new().fallback(Fallback::status(StatusCode::NOT_FOUND)));
-    let answered = post(&refusing, &request("unknown", json!({}))).await;
+    let refusing = Router::new().fallback(Fallback::status(StatusCode::NOT_FOUND));
+    let reply = call(&TestClient::new(refusing.clone()), tagged("unknown")).await;
+    reply.assert_status(StatusCode::NOT_FOUND);
+    assert_eq!(reply.error_code(), Some("unknown_tag"));
+    assert!(
+        reply.error_message().unwrap().contains("fulfillment tag"),
+        "{reply}"
+    );
+    // Over HTTP, that answer goes out as JSON.
+    let app = Webhook::new(refusing).into_axum();
+    let answered = post(&app, &request("unknown", json!({}))).await;
     assert_eq!(answered.status, StatusCode::NOT_FOUND);
     assert_eq!(answered.content_type.as_deref(), Some("application/json"));
-    assert_eq!(answered.body["error"], "unknown_tag");
-    assert!(
-        answered.body["message"]
-            .as_str()
-            .unwrap()
-            .contains("fulfillment tag")
-    );
 }
 
 #[tokio::test]
 async fn a_ready_made_response_passes_through_checked() {
-    let app = app(Router::new()
-        .route("raw", || async {
-            WebhookResponse {
-                payload: Some(json!({"k": "v"}).as_object().unwrap().clone()),
-                ..WebhookResponse::default()
-            }
-        })
-        .route("output-only", || async {
-            serde_json::from_value::<WebhookResponse>(
-                json!({"fulfillmentResponse": {"messages": [{"endInteraction": {}}]}}),
-            )
-            .unwrap()
-        }));
-    let answered = post(&app, &request("raw", json!({}))).await;
-    assert_eq!(answered.body, json!({"payload": {"k": "v"}}));
-    let answered = post(&app, &request("output-only", json!({}))).await;
+    let client = TestClient::new(
+        Router::new()
+            .route("raw", || async {
+                WebhookResponse {
+                    payload: Some(json!({"k": "v"}).as_object().unwrap().clone()),
+                    ..WebhookResponse::default()
+                }
+            })
+            .route("output-only", || async {
+                serde_json::from_value::<WebhookResponse>(
+                    json!({"fulfillmentResponse": {"messages": [{"endInteraction": {}}]}}),
+                )
+                .unwrap()
+            }),
+    );
+    let reply = call(&client, tagged("raw")).await;
+    assert_eq!(*reply.json(), json!({"payload": {"k": "v"}}));
+    let reply = call(&client, tagged("output-only")).await;
     assert_eq!(
-        answered.first_text(),
+        reply.text(),
         cxhook::middleware::recover::DEFAULT_FALLBACK_TEXT,
         "an output-only kind is refused"
     );

@@ -1,10 +1,11 @@
-//! Shared helpers: requests as Dialogflow sends them, in-process HTTP calls, and the
-//! contract-test hand-off of every response the tests see.
+//! Shared helpers: requests as Dialogflow sends them, in-process HTTP calls, calls through
+//! the test client, and the contract-test hand-off of every response the tests see.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::body::Body;
+use cxhook::testing::{IntoRequestBody, TestClient, TestResponse};
 use cxhook::types::{WebhookRequest, WebhookResponse};
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
@@ -93,6 +94,16 @@ pub(crate) fn post_request(body: Vec<u8>) -> Request<Body> {
         .header("content-type", "application/json")
         .body(Body::from(body))
         .unwrap()
+}
+
+/// Sends `request` through the in-process test client; a webhook response is kept for the
+/// contract test.
+pub(crate) async fn call(client: &TestClient, request: impl IntoRequestBody) -> TestResponse {
+    let reply = client.send(request).await;
+    if reply.try_response().is_some() {
+        keep_for_contract(reply.json());
+    }
+    reply
 }
 
 /// Writes a response we emitted where the contract test reads them, when it asks.
