@@ -1,0 +1,302 @@
+//! The scenario file: YAML, read strictly (an unknown key is an error that names it and its
+//! line), with dates relative to the day it runs.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use anyhow::{Context, anyhow};
+use cxhook::types::{ParameterState, Struct};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, de::value::MapAccessDeserializer};
+use serde_json::Value;
+
+use super::dates::Dates;
+
+/// One scenario: a name, where the session starts, and its turns.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Scenario {
+    /// What the scenario is about; the file's name when not given.
+    #[serde(default)]
+    pub(crate) name: Option<String>,
+    /// Where the session starts.
+    #[serde(default)]
+    pub(crate) session: Start,
+    /// Dates relative to the day the scenario runs, by name (`monday: next monday`), for
+    /// `${monday}` in values and texts.
+    #[serde(default)]
+    pub(crate) dates: BTreeMap<String, String>,
+    /// The turns, in order.
+    pub(crate) turns: Vec<Turn>,
+}
+
+/// The session before the first turn.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Start {
+    /// The session ID (or a whole session name); a fresh one by default.
+    pub(crate) id: Option<String>,
+    /// The language code (`en` by default).
+    pub(crate) lang: Option<String>,
+    /// Session parameters.
+    #[serde(default)]
+    pub(crate) params: Struct,
+    /// The current page, by display name.
+    pub(crate) page: Option<String>,
+    /// The current page's form parameters.
+    #[serde(default)]
+    pub(crate) form: BTreeMap<String, FormParam>,
+}
+
+/// One turn: the fulfillment that calls the webhook, what the user said or did, what the
+/// agent changed before the call, and what to expect after it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Turn {
+    /// The fulfillment tag.
+    pub(crate) tag: String,
+    /// What the user typed.
+    pub(crate) text: Option<String>,
+    /// An event the caller triggered.
+    pub(crate) event: Option<String>,
+    /// Keypad digits the caller pressed.
+    pub(crate) dtmf: Option<String>,
+    /// The language of this and the following turns.
+    pub(crate) lang: Option<String>,
+    /// Session parameters the agent set before the call (what the user said, as intent
+    /// matching and form filling resolved it); `null` deletes one.
+    #[serde(default)]
+    pub(crate) params: Struct,
+    /// The page the agent is on for this call, by display name; its form is empty unless
+    /// `form` declares it.
+    pub(crate) page: Option<String>,
+    /// Form parameters of the page as the agent has them for this call.
+    #[serde(default)]
+    pub(crate) form: BTreeMap<String, FormParam>,
+    /// The payload the detect-intent caller sent.
+    pub(crate) payload: Option<Struct>,
+    /// What the reply must do.
+    #[serde(default)]
+    pub(crate) expect: Expect,
+}
+
+/// What a turn's reply must do. Every reply must also be one Dialogflow accepts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Expect {
+    /// The whole text the user hears (the texts of the turn, one per line).
+    pub(crate) text: Option<String>,
+    /// Parts the text must contain: one, or a list.
+    #[serde(default)]
+    pub(crate) text_contains: OneOrMany,
+    /// Session parameters after the turn: a value each must have, or `null` for a parameter
+    /// that must not be there. Parameters not named are not checked.
+    #[serde(default)]
+    pub(crate) params: Struct,
+    /// Session parameters that must have a value after the turn, whatever it is.
+    #[serde(default)]
+    pub(crate) params_set: Vec<String>,
+    /// Session parameters that must have a value after the turn, the same as before it (a
+    /// confirmation number a repeated request must not change).
+    #[serde(default)]
+    pub(crate) params_unchanged: Vec<String>,
+    /// Form parameters after the turn: the state (`INVALID`), or state, value and required.
+    #[serde(default)]
+    pub(crate) form: BTreeMap<String, FormParam>,
+    /// The page after the turn: display name, page ID (`END_SESSION`) or resource name.
+    pub(crate) page: Option<String>,
+    /// Whether the turn ends the session.
+    pub(crate) ended: Option<bool>,
+}
+
+/// A list of strings written as one string or as a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct OneOrMany(pub(crate) Vec<String>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            One(String),
+            Many(Vec<String>),
+        }
+        match Either::deserialize(deserializer) {
+            Ok(Either::One(one)) => Ok(Self(vec![one])),
+            Ok(Either::Many(many)) => Ok(Self(many)),
+            Err(_) => Err(de::Error::custom("expected a text or a list of texts")),
+        }
+    }
+}
+
+/// A form parameter: written as its state alone (`INVALID`), or as `{state, value,
+/// required}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, remote = "Self")]
+pub(crate) struct FormParam {
+    /// `EMPTY`, `INVALID` or `FILLED`.
+    #[serde(deserialize_with = "state")]
+    pub(crate) state: ParameterState,
+    /// The value, when it has one.
+    #[serde(default)]
+    pub(crate) value: Option<Value>,
+    /// Whether the form requires it.
+    #[serde(default)]
+    pub(crate) required: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for FormParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Form;
+        impl<'de> Visitor<'de> for Form {
+            type Value = FormParam;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a form parameter state (EMPTY, INVALID, FILLED) or {state, value, required}",
+                )
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FormParam, E> {
+                Ok(FormParam {
+                    state: parse_state(v)?,
+                    value: None,
+                    required: None,
+                })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FormParam, A::Error> {
+                FormParam::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_any(Form)
+    }
+}
+
+fn state<'de, D: Deserializer<'de>>(deserializer: D) -> Result<ParameterState, D::Error> {
+    parse_state(&String::deserialize(deserializer)?)
+}
+
+fn parse_state<E: de::Error>(name: &str) -> Result<ParameterState, E> {
+    match ParameterState::from_name(name) {
+        Some(state) if !state.is_unspecified() => Ok(state),
+        _ => Err(E::custom(format!(
+            "`{name}` is not a form parameter state: EMPTY, INVALID or FILLED"
+        ))),
+    }
+}
+
+/// Reads the scenario in `path`, with its dates resolved against `today`. An error names the
+/// file and, for YAML errors, the key path and the line.
+pub(crate) fn load(path: &Path, today: jiff::civil::Date) -> anyhow::Result<Scenario> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    parse(&text, today).map_err(|e| anyhow!("{}: {e}", path.display()))
+}
+
+/// Reads a scenario from YAML text and resolves its dates.
+pub(crate) fn parse(text: &str, today: jiff::civil::Date) -> anyhow::Result<Scenario> {
+    let mut scenario: Scenario = serde_norway::from_str(text)?;
+    if scenario.turns.is_empty() {
+        return Err(anyhow!(
+            "`turns` is empty: a scenario needs at least one turn"
+        ));
+    }
+    for (i, turn) in scenario.turns.iter().enumerate() {
+        let queries = [&turn.text, &turn.event, &turn.dtmf];
+        if queries.iter().filter(|q| q.is_some()).count() > 1 {
+            return Err(anyhow!(
+                "turns[{i}]: give one of `text`, `event` and `dtmf`: a turn has one query"
+            ));
+        }
+    }
+    let dates = Dates::resolve(&scenario.dates, today)?;
+    dates.fill_scenario(&mut scenario)?;
+    Ok(scenario)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn today() -> jiff::civil::Date {
+        jiff::civil::date(2026, 11, 27)
+    }
+
+    fn error(text: &str) -> String {
+        parse(text, today()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_whole_scenario_reads() {
+        let scenario = parse(
+            r#"
+name: book
+session: {params: {user_id: u-1001}, lang: en, page: Book, form: {date: EMPTY}}
+dates: {monday: next monday}
+turns:
+  - tag: booking.validate
+    text: monday at ten
+    params: {date: "${monday}", time: "10:00"}
+    form: {date: {state: FILLED, value: "${monday}", required: true}, time: FILLED}
+    expect:
+      text_contains: "${monday.weekday}"
+      params: {date_ok: true, error: null}
+      form: {time: INVALID}
+      page: Confirm
+  - tag: booking.create
+    expect: {text_contains: [booked, "BK-"], ended: false}
+"#,
+            today(),
+        )
+        .unwrap();
+        assert_eq!(scenario.name.as_deref(), Some("book"));
+        assert_eq!(scenario.session.params["user_id"], json!("u-1001"));
+        let first = &scenario.turns[0];
+        let monday = json!({"year": 2026, "month": 11, "day": 30});
+        assert_eq!(first.params["date"], monday);
+        assert_eq!(first.form["date"].value, Some(monday));
+        assert_eq!(first.form["date"].required, Some(true));
+        assert_eq!(first.form["time"].state, ParameterState::Filled);
+        assert_eq!(first.expect.text_contains.0, ["Monday"]);
+        assert_eq!(first.expect.params["error"], Value::Null);
+        assert_eq!(first.expect.form["time"].state, ParameterState::Invalid);
+        assert_eq!(scenario.turns[1].expect.text_contains.0, ["booked", "BK-"]);
+        assert_eq!(scenario.turns[1].expect.ended, Some(false));
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_their_line() {
+        let found = error("turns:\n  - tag: t\n    expect:\n      text_contain: x\n");
+        assert!(found.contains("unknown field `text_contain`"), "{found}");
+        assert!(found.contains("turns[0].expect"), "{found}");
+        assert!(found.contains("line 4"), "{found}");
+    }
+
+    #[test]
+    fn wrong_values_are_named() {
+        let found = error("turns:\n  - tag: t\n    form: {date: VALID}\n");
+        assert!(
+            found.contains("`VALID` is not a form parameter state"),
+            "{found}"
+        );
+        assert!(found.contains("line 3"), "{found}");
+        assert!(error("name: x\n").contains("missing field `turns`"));
+        assert!(error("turns: []\n").contains("needs at least one turn"));
+        let found = error("turns:\n  - text: hi\n");
+        assert!(found.contains("missing field `tag`"), "{found}");
+        let found = error("turns:\n  - tag: t\n    expect: {text_contains: {a: 1}}\n");
+        assert!(found.contains("a text or a list of texts"), "{found}");
+        let found = error("turns:\n  - {tag: t, text: hi, event: e}\n");
+        assert!(found.contains("turns[0]: give one of"), "{found}");
+    }
+
+    #[test]
+    fn yaml_syntax_errors_give_the_line() {
+        let found = error("turns:\n  - tag: t\n   text: [unclosed\n");
+        assert!(found.contains("line"), "{found}");
+    }
+}
