@@ -24,6 +24,10 @@ pub(crate) fn init(config: &Config) -> anyhow::Result<()> {
         *EXPORTER.lock().unwrap_or_else(|e| e.into_inner()) = Some(guard);
         return Ok(());
     }
+    #[cfg(not(feature = "otlp"))]
+    if config.otlp.endpoint.is_some() {
+        anyhow::bail!("config error: `otlp.endpoint` {}", crate::config::WITHOUT_OTLP);
+    }
     cxhook::logging::init_with_project(log.format, &log.filter, project)
         .map_err(|e| anyhow!("cannot set up logging with log.filter (or RUST_LOG): {e}"))
         .context("config error")
