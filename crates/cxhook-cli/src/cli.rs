@@ -2,12 +2,11 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
-use cxhook::middleware::auth::Secret;
+use clap::{ArgGroup, Args, Parser, Subcommand};
 
-use crate::request::Param;
+use crate::request::{FormParam, Param};
+use crate::target::TargetArgs;
 
 /// Run and test Dialogflow CX webhooks.
 #[derive(Debug, Parser)]
@@ -28,6 +27,57 @@ pub(crate) enum Command {
     /// Answer webhook calls on AWS Lambda (API Gateway or a function URL); started without
     /// arguments as a Lambda `bootstrap`, this is the default.
     Lambda(LambdaArgs),
+    /// Play multi-turn conversations from YAML scenario files against a webhook (a URL, or
+    /// in-process from the configuration) and check each reply.
+    Scenario(Box<ScenarioArgs>),
+    /// Send the calls `serve --record` recorded again (to a URL, or in-process from the
+    /// configuration) and compare each reply with the recorded one.
+    Replay(Box<ReplayArgs>),
+}
+
+/// The flags of `cxhook replay`.
+#[derive(Debug, Args)]
+pub(crate) struct ReplayArgs {
+    /// The recording: JSON lines written by `cxhook serve --record` (`-` reads standard
+    /// input).
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// Send the calls to the webhook at this URL; without it, the webhook `cxhook serve`
+    /// would run answers in this process.
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: Option<reqwest::Url>,
+    /// In-process: a TOML file whose keys override the embedded defaults.
+    #[arg(long, value_name = "FILE", env = "CXHOOK_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+    /// A path of the reply not to compare, such as sessionInfo.parameters.booking_id or
+    /// fulfillmentResponse.messages[*].text (`*` is any key or index; a path covers what is
+    /// under it); may be given more than once.
+    #[arg(long = "ignore", value_name = "PATH")]
+    pub(crate) ignore: Vec<crate::replay::JsonPath>,
+    /// Leave out the calls whose recorded requests have redacted values.
+    #[arg(long)]
+    pub(crate) skip_redacted: bool,
+    /// How the calls reach the webhook.
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
+}
+
+/// The flags of `cxhook scenario`.
+#[derive(Debug, Args)]
+pub(crate) struct ScenarioArgs {
+    /// The scenario files (YAML).
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// Play against the webhook at this URL; without it, the webhook `cxhook serve` would
+    /// run answers in this process.
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: Option<reqwest::Url>,
+    /// In-process: a TOML file whose keys override the embedded defaults.
+    #[arg(long, value_name = "FILE", env = "CXHOOK_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+    /// How the calls reach the webhook.
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
 }
 
 /// The flags of `cxhook lambda`.
@@ -51,13 +101,25 @@ pub(crate) struct ServeArgs {
     /// front of cxhook authenticates calls).
     #[arg(long)]
     pub(crate) insecure: bool,
+    /// Append each call to FILE as a JSON line (request, status, response), secrets
+    /// redacted, for `cxhook replay`; wins over `[record] file`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) record: Option<PathBuf>,
 }
 
 /// The flags of `cxhook send`.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("query").args(["text", "event", "dtmf"])))]
 pub(crate) struct SendArgs {
     /// The webhook's URL, e.g. http://127.0.0.1:8080/webhook.
-    pub(crate) url: reqwest::Url,
+    #[arg(required_unless_present = "in_process")]
+    pub(crate) url: Option<reqwest::Url>,
+    /// Answer in this process with the webhook `cxhook serve` would run, instead of a URL.
+    #[arg(long, conflicts_with = "url")]
+    pub(crate) in_process: bool,
+    /// With --in-process: a TOML file whose keys override the embedded defaults.
+    #[arg(long, value_name = "FILE", requires = "in_process")]
+    pub(crate) config: Option<PathBuf>,
     /// The fulfillment tag (`fulfillmentInfo.tag`).
     #[arg(long, value_name = "TAG", required_unless_present = "file")]
     pub(crate) tag: Option<String>,
@@ -65,101 +127,37 @@ pub(crate) struct SendArgs {
     #[arg(short = 'p', long = "param", value_name = "KEY=VALUE")]
     pub(crate) params: Vec<Param>,
     /// What the user typed (the `text` query).
-    #[arg(long, value_name = "TEXT", conflicts_with = "file")]
+    #[arg(long, value_name = "TEXT")]
     pub(crate) text: Option<String>,
+    /// An event the caller triggered (the `triggerEvent` query).
+    #[arg(long, value_name = "EVENT")]
+    pub(crate) event: Option<String>,
+    /// Keypad digits the caller pressed (the `dtmfDigits` query).
+    #[arg(long, value_name = "DIGITS")]
+    pub(crate) dtmf: Option<String>,
     /// The session ID, or a whole session name `projects/…/sessions/…`; a fresh one by default.
-    #[arg(long, value_name = "ID", conflicts_with = "file")]
+    #[arg(long, value_name = "ID")]
     pub(crate) session: Option<String>,
     /// The language code of the query [default: en].
-    #[arg(long, value_name = "CODE", conflicts_with = "file")]
+    #[arg(long, value_name = "CODE")]
     pub(crate) lang: Option<String>,
-    /// Send this request JSON instead of building one (`-` reads standard input); --tag and
-    /// -p still override its tag and parameters.
+    /// The current page, by display name: a page of the current flow.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) page: Option<String>,
+    /// A form parameter on the current page, NAME:STATE[:VALUE]; STATE is EMPTY, INVALID or
+    /// FILLED, VALUE is JSON when it parses as JSON, else a string; may be given more than once.
+    #[arg(long = "form", value_name = "NAME:STATE[:VALUE]")]
+    pub(crate) form: Vec<FormParam>,
+    /// Send this request JSON instead of building one (`-` reads standard input); the other
+    /// request flags still override what is in it.
     #[arg(long, value_name = "FILE")]
     pub(crate) file: Option<PathBuf>,
-    /// How long to wait for the whole answer: seconds, or a number with `s` or `ms`.
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
-    pub(crate) timeout: Duration,
     /// Print the answer's body as it came instead of reading it out.
     #[arg(long)]
     pub(crate) json: bool,
-    /// Send `Authorization: Bearer TOKEN`.
-    #[arg(long, value_name = "TOKEN", value_parser = parse_secret)]
-    pub(crate) bearer: Option<Secret>,
-    /// Send HTTP Basic auth, USER:PASS.
-    #[arg(long, value_name = "USER:PASS", value_parser = parse_basic)]
-    pub(crate) basic: Option<(String, Secret)>,
-    /// Send this header too, 'Name: value'; may be given more than once.
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
-    pub(crate) headers: Vec<(http::HeaderName, http::HeaderValue)>,
-    /// Send a Google-style ID token signed by this PEM RSA private key (RS256), for
-    /// webhooks that check tokens against a local key set.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) id_token_key: Option<PathBuf>,
-    /// The key ID (`kid`) the ID token names.
-    #[arg(
-        long,
-        value_name = "KID",
-        requires = "id_token_key",
-        default_value = "cxhook-local"
-    )]
-    pub(crate) id_token_kid: String,
-    /// The ID token's audience (`aud`) [default: the URL].
-    #[arg(long, value_name = "AUD", requires = "id_token_key")]
-    pub(crate) id_token_aud: Option<String>,
-    /// The ID token's `email` (with `email_verified: true`).
-    #[arg(long, value_name = "EMAIL", requires = "id_token_key")]
-    pub(crate) id_token_email: Option<String>,
-}
-
-/// Reads a token that is not empty.
-fn parse_secret(text: &str) -> Result<Secret, String> {
-    Secret::new(text).map_err(|_| "the token must not be empty".to_owned())
-}
-
-/// Reads `USER:PASS`.
-fn parse_basic(text: &str) -> Result<(String, Secret), String> {
-    let (user, password) = text
-        .split_once(':')
-        .ok_or_else(|| "give USER:PASS, with a colon between them".to_owned())?;
-    let password =
-        Secret::new(password).map_err(|_| "the password after `:` must not be empty".to_owned())?;
-    Ok((user.to_owned(), password))
-}
-
-/// Reads `Name: value`.
-fn parse_header(text: &str) -> Result<(http::HeaderName, http::HeaderValue), String> {
-    let (name, value) = text
-        .split_once(':')
-        .ok_or_else(|| format!("`{text}` is not 'Name: value'"))?;
-    let name: http::HeaderName = name
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{}` is not a header name", name.trim()))?;
-    let mut value = http::HeaderValue::from_str(value.trim())
-        .map_err(|_| format!("the value of {name} is not a valid header value"))?;
-    // It may be a secret: keep it out of Debug output.
-    value.set_sensitive(true);
-    Ok((name, value))
-}
-
-/// Reads `30`, `30s` or `1500ms`; zero is refused.
-fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let (number, millis) = match text.strip_suffix("ms") {
-        Some(number) => (number, true),
-        None => (text.strip_suffix('s').unwrap_or(text), false),
-    };
-    let value: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration such as 30, 30s or 500ms"))?;
-    if value == 0 {
-        return Err("the timeout must be longer than zero".to_owned());
-    }
-    Ok(if millis {
-        Duration::from_millis(value)
-    } else {
-        Duration::from_secs(value)
-    })
+    /// How the call reaches the webhook.
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
 }
 
 #[cfg(test)]
@@ -174,41 +172,31 @@ mod tests {
     }
 
     #[test]
-    fn timeouts_read_seconds_and_milliseconds() {
-        assert_eq!(parse_timeout("30"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_timeout("5s"), Ok(Duration::from_secs(5)));
-        assert_eq!(parse_timeout("250ms"), Ok(Duration::from_millis(250)));
-        assert!(parse_timeout("0").is_err());
-        assert!(parse_timeout("1.5s").is_err());
-        assert!(parse_timeout("soon").is_err());
+    fn send_needs_a_tag_unless_a_file_is_given() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args);
+        let url = "http://127.0.0.1:1/webhook";
+        assert!(parse(&["cxhook", "send", url]).is_err());
+        assert!(parse(&["cxhook", "send", url, "--tag", "t"]).is_ok());
+        assert!(parse(&["cxhook", "send", url, "--file", "-"]).is_ok());
+        assert!(parse(&["cxhook", "send", url, "--file", "-", "--text", "hi"]).is_ok());
     }
 
     #[test]
-    fn send_needs_a_tag_unless_a_file_is_given() {
+    fn send_takes_one_query_kind_and_one_target() {
         let parse = |args: &[&str]| Cli::try_parse_from(args);
-        assert!(parse(&["cxhook", "send", "http://127.0.0.1:1/webhook"]).is_err());
-        assert!(parse(&["cxhook", "send", "http://127.0.0.1:1/webhook", "--tag", "t"]).is_ok());
-        assert!(
-            parse(&[
-                "cxhook",
-                "send",
-                "http://127.0.0.1:1/webhook",
-                "--file",
-                "-"
-            ])
-            .is_ok()
-        );
-        assert!(
-            parse(&[
-                "cxhook",
-                "send",
-                "http://127.0.0.1:1/webhook",
-                "--file",
-                "-",
-                "--text",
-                "hi"
-            ])
-            .is_err()
-        );
+        let url = "http://127.0.0.1:1/webhook";
+        let with = |extra: &[&str]| {
+            let mut all = vec!["cxhook", "send", url, "--tag", "t"];
+            all.extend_from_slice(extra);
+            parse(&all)
+        };
+        assert!(with(&["--event", "e"]).is_ok());
+        assert!(with(&["--dtmf", "12#"]).is_ok());
+        assert!(with(&["--text", "hi", "--event", "e"]).is_err());
+        assert!(with(&["--event", "e", "--dtmf", "1"]).is_err());
+        assert!(with(&["--in-process"]).is_err());
+        assert!(parse(&["cxhook", "send", "--tag", "t"]).is_err());
+        assert!(parse(&["cxhook", "send", "--tag", "t", "--in-process"]).is_ok());
+        assert!(parse(&["cxhook", "send", "--tag", "t", "--config", "c.toml"]).is_err());
     }
 }

@@ -48,6 +48,10 @@ pub(crate) struct Config {
     pub(crate) deadline: Deadline,
     /// `[metrics]`: whether `/metrics` is served.
     pub(crate) metrics: Metrics,
+    /// `[otlp]`: where call spans are exported, if anywhere.
+    pub(crate) otlp: Otlp,
+    /// `[record]`: where `serve` records calls, and what it redacts.
+    pub(crate) record: crate::record::Record,
     /// `[limits]`: what one client may ask of the server.
     pub(crate) limits: Limits,
     /// `[auth]`: which credentials a call must carry, their secrets read.
@@ -93,6 +97,23 @@ pub(crate) struct Deadline {
     pub(crate) text: String,
     /// The session parameter set to true in that answer, when set.
     pub(crate) param: Option<String>,
+}
+
+/// Why an `[otlp] endpoint` can't be used by a build without the exporter.
+pub(crate) const WITHOUT_OTLP: &str = "is set, but this cxhook was built without the `otlp` \
+     feature (cargo build --release -p cxhook-cli --features otlp)";
+
+/// The `[otlp]` section.
+#[derive(Debug, Clone)]
+pub(crate) struct Otlp {
+    /// The collector's OTLP/HTTP traces URL; unset, nothing is exported.
+    pub(crate) endpoint: Option<reqwest::Url>,
+    /// The `service.name` the spans carry.
+    #[cfg_attr(
+        not(feature = "otlp"),
+        allow(dead_code, reason = "only the exporter of the `otlp` feature reads it")
+    )]
+    pub(crate) service_name: String,
 }
 
 /// The `[metrics]` section.
@@ -212,6 +233,7 @@ impl Config {
         {
             return Err(invalid("deadline.param", &"must not be blank"));
         }
+        let otlp = otlp(raw.otlp, &invalid)?;
         if raw.log.params.iter().any(|p| p.trim().is_empty()) {
             return Err(invalid("log.params", &"must not name a blank parameter"));
         }
@@ -222,6 +244,7 @@ impl Config {
         raw.weather.validate().map_err(in_section("weather"))?;
         raw.booking.validate().map_err(in_section("booking"))?;
         let limits = raw.limits.build().map_err(in_section("limits"))?;
+        let record = raw.record.build().map_err(in_section("record"))?;
         let auth = raw.auth.build().map_err(in_section("auth"))?;
         Ok(Self {
             server: Server {
@@ -243,7 +266,9 @@ impl Config {
             metrics: Metrics {
                 enabled: raw.metrics.enabled,
             },
+            otlp,
             limits,
+            record,
             auth,
             fallback: Fallback {
                 text: raw.fallback.text,
@@ -255,6 +280,34 @@ impl Config {
             booking: raw.booking,
         })
     }
+}
+
+/// The `[otlp]` section checked: an HTTP(S) endpoint, and only in a build that can export.
+fn otlp(
+    raw: raw::Otlp,
+    invalid: &dyn Fn(&str, &dyn fmt::Display) -> anyhow::Error,
+) -> anyhow::Result<Otlp> {
+    if raw.service_name.trim().is_empty() {
+        return Err(invalid("otlp.service_name", &"must not be blank"));
+    }
+    let endpoint = raw
+        .endpoint
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| match reqwest::Url::parse(&e) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
+            _ => Err(invalid(
+                "otlp.endpoint",
+                &format!("`{e}` is not an http:// or https:// URL"),
+            )),
+        })
+        .transpose()?;
+    if endpoint.is_some() && !cfg!(feature = "otlp") {
+        return Err(invalid("otlp.endpoint", &WITHOUT_OTLP));
+    }
+    Ok(Otlp {
+        endpoint,
+        service_name: raw.service_name,
+    })
 }
 
 /// `code` as a status, when it is a client or server error (400-599).
@@ -337,6 +390,8 @@ mod raw {
         pub(super) fallback: Fallback,
         pub(super) deadline: Deadline,
         pub(super) metrics: Metrics,
+        pub(super) otlp: Otlp,
+        pub(super) record: crate::record::RecordConfig,
         pub(super) limits: crate::security::LimitsConfig,
         pub(super) auth: crate::security::AuthConfig,
         pub(super) accounts: cxhook_integrations::accounts::AccountsConfig,
@@ -372,6 +427,15 @@ mod raw {
         pub(super) text: String,
         #[serde(default, deserialize_with = "super::optional_text")]
         pub(super) param: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Otlp {
+        #[serde(default)]
+        pub(super) endpoint: Option<String>,
+        #[serde(deserialize_with = "super::text")]
+        pub(super) service_name: String,
     }
 
     #[derive(Deserialize)]
@@ -496,6 +560,29 @@ mod tests {
     }
 
     #[test]
+    fn the_otlp_endpoint_needs_a_url_and_the_feature() {
+        let config = resolve("").unwrap();
+        assert_eq!(config.otlp.endpoint, None);
+        assert_eq!(config.otlp.service_name, "cxhook");
+        let error = resolve("[otlp]\nendpoint = \"localhost:4318\"").unwrap_err();
+        assert!(
+            format!("{error:#}").contains("is not an http:// or https:// URL"),
+            "{error:#}"
+        );
+        let set = resolve("[otlp]\nendpoint = \"http://127.0.0.1:4318/v1/traces\"");
+        if cfg!(feature = "otlp") {
+            let endpoint = set.unwrap().otlp.endpoint.unwrap();
+            assert_eq!(endpoint.as_str(), "http://127.0.0.1:4318/v1/traces");
+        } else {
+            let error = set.unwrap_err();
+            assert!(
+                format!("{error:#}").contains("built without the `otlp` feature"),
+                "{error:#}"
+            );
+        }
+    }
+
+    #[test]
     fn every_default_key_has_a_comment_above_it() {
         let lines: Vec<&str> = DEFAULTS.lines().collect();
         let mut keys = Vec::new();
@@ -525,6 +612,12 @@ mod tests {
                 "text",
                 "param",
                 "enabled",
+                "endpoint",
+                "service_name",
+                "file",
+                "redact",
+                "redact_text",
+                "queue",
                 "concurrency",
                 "header_read_timeout_ms",
                 "request_timeout_ms",
@@ -699,7 +792,7 @@ mod tests {
         assert_eq!(
             error("[srever]\naddr = \"x\""),
             "unknown key `srever` (the sections are server, log, fallback, deadline, metrics, \
-             limits, auth, accounts, weather, booking)"
+             otlp, record, limits, auth, accounts, weather, booking)"
         );
         assert_eq!(
             error("[accounts]\ndatabse = \"x.db\""),

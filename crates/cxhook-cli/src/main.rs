@@ -2,19 +2,23 @@
 //! Dialogflow does (`send`).
 //!
 //! Exit codes: 0 when all went well, 1 when the webhook answered in a way Dialogflow would
-//! not accept, 2 for usage, configuration, IO and network errors.
+//! not accept (or, for `scenario`, a turn failed), 2 for usage, configuration, IO and
+//! network errors.
 
-mod check;
 mod cli;
 mod config;
 mod lambda;
+mod record;
 mod render;
+mod replay;
 mod request;
 mod routes;
+mod scenario;
 mod security;
 mod send;
 mod serve;
-mod strict;
+mod telemetry;
+mod target;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -51,6 +55,14 @@ fn main() -> ExitCode {
             Outcome::Wrong => ExitCode::from(WRONG_ANSWER),
         }),
         Command::Lambda(args) => lambda::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Replay(args) => replay::run(args).map(|summary| match summary.failed {
+            0 => ExitCode::SUCCESS,
+            _ => ExitCode::from(WRONG_ANSWER),
+        }),
+        Command::Scenario(args) => scenario::run(args).map(|summary| match summary.failed {
+            0 => ExitCode::SUCCESS,
+            _ => ExitCode::from(WRONG_ANSWER),
+        }),
     };
     result.unwrap_or_else(|e| {
         eprintln!("cxhook: {e:#}");

@@ -1,28 +1,16 @@
-//! Webhook requests as Dialogflow CX sends them: built fresh for one turn, or read from a file
-//! and adjusted.
+//! The webhook request `send` posts: built fresh for one turn with cxhook's
+//! [`RequestBuilder`], or read from a file and adjusted by the same flags.
 
 use std::str::FromStr;
 
-use cxhook::types::{FulfillmentInfo, PageInfo, Query, SessionInfo, WebhookRequest};
-use serde_json::{Map, Value};
-
-/// The agent that requests built here come from.
-const AGENT: &str =
-    "projects/cxhook-local/locations/global/agents/00000000-0000-0000-0000-00000000c0de";
-
-/// The start page of the agent's default start flow, where a fresh session is.
-const START_PAGE: &str = "flows/00000000-0000-0000-0000-000000000000/pages/START_PAGE";
-
-/// The display name Dialogflow gives every flow's start page.
-const START_PAGE_NAME: &str = "Start Page";
-
-/// The language code of a request when none is given.
-const DEFAULT_LANGUAGE: &str = "en";
+use cxhook::testing::RequestBuilder;
+use cxhook::types::{ParameterState, Query};
+use serde_json::Value;
 
 /// A session parameter given as `KEY=VALUE` on the command line.
 ///
 /// The value is JSON when it parses as JSON (`n=4` is the number 4, `ok=true` a boolean,
-/// `gone=null` deletes the parameter) and a string otherwise (`name=Ada`).
+/// `gone=null` a null) and a string otherwise (`name=Ada`).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Param {
     /// The parameter's name.
@@ -41,120 +29,147 @@ impl FromStr for Param {
         if name.is_empty() {
             return Err(format!("`{text}` has no parameter name before `=`"));
         }
-        let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
         Ok(Self {
             name: name.to_owned(),
-            value,
+            value: json_or_string(value),
         })
     }
 }
 
-/// What one turn puts into a request: the tag, session parameters and, for a fresh request,
-/// the user's text, the session and the language.
+/// A form parameter of the current page given as `NAME:STATE[:VALUE]` on the command line:
+/// STATE is `EMPTY`, `INVALID` or `FILLED` (in any case), VALUE is read as a [`Param`]'s.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FormParam {
+    /// The parameter's display name.
+    pub(crate) name: String,
+    /// Its state.
+    pub(crate) state: ParameterState,
+    /// Its value, when given.
+    pub(crate) value: Option<Value>,
+}
+
+impl FromStr for FormParam {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let mut parts = text.splitn(3, ':');
+        let name = parts.next().unwrap_or_default();
+        let state = parts
+            .next()
+            .ok_or_else(|| format!("`{text}` is not NAME:STATE[:VALUE]"))?;
+        if name.is_empty() {
+            return Err(format!("`{text}` has no parameter name before `:`"));
+        }
+        let state = match state.to_ascii_uppercase().as_str() {
+            "EMPTY" => ParameterState::Empty,
+            "INVALID" => ParameterState::Invalid,
+            "FILLED" => ParameterState::Filled,
+            _ => {
+                return Err(format!(
+                    "`{state}` is not a form parameter state: give EMPTY, INVALID or FILLED"
+                ));
+            }
+        };
+        Ok(Self {
+            name: name.to_owned(),
+            state,
+            value: parts.next().map(json_or_string),
+        })
+    }
+}
+
+/// `text` as JSON when it parses as JSON, else as a string.
+fn json_or_string(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+}
+
+/// What the flags put into a request; each is left as it is when not given.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Turn {
     /// The fulfillment tag.
     pub(crate) tag: Option<String>,
     /// Session parameters, set in order (a later one with the same name wins).
     pub(crate) params: Vec<Param>,
-    /// What the user typed.
-    pub(crate) text: Option<String>,
+    /// What the user said or did.
+    pub(crate) query: Option<Query>,
     /// A session ID, or a whole session name starting with `projects/`.
     pub(crate) session: Option<String>,
-    /// The language code; [`DEFAULT_LANGUAGE`] when unset.
+    /// The language code.
     pub(crate) language: Option<String>,
+    /// The current page's display name.
+    pub(crate) page: Option<String>,
+    /// Form parameters of the current page, set in order after the page.
+    pub(crate) form: Vec<FormParam>,
 }
 
 impl Turn {
-    /// A fresh request for this turn, as Dialogflow sends it from the start page of the
-    /// default start flow of the `cxhook-local` agent: a new response ID, and a new session
-    /// unless one is given.
-    pub(crate) fn request(&self) -> WebhookRequest {
-        let session = match &self.session {
-            Some(name) if name.starts_with("projects/") => name.clone(),
-            Some(id) => format!("{AGENT}/sessions/{id}"),
-            None => format!("{AGENT}/sessions/{}", uuid::Uuid::new_v4()),
-        };
-        WebhookRequest {
-            detect_intent_response_id: uuid::Uuid::new_v4().to_string(),
-            query: self.text.clone().map(Query::Text),
-            language_code: self
-                .language
-                .clone()
-                .unwrap_or_else(|| DEFAULT_LANGUAGE.to_owned()),
-            fulfillment_info: FulfillmentInfo {
-                tag: self.tag.clone().unwrap_or_default(),
-            },
-            page_info: Some(PageInfo {
-                current_page: format!("{AGENT}/{START_PAGE}"),
-                display_name: START_PAGE_NAME.to_owned(),
-                form_info: None,
-            }),
-            session_info: SessionInfo {
-                session,
-                parameters: self
-                    .params
-                    .iter()
-                    .map(|p| (p.name.clone(), p.value.clone()))
-                    .collect(),
-            },
-            ..WebhookRequest::default()
-        }
+    /// Whether the flags change nothing.
+    pub(crate) fn is_empty(&self) -> bool {
+        let Self {
+            tag,
+            params,
+            query,
+            session,
+            language,
+            page,
+            form,
+        } = self;
+        tag.is_none()
+            && params.is_empty()
+            && query.is_none()
+            && session.is_none()
+            && language.is_none()
+            && page.is_none()
+            && form.is_empty()
     }
 
-    /// Sets this turn's tag and parameters in a request read from elsewhere, keeping
-    /// everything else as it is (fields this tool does not know included). Objects written
-    /// in snake_case stay in snake_case.
-    ///
-    /// Returns an error when the request or one of the objects to change is not a JSON
-    /// object.
-    pub(crate) fn apply(&self, request: &mut Value) -> Result<(), String> {
-        let request = request
-            .as_object_mut()
-            .ok_or("a webhook request must be a JSON object")?;
+    /// Sets what the flags give on `builder` (a fresh request from `RequestBuilder::new`,
+    /// or one read from a file): the session first, then the page (a page of
+    /// the session's agent), then the rest.
+    pub(crate) fn apply(&self, mut builder: RequestBuilder) -> RequestBuilder {
+        if let Some(session) = &self.session {
+            builder = builder.session(session);
+        }
+        if let Some(page) = &self.page {
+            builder = builder.page(page);
+        }
         if let Some(tag) = &self.tag {
-            let info = object(request, "fulfillmentInfo", "fulfillment_info")?;
-            info.insert("tag".to_owned(), Value::String(tag.clone()));
+            builder = builder.tag(tag);
         }
-        if !self.params.is_empty() {
-            let session = object(request, "sessionInfo", "session_info")?;
-            let params = object(session, "parameters", "parameters")?;
-            for param in &self.params {
-                params.insert(param.name.clone(), param.value.clone());
-            }
+        if let Some(query) = &self.query {
+            builder = builder.query(query.clone());
         }
-        Ok(())
+        if let Some(language) = &self.language {
+            builder = builder.lang(language);
+        }
+        for param in &self.params {
+            builder = builder.param(&param.name, param.value.clone());
+        }
+        for param in &self.form {
+            builder = builder.form_param(&param.name, param.state, param.value.clone());
+        }
+        builder
     }
-}
-
-/// The object under `camel` (or under `snake` when only that spelling is there), created
-/// when missing or null.
-fn object<'a>(
-    parent: &'a mut Map<String, Value>,
-    camel: &str,
-    snake: &str,
-) -> Result<&'a mut Map<String, Value>, String> {
-    let key = if !parent.contains_key(camel) && parent.contains_key(snake) {
-        snake
-    } else {
-        camel
-    };
-    let slot = parent.entry(key).or_insert(Value::Null);
-    if slot.is_null() {
-        *slot = Value::Object(Map::new());
-    }
-    slot.as_object_mut()
-        .ok_or_else(|| format!("`{key}` in the request is not a JSON object"))
 }
 
 #[cfg(test)]
 mod tests {
+    use cxhook::testing::AGENT;
+    use cxhook::types::WebhookRequest;
     use serde_json::json;
 
     use super::*;
 
+    fn built(turn: &Turn) -> WebhookRequest {
+        turn.apply(RequestBuilder::new()).build()
+    }
+
     fn param(text: &str) -> Result<(String, Value), String> {
         text.parse::<Param>().map(|p| (p.name, p.value))
+    }
+
+    fn form(text: &str) -> Result<FormParam, String> {
+        text.parse()
     }
 
     #[test]
@@ -191,14 +206,48 @@ mod tests {
     }
 
     #[test]
+    fn form_params_have_a_name_a_state_and_maybe_a_value() {
+        assert_eq!(
+            form("time:empty"),
+            Ok(FormParam {
+                name: "time".into(),
+                state: ParameterState::Empty,
+                value: None
+            })
+        );
+        assert_eq!(
+            form(r#"date:FILLED:{"year":2026,"month":12,"day":1}"#)
+                .unwrap()
+                .value,
+            Some(json!({"year": 2026, "month": 12, "day": 1}))
+        );
+        assert_eq!(
+            form("at:Invalid:10:30").unwrap(),
+            FormParam {
+                name: "at".into(),
+                state: ParameterState::Invalid,
+                value: Some(json!("10:30"))
+            }
+        );
+        assert!(form("time").unwrap_err().contains("NAME:STATE[:VALUE]"));
+        assert!(form(":EMPTY").unwrap_err().contains("no parameter name"));
+        let error = form("time:VALID").unwrap_err();
+        assert!(
+            error.contains("`VALID` is not a form parameter state"),
+            "{error}"
+        );
+        assert!(form("time:PARAMETER_STATE_UNSPECIFIED").is_err());
+    }
+
+    #[test]
     fn a_fresh_request_looks_like_dialogflows() {
         let turn = Turn {
             tag: Some("order.status".into()),
             params: vec!["n=4".parse().unwrap(), "n=5".parse().unwrap()],
-            text: Some("where is my order?".into()),
+            query: Some(Query::Text("where is my order?".into())),
             ..Turn::default()
         };
-        let request = turn.request();
+        let request = built(&turn);
         let json = serde_json::to_value(&request).unwrap();
         assert_eq!(json["fulfillmentInfo"]["tag"], "order.status");
         assert_eq!(json["text"], "where is my order?");
@@ -209,81 +258,58 @@ mod tests {
             json["pageInfo"]["currentPage"],
             format!("{AGENT}/flows/00000000-0000-0000-0000-000000000000/pages/START_PAGE")
         );
-        let id = uuid::Uuid::parse_str(&request.detect_intent_response_id).unwrap();
-        assert_eq!(id.get_version_num(), 4);
-        let session = request.session_info.session.as_str();
-        let session_id = session.strip_prefix(&format!("{AGENT}/sessions/")).unwrap();
-        assert!(uuid::Uuid::parse_str(session_id).is_ok());
-        assert_ne!(turn.request().session_info.session, session);
-    }
-
-    #[test]
-    fn a_session_can_be_an_id_or_a_whole_name() {
-        let with = |session: &str| {
-            let turn = Turn {
-                session: Some(session.into()),
-                language: Some("de-DE".into()),
-                ..Turn::default()
-            };
-            turn.request()
-        };
-        assert_eq!(
-            with("s-1").session_info.session,
-            format!("{AGENT}/sessions/s-1")
+        assert_ne!(
+            built(&turn).session_info.session,
+            request.session_info.session
         );
-        let name = "projects/p/locations/global/agents/a/environments/-/sessions/s-2";
-        assert_eq!(with(name).session_info.session, name);
-        assert_eq!(with("s-1").language_code, "de-DE");
-        assert_eq!(with("s-1").query, None);
     }
 
     #[test]
-    fn apply_overrides_the_tag_and_merges_params() {
+    fn pages_and_forms_belong_to_the_given_session() {
         let turn = Turn {
-            tag: Some("new.tag".into()),
-            params: vec!["n=4".parse().unwrap()],
+            session: Some("projects/p/locations/l/agents/a/sessions/s".into()),
+            page: Some("Book".into()),
+            form: vec![
+                form("date:INVALID").unwrap(),
+                form("time:FILLED:10").unwrap(),
+            ],
             ..Turn::default()
         };
-        let mut request = json!({
-            "fulfillmentInfo": {"tag": "old.tag"},
-            "sessionInfo": {"session": "s", "parameters": {"keep": 1, "n": 1}},
-            "source": "VIRTUAL_AGENT"
-        });
-        turn.apply(&mut request).unwrap();
-        assert_eq!(
-            request,
-            json!({
-                "fulfillmentInfo": {"tag": "new.tag"},
-                "sessionInfo": {"session": "s", "parameters": {"keep": 1, "n": 4}},
-                "source": "VIRTUAL_AGENT"
-            })
+        let request = built(&turn);
+        let page = request.page_info.as_ref().unwrap();
+        assert!(
+            page.current_page
+                .starts_with("projects/p/locations/l/agents/a/flows/"),
+            "{page:?}"
         );
+        assert_eq!(page.display_name, "Book");
+        let states: Vec<_> = page
+            .form_info
+            .as_ref()
+            .unwrap()
+            .parameter_info
+            .iter()
+            .map(|p| (p.display_name.as_str(), p.state))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("date", ParameterState::Invalid),
+                ("time", ParameterState::Filled)
+            ]
+        );
+        assert_eq!(request.param("time"), Some(&json!(10)));
     }
 
     #[test]
-    fn apply_keeps_snake_case_and_fills_in_what_is_missing() {
-        let turn = Turn {
-            tag: Some("t".into()),
-            params: vec!["name=Ada".parse().unwrap()],
+    fn an_empty_turn_changes_nothing() {
+        assert!(Turn::default().is_empty());
+        let request = RequestBuilder::new().tag("t").text("hi");
+        assert_eq!(Turn::default().apply(request.clone()), request);
+        let tagged = Turn {
+            tag: Some("x".into()),
             ..Turn::default()
         };
-        let mut request = json!({"fulfillment_info": {"tag": "old"}, "session_info": null});
-        turn.apply(&mut request).unwrap();
-        assert_eq!(
-            request,
-            json!({
-                "fulfillment_info": {"tag": "t"},
-                "session_info": {"parameters": {"name": "Ada"}}
-            })
-        );
-        assert!(turn.apply(&mut json!([])).is_err());
-        assert!(turn.apply(&mut json!({"fulfillmentInfo": "x"})).is_err());
-    }
-
-    #[test]
-    fn apply_without_overrides_changes_nothing() {
-        let mut request = json!({"text": "hi"});
-        Turn::default().apply(&mut request).unwrap();
-        assert_eq!(request, json!({"text": "hi"}));
+        assert!(!tagged.is_empty());
     }
 }

@@ -17,12 +17,14 @@ use crate::routes;
 pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
     let config = Config::resolve(flags.config.as_deref(), flags.addr).context("config error")?;
     crate::security::require_auth(config.server.addr, &config.auth, flags.insecure)?;
-    let webhook = webhook(&config)?;
+    let (webhook, recorder) = config
+        .record
+        .attach(webhook(&config)?, flags.record.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         let listener = TcpListener::bind(config.server.addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.server.addr))?;
@@ -31,19 +33,19 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
             .context("cannot read the bound address")?;
         announce(addr, &webhook).context("cannot write to stdout")?;
         tracing::info!(%addr, "listening");
-        server::serve(listener, webhook)
+        let served = server::serve(listener, webhook)
             .await
-            .context("the server stopped with an error")
-    })
+            .context("the server stopped with an error");
+        crate::telemetry::flush();
+        served
+    });
+    served.and(crate::record::finish(recorder.as_ref()))
 }
 
 /// Sets up logging and metrics, and builds the webhook `config` describes: the integrations'
 /// router with every layer. `serve` and `lambda` answer through it alike.
 pub(crate) fn webhook(config: &Config) -> anyhow::Result<Webhook> {
-    let project = config.log.project.as_deref();
-    cxhook::logging::init_with_project(config.log.format, &config.log.filter, project)
-        .map_err(|e| anyhow!("cannot set up logging with log.filter (or RUST_LOG): {e}"))
-        .context("config error")?;
+    crate::telemetry::init(config)?;
     let recover = RecoverLayer::with_text(&config.fallback.text).status(config.fallback.status);
     // Installed before the integrations start, so that everything they record is counted.
     let metrics = config

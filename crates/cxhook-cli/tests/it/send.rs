@@ -7,7 +7,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use crate::support::{Run, Server, Stub, cxhook, cxhook_run, fixture, free_port, run};
+use crate::support::{
+    Run, Server, Stub, cxhook, cxhook_run, fixture, free_port, keep_for_contract, run,
+};
 
 /// A stub that answers every call with this status and body.
 fn answering(status: u16, body: String) -> Stub {
@@ -218,7 +220,7 @@ fn a_body_over_64_kib_is_wrong() {
 fn a_server_error_is_wrong() {
     let stub = answering(500, r#"{"error": "boom"}"#.to_owned());
     let run = send(&stub.url, &["--tag", "t"]);
-    wrong(&run, "HTTP 500 Internal Server Error");
+    wrong(&run, "the webhook answered HTTP 500;");
     assert!(
         run.stdout.starts_with("HTTP 500 Internal Server Error in "),
         "{run:?}"
@@ -267,4 +269,363 @@ fn a_slow_webhook_is_a_network_error() {
     let run = send(&stub.url, &["--tag", "t", "--timeout", "200ms"]);
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("within 200 ms"), "{run:?}");
+}
+
+/// The readable lines of a run, after the status line.
+fn reply_lines(run: &Run) -> Vec<&str> {
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let mut lines = run.stdout.lines();
+    let status = lines.next().unwrap_or_default();
+    assert!(status.starts_with("HTTP 200 OK in "), "{run:?}");
+    lines.collect()
+}
+
+/// A weather provider that knows Paris, answering like Open-Meteo.
+fn weather_provider() -> Stub {
+    use axum::routing::get;
+    let answer = |body: Value| ([("content-type", "application/json")], body.to_string());
+    let search = json!({"results": [{
+        "name": "Paris", "latitude": 48.85, "longitude": 2.35, "country": "France"
+    }]});
+    let forecast = json!({"current": {
+        "time": "2026-11-27T16:30", "temperature_2m": 7.3, "weather_code": 3, "wind_speed_10m": 12.4
+    }});
+    Stub::start(
+        axum::Router::new()
+            .route("/v1/search", get(move || async move { answer(search) }))
+            .route("/v1/forecast", get(move || async move { answer(forecast) })),
+    )
+}
+
+/// A Tuesday two weeks or more ahead in the booking integration's time zone, as a
+/// `@sys.date` value.
+fn bookable_tuesday() -> String {
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("America/New_York").unwrap())
+        .date();
+    let mut day = today.checked_add(jiff::Span::new().days(14)).unwrap();
+    while day.weekday() != jiff::civil::Weekday::Tuesday {
+        day = day.tomorrow().unwrap();
+    }
+    json!({"year": day.year(), "month": day.month(), "day": day.day()}).to_string()
+}
+
+#[test]
+fn send_shows_each_built_in_tags_reply() {
+    let provider = weather_provider();
+    let base = provider.url.trim_end_matches("/webhook").to_owned();
+    let (search, forecast) = (format!("{base}/v1/search"), format!("{base}/v1/forecast"));
+    let server = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[
+            ("CXHOOK_WEATHER__GEOCODING_URL", &search),
+            ("CXHOOK_WEATHER__FORECAST_URL", &forecast),
+        ],
+    );
+    let url = server.url("/webhook");
+
+    let balance = send(
+        &url,
+        &[
+            "--tag",
+            "account.balance",
+            "-p",
+            "user_id=u-1001",
+            "--lang",
+            "en-US",
+        ],
+    );
+    assert_eq!(
+        reply_lines(&balance),
+        [
+            "text: The balance of account u-1001 is $1,250.75.",
+            "set account_found = true",
+            r#"set balance = "$1,250.75""#,
+            "set balance_minor = 125075",
+            r#"set currency = "USD""#,
+        ]
+    );
+
+    let transactions = send(
+        &url,
+        &[
+            "--tag",
+            "account.transactions",
+            "-p",
+            "user_id=u-1002",
+            "-p",
+            "count=2",
+        ],
+    );
+    let lines = reply_lines(&transactions);
+    assert!(
+        lines[0].starts_with("text: The last 2 transactions on account u-1002"),
+        "{lines:?}"
+    );
+    assert!(lines.contains(&"set transaction_count = 2"), "{lines:?}");
+
+    let unknown = send(&url, &["--tag", "account.balance", "-p", "user_id=u-9999"]);
+    assert!(
+        reply_lines(&unknown).contains(&"set account_found = false"),
+        "{unknown:?}"
+    );
+
+    let weather = send(
+        &url,
+        &[
+            "--tag",
+            "weather.current",
+            "-p",
+            "city=Paris",
+            "--text",
+            "weather?",
+        ],
+    );
+    let lines = reply_lines(&weather);
+    assert!(
+        lines[0].starts_with("text: ") && lines[0].contains("Paris"),
+        "{lines:?}"
+    );
+    assert!(lines.contains(&"set weather_found = true"), "{lines:?}");
+    assert!(
+        lines.contains(&r#"set place = "Paris, France""#),
+        "{lines:?}"
+    );
+    assert!(lines.contains(&"set temperature = 7.3"), "{lines:?}");
+
+    // A page whose form collects the service: an unknown service is invalidated and cleared.
+    let refused = send(
+        &url,
+        &[
+            "--tag",
+            "booking.validate",
+            "--page",
+            "Book Appointment",
+            "--form",
+            "service:FILLED:yoga",
+            "--form",
+            "date:EMPTY",
+        ],
+    );
+    let lines = reply_lines(&refused);
+    assert!(
+        lines[0].starts_with("text: Sorry, we don't offer yoga."),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines[1..],
+        ["delete service", "form service: INVALID"],
+        "{lines:?}"
+    );
+
+    let date = format!("date={}", bookable_tuesday());
+    let time = r#"time={"hours":10,"minutes":30,"seconds":0}"#;
+    let slot = ["-p", "service=haircut", "-p", &date, "-p", time];
+    let session = ["--session", "s-booking"];
+    let valid = send(
+        &url,
+        &[&["--tag", "booking.validate"][..], &slot, &session].concat(),
+    );
+    let lines = reply_lines(&valid);
+    assert!(
+        lines[0].starts_with("text: Haircut on ") && lines[0].ends_with(" is available."),
+        "{lines:?}"
+    );
+
+    let created = send(
+        &url,
+        &[&["--tag", "booking.create"][..], &slot, &session].concat(),
+    );
+    let lines = reply_lines(&created);
+    let confirmation = lines
+        .iter()
+        .find_map(|line| line.strip_prefix("set confirmation_id = "))
+        .unwrap_or_else(|| panic!("no confirmation: {lines:?}"));
+    let confirmation: String = serde_json::from_str(confirmation).unwrap();
+    assert!(confirmation.starts_with("BK-"), "{lines:?}");
+    assert!(
+        lines.contains(&r#"set booking_status = "confirmed""#),
+        "{lines:?}"
+    );
+
+    let id = format!("confirmation_id={confirmation}");
+    let cancelled = send(
+        &url,
+        &[&["--tag", "booking.cancel", "-p", &id][..], &session].concat(),
+    );
+    let lines = reply_lines(&cancelled);
+    assert!(
+        lines[0].ends_with(&format!("({confirmation}) is cancelled.")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"delete confirmation_id"),
+        "the deletion is shown: {lines:?}"
+    );
+    assert!(
+        lines.contains(&r#"set booking_status = "cancelled""#),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn send_answers_in_process_without_a_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = cxhook();
+    command
+        .args([
+            "send",
+            "--in-process",
+            "--tag",
+            "account.balance",
+            "-p",
+            "user_id=u-1001",
+            "--json",
+        ])
+        .current_dir(dir.path());
+    let answered = run(command, "");
+    assert_eq!(answered.code, Some(0), "{answered:?}");
+    let mut lines = answered.stdout.lines();
+    assert!(
+        lines.next().unwrap().starts_with("HTTP 200 OK in "),
+        "{answered:?}"
+    );
+    let reply: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(
+        reply["sessionInfo"]["parameters"]["balance_minor"], 125_075,
+        "{reply}"
+    );
+    keep_for_contract(&reply);
+
+    let mut command = cxhook();
+    command
+        .args([
+            "send",
+            "--in-process",
+            "--config",
+            "missing.toml",
+            "--tag",
+            "t",
+        ])
+        .current_dir(dir.path());
+    let failed = run(command, "");
+    assert_eq!(failed.code, Some(2), "{failed:?}");
+    assert!(failed.stderr.contains("missing.toml"), "{failed:?}");
+}
+
+#[test]
+fn send_sends_each_query_kind_page_and_form() {
+    let (stub, seen) = recording(json!({}));
+    let last = || seen.lock().unwrap().take().unwrap().1;
+
+    let run = send(&stub.url, &["--tag", "t", "--event", "welcome"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let request = last();
+    assert_eq!(request["triggerEvent"], "welcome");
+    assert_eq!(request.get("text"), None);
+
+    let run = send(
+        &stub.url,
+        &[
+            "--tag",
+            "t",
+            "--dtmf",
+            "42#",
+            "--page",
+            "Book",
+            "--form",
+            r#"date:FILLED:{"year":2026,"month":12,"day":1}"#,
+            "--form",
+            "time:invalid",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let request = last();
+    assert_eq!(request["dtmfDigits"], "42#");
+    assert_eq!(request["pageInfo"]["displayName"], "Book");
+    let page = request["pageInfo"]["currentPage"].as_str().unwrap();
+    assert!(!page.ends_with("/START_PAGE"), "{page}");
+    assert_eq!(
+        request["pageInfo"]["formInfo"]["parameterInfo"],
+        json!([
+            {"displayName": "date", "state": "FILLED", "value": {"year": 2026, "month": 12, "day": 1}},
+            {"displayName": "time", "state": "INVALID"}
+        ])
+    );
+    assert_eq!(request["sessionInfo"]["parameters"]["date"]["day"], 1);
+
+    let again = send(&stub.url, &["--tag", "t", "--page", "Book"]);
+    assert_eq!(again.code, Some(0), "{again:?}");
+    assert_eq!(
+        last()["pageInfo"]["currentPage"],
+        page,
+        "a page's ID is stable"
+    );
+}
+
+#[test]
+fn flags_override_what_a_file_says() {
+    let (stub, seen) = recording(json!({}));
+    let mut command = cxhook();
+    command.args([
+        "send",
+        &stub.url,
+        "--file",
+        "-",
+        "--event",
+        "retry",
+        "--lang",
+        "fr",
+        "--form",
+        "time:FILLED:\"10:00\"",
+    ]);
+    let run = run(command, &fixture("request-03-booking-form-partial.json"));
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let (_, request) = seen.lock().unwrap().take().unwrap();
+    assert_eq!(request["triggerEvent"], "retry");
+    assert_eq!(request.get("text"), None, "one query kind: {request}");
+    assert_eq!(request["languageCode"], "fr");
+    assert_eq!(request["fulfillmentInfo"]["tag"], "booking.validate");
+    let form = &request["pageInfo"]["formInfo"]["parameterInfo"];
+    assert_eq!(
+        form[1],
+        json!({"displayName": "time", "required": true, "state": "FILLED", "value": "10:00"})
+    );
+    assert_eq!(form.as_array().unwrap().len(), 4, "{request}");
+    assert_eq!(request["pageInfo"]["displayName"], "Book Table");
+}
+
+#[test]
+fn a_file_is_sent_as_it_is_when_no_flag_changes_it() {
+    let (stub, seen) = recording(json!({}));
+    let mut command = cxhook();
+    command.args(["send", &stub.url, "--file", "-"]);
+    let captured = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/captured/request-with-undocumented-fields.json"),
+    )
+    .unwrap();
+    let run = run(command, &captured);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let (_, request) = seen.lock().unwrap().take().unwrap();
+    let sent: Value = serde_json::from_str(&captured).unwrap();
+    assert_eq!(request, sent, "undocumented fields included");
+}
+
+#[test]
+fn bad_request_flags_are_usage_errors() {
+    let url = "http://127.0.0.1:9/webhook";
+    let both = send(url, &["--tag", "t", "--text", "hi", "--event", "e"]);
+    assert_eq!(both.code, Some(2), "{both:?}");
+    assert!(both.stderr.contains("cannot be used with"), "{both:?}");
+    let state = send(url, &["--tag", "t", "--form", "date:VALID"]);
+    assert_eq!(state.code, Some(2), "{state:?}");
+    assert!(
+        state
+            .stderr
+            .contains("`VALID` is not a form parameter state"),
+        "{state:?}"
+    );
+    let neither = cxhook_run(&["send", "--tag", "t"]);
+    assert_eq!(neither.code, Some(2), "{neither:?}");
 }

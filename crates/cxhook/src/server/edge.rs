@@ -20,6 +20,7 @@ use super::Readiness;
 use super::limits::{self, Limits};
 use super::meta::Meta;
 use super::metrics::{self as cx_metrics, Metrics};
+use super::record::Recorder;
 use crate::answer::{Answer, ErrorBody, Outcome};
 use crate::call::Call;
 use crate::middleware::auth::Auth;
@@ -51,6 +52,7 @@ pub struct Webhook {
     deadline: Option<DeadlineLayer>,
     metrics: Option<Metrics>,
     log_params: Arc<[String]>,
+    recorder: Option<Recorder>,
 }
 
 impl std::fmt::Debug for Webhook {
@@ -76,6 +78,7 @@ impl Webhook {
             deadline: Some(DeadlineLayer::default()),
             metrics: None,
             log_params: Arc::from([]),
+            recorder: None,
         }
     }
 
@@ -112,6 +115,13 @@ impl Webhook {
         P: Into<String>,
     {
         self.log_params = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Records every call whose body is a webhook request, with its final answer, through
+    /// `recorder` (see [`record`](super::record)); the call does not wait for the file.
+    pub fn record(mut self, recorder: Recorder) -> Self {
+        self.recorder = Some(recorder);
         self
     }
 
@@ -175,6 +185,7 @@ impl Webhook {
             tags,
             metrics: self.metrics,
             log_params: self.log_params,
+            recorder: self.recorder,
         }))
     }
 
@@ -264,6 +275,9 @@ impl Endpoint {
             let Ok(answer) = self.0.service.clone().oneshot(Call::new(request)).await;
             let answered = encode(&answer, &self.0.oversize);
             cx_metrics::record_call(tag, answered.outcome, started.elapsed());
+            if let Some(recorder) = &self.0.recorder {
+                recorder.record(body, answered.status, &answered.body, started.elapsed());
+            }
             tracing::info!(
                 status = answered.status.as_u16(),
                 outcome = answered.outcome.as_str(),
@@ -291,6 +305,7 @@ struct Edge {
     tags: std::collections::HashSet<Box<str>>,
     metrics: Option<Metrics>,
     log_params: Arc<[String]>,
+    recorder: Option<Recorder>,
 }
 
 impl Edge {
@@ -308,6 +323,8 @@ impl Edge {
                 span.record(crate::logging::SPAN_ID, span_id.as_str());
             }
             span.record(crate::logging::TRACE_SAMPLED, trace.sampled);
+            #[cfg(feature = "otlp")]
+            crate::logging::set_parent(span, trace);
         }
         let allowed: serde_json::Map<String, serde_json::Value> = self
             .log_params

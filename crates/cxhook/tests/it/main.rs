@@ -1,6 +1,7 @@
 //! The framework end to end: replies, extractors, routing, recovery and the HTTP edge.
 
 mod auth;
+mod client;
 mod deadline;
 mod edge;
 mod extract;
@@ -9,8 +10,11 @@ mod lambda;
 mod limits;
 mod logging;
 mod metrics;
+#[cfg(feature = "otlp")]
+mod otlp;
 mod property;
 mod readiness;
+mod record;
 mod recover;
 mod reply;
 mod routing;

@@ -1,0 +1,433 @@
+//! Where webhook requests go: a URL over HTTP, with the credentials a real agent would send,
+//! or the webhook the configuration describes, called in-process without a socket.
+//!
+//! `send`, `replay` and `scenario` share it: build a [`Target`] once, then [`Target::call`]
+//! it with each request body and judge the [`Exchange`] it gives back.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow, bail};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use clap::Args;
+use cxhook::middleware::auth::Secret;
+use cxhook::server::Endpoint;
+use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::{HeaderName, HeaderValue, StatusCode};
+use serde_json::Value;
+
+use crate::config::Config;
+
+/// How much of an answer's body is read at most: far more than Dialogflow accepts, so that
+/// an oversized body can still be measured and shown.
+pub(crate) const READ_LIMIT: usize = 16 * 1024 * 1024;
+
+/// How a call reaches the webhook: its credentials and how long to wait. Flatten it into a
+/// subcommand's flags with `#[command(flatten)]`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct TargetArgs {
+    /// How long to wait for each whole answer: seconds, or a number with `s` or `ms`.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub(crate) timeout: Duration,
+    /// Send `Authorization: Bearer TOKEN`.
+    #[arg(long, value_name = "TOKEN", value_parser = parse_secret)]
+    pub(crate) bearer: Option<Secret>,
+    /// Send HTTP Basic auth, USER:PASS.
+    #[arg(long, value_name = "USER:PASS", value_parser = parse_basic)]
+    pub(crate) basic: Option<(String, Secret)>,
+    /// Send this header too, 'Name: value'; may be given more than once.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// Send a Google-style ID token signed by this PEM RSA private key (RS256), for
+    /// webhooks that check tokens against a local key set.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) id_token_key: Option<PathBuf>,
+    /// The key ID (`kid`) the ID token names.
+    #[arg(
+        long,
+        value_name = "KID",
+        requires = "id_token_key",
+        default_value = "cxhook-local"
+    )]
+    pub(crate) id_token_kid: String,
+    /// The ID token's audience (`aud`) [default: the URL].
+    #[arg(long, value_name = "AUD", requires = "id_token_key")]
+    pub(crate) id_token_aud: Option<String>,
+    /// The ID token's `email` (with `email_verified: true`).
+    #[arg(long, value_name = "EMAIL", requires = "id_token_key")]
+    pub(crate) id_token_email: Option<String>,
+}
+
+/// Where requests go. Cheap to share by reference; one target serves many calls.
+#[derive(Debug)]
+pub(crate) struct Target {
+    way: Way,
+    timeout: Duration,
+}
+
+#[derive(Debug)]
+enum Way {
+    /// POST to this URL with these headers.
+    Http {
+        url: reqwest::Url,
+        client: reqwest::Client,
+        headers: Vec<(HeaderName, HeaderValue)>,
+    },
+    /// Answer through the configured webhook in this process.
+    InProcess {
+        endpoint: Endpoint,
+        config: Option<PathBuf>,
+    },
+}
+
+/// One call as it went: the answer's status and body, and how long it took.
+#[derive(Debug, Clone)]
+pub(crate) struct Exchange {
+    /// The HTTP status of the answer.
+    pub(crate) status: StatusCode,
+    /// The answer's body, at most [`READ_LIMIT`] bytes of it.
+    pub(crate) body: Vec<u8>,
+    /// From sending the request to having read the whole answer.
+    pub(crate) latency: Duration,
+    /// Whether the body went on past [`READ_LIMIT`] and was cut there.
+    pub(crate) cut: bool,
+}
+
+impl Target {
+    /// A webhook at `url` (http or https), called with the credentials in `args`. An ID
+    /// token is minted here, once, valid for an hour.
+    pub(crate) fn url(url: reqwest::Url, args: &TargetArgs) -> anyhow::Result<Self> {
+        if !matches!(url.scheme(), "http" | "https") {
+            bail!("the URL must start with http:// or https://, not `{url}`");
+        }
+        let headers = auth_headers(&url, args)?;
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("cxhook/", env!("CARGO_PKG_VERSION")))
+            .timeout(args.timeout)
+            .build()
+            .context("cannot set up the HTTP client")?;
+        Ok(Self {
+            way: Way::Http {
+                url,
+                client,
+                headers,
+            },
+            timeout: args.timeout,
+        })
+    }
+
+    /// The webhook `cxhook serve` would serve with the configuration in `file` (the embedded
+    /// default, `CXHOOK_*` variables and `CXHOOK_CONFIG` apply as they do for `serve`),
+    /// answering in this process: no socket, no authentication. Sets up logging as the
+    /// configuration says, so call it once per process.
+    pub(crate) fn in_process(file: Option<&Path>, timeout: Duration) -> anyhow::Result<Self> {
+        let config = Config::resolve(file, None).context("config error")?;
+        let endpoint = crate::serve::webhook(&config)?.into_endpoint();
+        Ok(Self {
+            way: Way::InProcess {
+                endpoint,
+                config: file.map(Path::to_path_buf),
+            },
+            timeout,
+        })
+    }
+
+    /// Sends one request body and reads the whole answer. An error means there is no
+    /// answer to judge: the network failed, or no answer came within the timeout.
+    pub(crate) async fn call(&self, body: Vec<u8>) -> anyhow::Result<Exchange> {
+        match &self.way {
+            Way::Http {
+                url,
+                client,
+                headers,
+            } => post(url, client, headers, body, self.timeout).await,
+            Way::InProcess { endpoint, .. } => {
+                let started = Instant::now();
+                let answered = tokio::time::timeout(self.timeout, endpoint.answer(&body))
+                    .await
+                    .map_err(|_| {
+                        anyhow!(
+                            "no answer from the in-process webhook within {} ms",
+                            self.timeout.as_millis()
+                        )
+                    })?;
+                Ok(Exchange {
+                    status: answered.status,
+                    body: answered.body,
+                    latency: started.elapsed(),
+                    cut: false,
+                })
+            }
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    /// The URL, or which configuration answers in-process.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.way {
+            Way::Http { url, .. } => write!(f, "{url}"),
+            Way::InProcess {
+                config: Some(file), ..
+            } => write!(f, "the webhook of {} (in-process)", file.display()),
+            Way::InProcess { config: None, .. } => {
+                f.write_str("the webhook of the default configuration (in-process)")
+            }
+        }
+    }
+}
+
+/// The headers that authenticate a call to `url`: `-H` headers, then `Authorization` from
+/// `--bearer`, `--basic` or a minted ID token (one of them).
+fn auth_headers(
+    url: &reqwest::Url,
+    args: &TargetArgs,
+) -> anyhow::Result<Vec<(HeaderName, HeaderValue)>> {
+    let mut headers = args.headers.clone();
+    let mut authorization = Vec::new();
+    if let Some(token) = &args.bearer {
+        authorization.push(format!("Bearer {}", token.expose()));
+    }
+    if let Some((user, password)) = &args.basic {
+        let credentials = format!("{user}:{}", password.expose());
+        authorization.push(format!("Basic {}", BASE64.encode(credentials)));
+    }
+    if let Some(key) = &args.id_token_key {
+        authorization.push(format!("Bearer {}", mint_id_token(url, args, key)?));
+    }
+    if authorization.len() > 1 {
+        bail!("give one of --bearer, --basic and --id-token-key: each sets Authorization");
+    }
+    if let Some(value) = authorization.pop() {
+        if headers.iter().any(|(name, _)| name == AUTHORIZATION) {
+            bail!("-H sets Authorization already; drop it or --bearer/--basic/--id-token-key");
+        }
+        let mut value = HeaderValue::from_str(&value)
+            .context("the credentials are not a valid header value")?;
+        value.set_sensitive(true);
+        headers.push((AUTHORIZATION, value));
+    }
+    Ok(headers)
+}
+
+/// An ID token as Google's would look to the webhook: RS256, signed by the PEM RSA private
+/// key in `key`, naming `--id-token-kid`, for `--id-token-aud` (the URL by default), valid
+/// for an hour.
+fn mint_id_token(url: &reqwest::Url, args: &TargetArgs, key: &Path) -> anyhow::Result<String> {
+    let pem = std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
+    let signing = jsonwebtoken::EncodingKey::from_rsa_pem(&pem)
+        .map_err(|e| anyhow!("{} is not a PEM RSA private key: {e}", key.display()))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("the clock is before 1970")?
+        .as_secs();
+    let mut claims = serde_json::json!({
+        "iss": "https://accounts.google.com",
+        "aud": args.id_token_aud.clone().unwrap_or_else(|| url.to_string()),
+        "sub": "cxhook-send",
+        "iat": now,
+        "exp": now + 3600,
+    });
+    if let Some(email) = &args.id_token_email {
+        claims["email"] = Value::from(email.as_str());
+        claims["email_verified"] = Value::Bool(true);
+    }
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    header.kid = Some(args.id_token_kid.clone());
+    jsonwebtoken::encode(&header, &claims, &signing)
+        .map_err(|e| anyhow!("cannot sign the ID token with {}: {e}", key.display()))
+}
+
+/// Posts `body` as JSON with `headers` and reads the whole answer within `timeout` (the
+/// client's own timeout).
+async fn post(
+    url: &reqwest::Url,
+    client: &reqwest::Client,
+    headers: &[(HeaderName, HeaderValue)],
+    body: Vec<u8>,
+    timeout: Duration,
+) -> anyhow::Result<Exchange> {
+    let started = Instant::now();
+    let network = |e: reqwest::Error| {
+        if e.is_timeout() {
+            anyhow!("no answer from {url} within {} ms", timeout.as_millis())
+        } else {
+            anyhow!("cannot get an answer from {url}: {}", causes(&e))
+        }
+    };
+    let mut request = client
+        .post(url.clone())
+        .header(CONTENT_TYPE, "application/json");
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let mut response = request.body(body).send().await.map_err(network)?;
+    let mut received = Vec::new();
+    let mut cut = false;
+    while let Some(chunk) = response.chunk().await.map_err(network)? {
+        if received.len() + chunk.len() > READ_LIMIT {
+            received.extend_from_slice(&chunk[..READ_LIMIT - received.len()]);
+            cut = true;
+            break;
+        }
+        received.extend_from_slice(&chunk);
+    }
+    Ok(Exchange {
+        status: response.status(),
+        body: received,
+        latency: started.elapsed(),
+        cut,
+    })
+}
+
+/// What lies under a reqwest error, whose own message only repeats the URL.
+fn causes(error: &reqwest::Error) -> String {
+    let mut causes = Vec::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        causes.push(cause.to_string());
+        source = cause.source();
+    }
+    if causes.is_empty() {
+        error.to_string()
+    } else {
+        causes.join(": ")
+    }
+}
+
+/// Reads a token that is not empty.
+fn parse_secret(text: &str) -> Result<Secret, String> {
+    Secret::new(text).map_err(|_| "the token must not be empty".to_owned())
+}
+
+/// Reads `USER:PASS`.
+fn parse_basic(text: &str) -> Result<(String, Secret), String> {
+    let (user, password) = text
+        .split_once(':')
+        .ok_or_else(|| "give USER:PASS, with a colon between them".to_owned())?;
+    let password =
+        Secret::new(password).map_err(|_| "the password after `:` must not be empty".to_owned())?;
+    Ok((user.to_owned(), password))
+}
+
+/// Reads `Name: value`.
+fn parse_header(text: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}` is not 'Name: value'"))?;
+    let name: HeaderName = name
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{}` is not a header name", name.trim()))?;
+    let mut value = HeaderValue::from_str(value.trim())
+        .map_err(|_| format!("the value of {name} is not a valid header value"))?;
+    // It may be a secret: keep it out of Debug output.
+    value.set_sensitive(true);
+    Ok((name, value))
+}
+
+/// Reads `30`, `30s` or `1500ms`; zero is refused.
+pub(crate) fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let (number, millis) = match text.strip_suffix("ms") {
+        Some(number) => (number, true),
+        None => (text.strip_suffix('s').unwrap_or(text), false),
+    };
+    let value: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as 30, 30s or 500ms"))?;
+    if value == 0 {
+        return Err("the timeout must be longer than zero".to_owned());
+    }
+    Ok(if millis {
+        Duration::from_millis(value)
+    } else {
+        Duration::from_secs(value)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Flags {
+        #[command(flatten)]
+        target: TargetArgs,
+    }
+
+    fn flags(args: &[&str]) -> Result<TargetArgs, clap::Error> {
+        let all = std::iter::once("test").chain(args.iter().copied());
+        Flags::try_parse_from(all).map(|f| f.target)
+    }
+
+    fn url() -> reqwest::Url {
+        "http://127.0.0.1:9/webhook".parse().unwrap()
+    }
+
+    fn authorization(args: &[&str]) -> anyhow::Result<Option<String>> {
+        let headers = auth_headers(&url(), &flags(args).unwrap())?;
+        Ok(headers
+            .iter()
+            .find(|(name, _)| name == AUTHORIZATION)
+            .map(|(_, value)| value.to_str().unwrap().to_owned()))
+    }
+
+    #[test]
+    fn timeouts_read_seconds_and_milliseconds() {
+        assert_eq!(parse_timeout("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_timeout("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_timeout("250ms"), Ok(Duration::from_millis(250)));
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_timeout("1.5s").is_err());
+        assert!(parse_timeout("soon").is_err());
+    }
+
+    #[test]
+    fn credentials_become_one_authorization_header() {
+        assert_eq!(authorization(&[]).unwrap(), None);
+        assert_eq!(
+            authorization(&["--bearer", "tok"]).unwrap().as_deref(),
+            Some("Bearer tok")
+        );
+        assert_eq!(
+            authorization(&["--basic", "u:p"]).unwrap().as_deref(),
+            Some("Basic dTpw")
+        );
+        assert_eq!(
+            authorization(&["-H", "Authorization: Token t"])
+                .unwrap()
+                .as_deref(),
+            Some("Token t")
+        );
+        let two = authorization(&["--bearer", "a", "--basic", "u:p"]).unwrap_err();
+        assert!(two.to_string().contains("give one of"), "{two}");
+        let clash = authorization(&["--bearer", "a", "-H", "authorization: x"]).unwrap_err();
+        assert!(
+            clash.to_string().contains("-H sets Authorization"),
+            "{clash}"
+        );
+    }
+
+    #[test]
+    fn bad_flags_are_refused_with_what_is_wrong() {
+        let error = |args: &[&str]| flags(args).unwrap_err().to_string();
+        assert!(error(&["--bearer", ""]).contains("must not be empty"));
+        assert!(error(&["--basic", "nocolon"]).contains("USER:PASS"));
+        assert!(error(&["-H", "no header"]).contains("is not 'Name: value'"));
+        assert!(error(&["--id-token-kid", "k"]).contains("--id-token-key"));
+        assert!(error(&["--timeout", "0"]).contains("longer than zero"));
+    }
+
+    #[test]
+    fn only_http_urls_are_targets() {
+        let args = flags(&[]).unwrap();
+        let error = Target::url("ftp://host/x".parse().unwrap(), &args).unwrap_err();
+        assert!(error.to_string().contains("http:// or https://"), "{error}");
+        let target = Target::url(url(), &args).unwrap();
+        assert_eq!(target.to_string(), "http://127.0.0.1:9/webhook");
+    }
+}
