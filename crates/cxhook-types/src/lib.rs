@@ -12,6 +12,8 @@
 //! * [`ResponseMessage`] is shared by both directions; [`Message`] lists every kind, including
 //!   the output-only kinds that appear only in requests.
 //! * [`SessionPath`] and [`PagePath`] parse the resource names found in requests.
+//! * [`check`] judges a webhook's answer the way Dialogflow's strict parser would: status,
+//!   unknown fields, one-of groups, size and output-only messages.
 //!
 //! One-of groups of the protocol (the query kind, the message kind, the transition target, the
 //! audio source) are Rust enums, so a value with two members set cannot be built; parsing one
@@ -35,6 +37,7 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+pub mod check;
 mod enums;
 mod message;
 mod path;

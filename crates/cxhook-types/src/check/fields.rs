@@ -1,5 +1,6 @@
-//! The fields a `WebhookResponse` may have, object by object, to find the ones Dialogflow's
-//! strict parser would reject (our own types ignore unknown fields).
+//! The fields a [`WebhookResponse`](crate::WebhookResponse) may have, object by object, to
+//! find the ones Dialogflow's strict parser would reject (our own types ignore unknown
+//! fields).
 //!
 //! Each field is listed in camelCase; its snake_case spelling is accepted too, as protobuf
 //! parsers do. Free-form values (payloads, parameter values, metadata) are not looked into.
@@ -154,9 +155,20 @@ const SESSION_INFO: Shape = Shape {
     fields: &[("session", Inner::Any), ("parameters", Inner::Any)],
 };
 
-/// Every field of `response` that the wire format does not have, one sentence each, with
-/// its JSON path. Values of the wrong type are left to the typed parse.
-pub(crate) fn unknown_fields(response: &Value) -> Vec<String> {
+/// Every field of the JSON `response` that the wire format does not have, one sentence each,
+/// starting ``unknown field `PATH`:`` with its JSON path. Each field is known in camelCase and
+/// in snake_case; free-form values (payloads, parameter values, metadata) are not looked
+/// into, and values of the wrong type are left to the typed parse.
+///
+/// ```
+/// use cxhook_types::check::unknown_fields;
+///
+/// let response = serde_json::json!({"sessionInfo": {"params": {}}, "payload": {"any": 1}});
+/// let found = unknown_fields(&response);
+/// assert_eq!(found.len(), 1);
+/// assert!(found[0].starts_with("unknown field `sessionInfo.params`: SessionInfo has no such field"));
+/// ```
+pub fn unknown_fields(response: &Value) -> Vec<String> {
     let mut found = Vec::new();
     if let Value::Object(object) = response {
         visit(&RESPONSE, object, "", &mut found);
@@ -228,10 +240,10 @@ mod tests {
     use super::*;
 
     const FIXTURES: [&str; 4] = [
-        include_str!("../../../testdata/fixtures/response-01-balance-text-params.json"),
-        include_str!("../../../testdata/fixtures/response-02-booking-invalidate-param.json"),
-        include_str!("../../../testdata/fixtures/response-03-handoff-transfer-targetflow.json"),
-        include_str!("../../../testdata/fixtures/response-04-all-variants.json"),
+        include_str!("../../../../testdata/fixtures/response-01-balance-text-params.json"),
+        include_str!("../../../../testdata/fixtures/response-02-booking-invalidate-param.json"),
+        include_str!("../../../../testdata/fixtures/response-03-handoff-transfer-targetflow.json"),
+        include_str!("../../../../testdata/fixtures/response-04-all-variants.json"),
     ];
 
     #[test]
