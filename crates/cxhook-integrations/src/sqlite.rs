@@ -1,9 +1,12 @@
 //! [`Database`]: one SQLite file served by rusqlite on dedicated connection threads, and the
 //! embedded migrations of each component that keeps tables in it.
 //!
-//! A small pool of std threads each owns one [`rusqlite::Connection`] and takes jobs from one
-//! shared, bounded queue; a job answers through a `tokio::sync::oneshot`. That is one thread
-//! hop each way per query, measured faster than sqlx's SQLite pool (three hops) and than
+//! Short reads ([`Database::read`]: a lookup by key, a few rows) run on the caller's thread, on
+//! a connection that thread keeps to the file: no thread hop at all, which is what a webhook
+//! mostly does. Everything else ([`Database::run`]: writes, transactions, long reads) goes to
+//! a small pool of std threads, each owning one [`rusqlite::Connection`] and taking jobs from
+//! one shared, bounded queue; a job answers through a `tokio::sync::oneshot`. That is one
+//! thread hop each way per query, measured faster than sqlx's SQLite pool (three hops) and than
 //! `spawn_blocking`. Connections run in WAL mode with `synchronous=NORMAL`, a busy timeout
 //! equal to the query timeout, and cached prepared statements. A caller waits at most the
 //! query timeout; a job whose caller gave up before it started is skipped.
@@ -17,13 +20,19 @@
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
+
+use metrics::{Counter, Gauge};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::oneshot;
 
 use crate::store::StoreError;
+
+mod reader;
+
+use reader::{Read, Readers};
 
 /// How many queries may wait for a connection before new ones are refused.
 const QUEUE_CAPACITY: usize = 1024;
@@ -109,8 +118,62 @@ pub struct Database {
     timeout: Duration,
     /// The components it was opened for and their latest versions, for [`Database::ping`].
     components: Vec<(&'static str, usize)>,
-    /// The `db` label of its metrics: the components' names, joined by `+`.
+    /// Its metrics, looked up at the first query (after the server installed its recorder).
+    metrics: Arc<Metrics>,
+    /// The connections of the threads that read on their own.
+    readers: Readers,
+}
+
+/// The metrics of one database, labelled `db` with its components' names joined by `+`.
+#[derive(Debug)]
+struct Metrics {
     label: Arc<str>,
+    handles: OnceLock<Handles>,
+}
+
+/// The metric handles of one database.
+#[derive(Debug)]
+struct Handles {
+    queued: Gauge,
+    busy: Gauge,
+    ok: Counter,
+    timeout: Counter,
+    closed: Counter,
+    overloaded: Counter,
+    error: Counter,
+}
+
+impl Metrics {
+    fn handles(&self) -> &Handles {
+        self.handles.get_or_init(|| {
+            let db = self.label.to_string();
+            let queries = |result: &'static str| {
+                metrics::counter!("cxhook_db_queries_total", "db" => db.clone(), "result" => result)
+            };
+            Handles {
+                queued: metrics::gauge!("cxhook_db_queue_depth", "db" => db.clone()),
+                busy: metrics::gauge!("cxhook_db_connections_busy", "db" => db.clone()),
+                ok: queries("ok"),
+                timeout: queries("timeout"),
+                closed: queries("closed"),
+                overloaded: queries("overloaded"),
+                error: queries("error"),
+            }
+        })
+    }
+
+    /// Counts one query by how it ended.
+    fn count<T>(&self, result: &Result<T, StoreError>) {
+        let handles = self.handles();
+        match result {
+            Ok(_) => &handles.ok,
+            Err(StoreError::Timeout(_)) => &handles.timeout,
+            Err(StoreError::Closed) => &handles.closed,
+            Err(StoreError::Overloaded) => &handles.overloaded,
+            Err(_) => &handles.error,
+        }
+        .increment(1);
+    }
 }
 
 impl Database {
@@ -139,13 +202,16 @@ impl Database {
         let (jobs, queue) = mpsc::sync_channel::<Job>(QUEUE_CAPACITY);
         let queue = Arc::new(Mutex::new(queue));
         let names: Vec<&str> = components.iter().map(|c| c.component).collect();
-        let label: Arc<str> = names.join("+").into();
+        let metrics = Arc::new(Metrics {
+            label: names.join("+").into(),
+            handles: OnceLock::new(),
+        });
         for (i, connection) in opened.into_iter().enumerate() {
             let queue = queue.clone();
-            let label = label.clone();
+            let metrics = metrics.clone();
             std::thread::Builder::new()
                 .name(format!("cxhook-sqlite-{i}"))
-                .spawn(move || work(connection, &queue, &label))
+                .spawn(move || work(connection, &queue, &metrics))
                 .map_err(OpenError::Thread)?;
         }
         Ok(Self {
@@ -155,7 +221,8 @@ impl Database {
                 .iter()
                 .map(|c| (c.component, c.steps.len()))
                 .collect(),
-            label,
+            metrics,
+            readers: Readers::new(path, options.query_timeout),
         })
     }
 
@@ -190,6 +257,26 @@ impl Database {
         .await
     }
 
+    /// Runs `query`, a short read (a lookup by key, a few rows), on this thread's own
+    /// connection to the file, without a thread hop. It must not write (the connection is
+    /// `query_only`) and must take microseconds, as it holds the caller's thread: anything
+    /// longer belongs in [`Database::run`]. When the file is locked, the read goes to a
+    /// connection thread instead, which waits for the lock; past the query timeout it is
+    /// interrupted with [`StoreError::Timeout`].
+    pub async fn read<T, F>(&self, query: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: Fn(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        match self.readers.read(&query) {
+            Read::Done(result) => {
+                self.metrics.count(&result);
+                result
+            }
+            Read::Busy => self.run(move |connection| query(connection)).await,
+        }
+    }
+
     /// Runs `query` on a connection thread and waits for its answer, at most the query
     /// timeout. When the timeout passes first, `query` still runs to its end on its thread
     /// (or is skipped when it had not started), but nobody waits for it.
@@ -205,40 +292,24 @@ impl Database {
             }
             let _ = answer.send(query(connection));
         });
-        let queued = metrics::gauge!("cxhook_db_queue_depth", "db" => self.label.to_string());
+        let queued = &self.metrics.handles().queued;
         queued.increment(1.0);
         if let Err(e) = self.jobs.try_send(job) {
             queued.decrement(1.0);
-            let (error, result) = match e {
-                TrySendError::Full(_) => (StoreError::Overloaded, "overloaded"),
-                TrySendError::Disconnected(_) => (StoreError::Closed, "closed"),
-            };
-            self.count(result);
-            return Err(error);
+            let result = Err(match e {
+                TrySendError::Full(_) => StoreError::Overloaded,
+                TrySendError::Disconnected(_) => StoreError::Closed,
+            });
+            self.metrics.count(&result);
+            return result;
         }
         let result = match tokio::time::timeout(self.timeout, answered).await {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err(StoreError::Closed),
             Err(_) => Err(StoreError::Timeout(self.timeout)),
         };
-        self.count(match &result {
-            Ok(_) => "ok",
-            Err(StoreError::Timeout(_)) => "timeout",
-            Err(StoreError::Closed) => "closed",
-            Err(StoreError::Overloaded) => "overloaded",
-            Err(_) => "error",
-        });
+        self.metrics.count(&result);
         result
-    }
-
-    /// Counts one query by how it ended.
-    fn count(&self, result: &'static str) {
-        metrics::counter!(
-            "cxhook_db_queries_total",
-            "db" => self.label.to_string(),
-            "result" => result
-        )
-        .increment(1);
     }
 }
 
@@ -340,7 +411,7 @@ fn migrate(
 
 /// A connection thread: runs jobs from the shared queue until the database is dropped. A job
 /// that panics loses its answer (the caller sees [`StoreError::Closed`]), not the thread.
-fn work(mut connection: Connection, queue: &Mutex<Receiver<Job>>, label: &str) {
+fn work(mut connection: Connection, queue: &Mutex<Receiver<Job>>, metrics: &Metrics) {
     loop {
         let job = {
             let Ok(queue) = queue.lock() else { return };
@@ -349,9 +420,9 @@ fn work(mut connection: Connection, queue: &Mutex<Receiver<Job>>, label: &str) {
                 Err(_) => return,
             }
         };
-        // Looked up per job, so that a recorder installed after the database opened counts.
-        metrics::gauge!("cxhook_db_queue_depth", "db" => label.to_owned()).decrement(1.0);
-        let busy = metrics::gauge!("cxhook_db_connections_busy", "db" => label.to_owned());
+        let handles = metrics.handles();
+        handles.queued.decrement(1.0);
+        let busy = &handles.busy;
         busy.increment(1.0);
         if std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut connection))).is_err() {
             tracing::error!("a database query panicked");

@@ -86,6 +86,16 @@ impl SqliteStore {
             .await
     }
 
+    /// Runs `query`, a short read, on this thread's own connection to the file (see
+    /// [`Database::read`]): for reads the [`AccountStore`] trait does not have.
+    pub async fn read<T, F>(&self, query: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: Fn(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.database.read(query).await
+    }
+
     /// Runs `query` on a connection thread and waits for its answer, at most the query
     /// timeout.
     async fn run<T, F>(&self, query: F) -> Result<T, StoreError>
@@ -100,12 +110,15 @@ impl SqliteStore {
 impl AccountStore for SqliteStore {
     fn account(&self, user_id: &str) -> StoreFuture<'_, Option<Account>> {
         let user_id = user_id.to_owned();
-        Box::pin(self.run(move |connection| find_account(connection, &user_id)))
+        Box::pin(
+            self.database
+                .read(move |connection| find_account(connection, &user_id)),
+        )
     }
 
     fn transactions(&self, user_id: &str, limit: u32) -> StoreFuture<'_, Option<Vec<Transaction>>> {
         let user_id = user_id.to_owned();
-        Box::pin(self.run(move |connection| {
+        Box::pin(self.database.read(move |connection| {
             let Some(account) = find_account(connection, &user_id)? else {
                 return Ok(None);
             };

@@ -302,24 +302,22 @@ async fn a_database_that_does_not_answer_in_time_gets_a_safe_sentence_then_recov
     };
     let store = Arc::new(SqliteStore::open(&config.sqlite_options()).unwrap());
     let client = TestClient::new(accounts::router_with_store(store.clone(), &config).unwrap());
-
-    // The only connection is busy with a slow statement for longer than the timeout.
-    let (started_tx, started_rx) = tokio::sync::oneshot::channel();
-    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
-    let busy = store.clone();
-    let slow = tokio::spawn(async move {
-        busy.with_connection(move |connection| {
-            let _ = started_tx.send(());
-            connection.execute_batch("BEGIN IMMEDIATE")?;
-            std::thread::sleep(Duration::from_millis(1500));
-            connection.execute_batch("COMMIT")?;
-            let _ = done_tx.send(());
-            Ok(())
-        })
+    // A first read opens this thread's read connection while the file is free.
+    answer(&client, balance("u-1001", "en-US"))
         .await
-    });
-    started_rx.await.unwrap();
+        .assert_text("The balance of account u-1001 is $1,250.75.");
 
+    // The accounts become a view that takes SQLite seconds to compute: each lookup runs past
+    // the query timeout and is interrupted.
+    let admin = Connection::open(&config.database).unwrap();
+    admin
+        .execute_batch(
+            "ALTER TABLE accounts RENAME TO accounts_data; \
+             CREATE VIEW accounts AS SELECT * FROM accounts_data WHERE ( \
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n \
+                 WHERE i < 1000000000) SELECT count(*) FROM n) > 0;",
+        )
+        .unwrap();
     for tag in ["account.balance", "account.transactions"] {
         let started = Instant::now();
         let reply = answer(&client, request(tag, "en-US").param("user_id", "u-1001")).await;
@@ -331,16 +329,88 @@ async fn a_database_that_does_not_answer_in_time_gets_a_safe_sentence_then_recov
             "answered after {elapsed:?}"
         );
     }
-    assert!(matches!(
-        slow.await.unwrap(),
-        Err(accounts::StoreError::Timeout(_))
-    ));
 
-    // The slow statement ends; the calls that gave up are skipped, the next one is answered.
-    done_rx.await.unwrap();
+    // The table is back; the next call is answered.
+    admin
+        .execute_batch("DROP VIEW accounts; ALTER TABLE accounts_data RENAME TO accounts;")
+        .unwrap();
     answer(&client, balance("u-1001", "en-US"))
         .await
         .assert_text("The balance of account u-1001 is $1,250.75.");
+}
+
+#[tokio::test]
+async fn a_read_past_the_query_timeout_is_interrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = AccountsConfig {
+        query_timeout_ms: 200,
+        ..config(dir.path())
+    };
+    let store = SqliteStore::open(&config.sqlite_options()).unwrap();
+    let started = Instant::now();
+    // Counting to a billion takes SQLite far longer than 200 ms.
+    let result = store
+        .read(|connection| {
+            connection
+                .query_row(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n \
+                     WHERE i < 1000000000) SELECT count(*) FROM n",
+                    [],
+                    |row| row.get::<_, i64>(0),
+                )
+                .map_err(|e| accounts::StoreError::Database(Box::new(e)))
+        })
+        .await;
+    assert!(
+        matches!(result, Err(accounts::StoreError::Timeout(_))),
+        "{result:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    // The connection is fine afterwards.
+    let one = store
+        .read(|connection| {
+            connection
+                .query_row("SELECT 1", [], |row| row.get::<_, i64>(0))
+                .map_err(|e| accounts::StoreError::Database(Box::new(e)))
+        })
+        .await;
+    assert_eq!(one.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn reads_run_on_the_callers_thread_and_writes_on_the_connection_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&config(dir.path()).sqlite_options()).unwrap();
+    let caller = std::thread::current().id();
+    let read_on = store
+        .read(|_| Ok(std::thread::current().id()))
+        .await
+        .unwrap();
+    assert_eq!(read_on, caller);
+    let written_on = store
+        .with_connection(|connection| {
+            connection.execute("UPDATE accounts SET holder = holder", [])?;
+            Ok(std::thread::current().id())
+        })
+        .await
+        .unwrap();
+    assert_ne!(written_on, caller);
+    // A read connection refuses to write.
+    let refused = store
+        .read(|connection| {
+            connection
+                .execute("UPDATE accounts SET holder = holder", [])
+                .map_err(|e| accounts::StoreError::Database(Box::new(e)))
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(accounts::StoreError::Database(_))),
+        "{refused:?}"
+    );
 }
 
 #[tokio::test]
