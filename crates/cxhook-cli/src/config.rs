@@ -84,6 +84,8 @@ pub(crate) struct Log {
     pub(crate) project: Option<String>,
     /// The session parameters whose values may be logged.
     pub(crate) params: Vec<String>,
+    /// How often gathered lines are written; `None`: each line as it is logged.
+    pub(crate) batch: Option<Duration>,
 }
 
 /// The `[deadline]` section.
@@ -256,6 +258,7 @@ impl Config {
                 filter: raw.log.filter,
                 project: raw.log.project.filter(|p| !p.trim().is_empty()),
                 params: raw.log.params,
+                batch: (raw.log.batch_ms > 0).then(|| Duration::from_millis(raw.log.batch_ms)),
             },
             deadline: Deadline {
                 timeout: Duration::from_millis(raw.deadline.timeout_ms),
@@ -416,6 +419,7 @@ mod raw {
         #[serde(default, deserialize_with = "super::optional_text")]
         pub(super) project: Option<String>,
         pub(super) params: Vec<String>,
+        pub(super) batch_ms: u64,
     }
 
     #[derive(Deserialize)]
@@ -604,6 +608,7 @@ mod tests {
                 "filter",
                 "project",
                 "params",
+                "batch_ms",
                 "text",
                 "status",
                 "unknown_tag_status",

@@ -22,7 +22,9 @@ pub(crate) fn is_bootstrap(args: &[OsString]) -> bool {
 /// Resolves the configuration (the file, `CXHOOK_*` variables), builds the same webhook as
 /// `serve`, and answers the runtime's events until it stops the function.
 pub(crate) fn run(flags: &LambdaArgs) -> anyhow::Result<()> {
-    let config = Config::resolve(flags.config.as_deref(), None).context("config error")?;
+    let mut config = Config::resolve(flags.config.as_deref(), None).context("config error")?;
+    // A function is frozen between calls: lines gathered for later could wait for minutes.
+    config.log.batch = None;
     let webhook = crate::serve::webhook(&config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

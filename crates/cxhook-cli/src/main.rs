@@ -70,6 +70,8 @@ fn main() -> ExitCode {
             _ => ExitCode::from(WRONG_ANSWER),
         }),
     };
+    // Whatever ended the command, the log lines still gathered are written before it exits.
+    telemetry::flush();
     result.unwrap_or_else(|e| {
         eprintln!("cxhook: {e:#}");
         ExitCode::from(FAILURE)

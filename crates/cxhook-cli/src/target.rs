@@ -123,7 +123,9 @@ impl Target {
     /// answering in this process: no socket, no authentication. Sets up logging as the
     /// configuration says, so call it once per process.
     pub(crate) fn in_process(file: Option<&Path>, timeout: Duration) -> anyhow::Result<Self> {
-        let config = Config::resolve(file, None).context("config error")?;
+        let mut config = Config::resolve(file, None).context("config error")?;
+        // A short-lived tool: its lines are written as they come, none is left unwritten.
+        config.log.batch = None;
         let endpoint = crate::serve::webhook(&config)?.into_endpoint();
         Ok(Self {
             way: Way::InProcess {

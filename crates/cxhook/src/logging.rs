@@ -7,23 +7,26 @@
 //! user text or headers. [`JsonLayer`] turns the trace into Cloud Logging's correlation
 //! fields, so a call's lines appear under its request in the console.
 
+mod batch;
 mod json;
 #[cfg(feature = "otlp")]
 mod otlp;
 mod trace;
 
+pub use batch::{Batched, Line};
 pub use json::JsonLayer;
+pub(crate) use json::{SPAN_ID, TRACE_ID, TRACE_SAMPLED};
 #[cfg(feature = "otlp")]
 pub(crate) use otlp::set_parent;
 #[cfg(feature = "otlp")]
 pub use otlp::{Otlp, OtlpGuard};
-pub(crate) use json::{SPAN_ID, TRACE_ID, TRACE_SAMPLED};
 pub use trace::TraceContext;
 
 use std::io::IsTerminal;
+use std::time::Duration;
 
 use tracing::Subscriber;
-use tracing_subscriber::{EnvFilter, Registry};
+use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::{Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
@@ -43,71 +46,145 @@ pub enum LogFormat {
 }
 
 /// Installs the global subscriber, writing to stderr. `filter` is an `EnvFilter` directive
-/// such as `info` or `cxhook=debug,info`; `RUST_LOG`, when set, wins over it.
+/// such as `info` or `cxhook=debug,info`; `RUST_LOG`, when set, wins over it. [`Logs`] has
+/// the other settings.
 ///
 /// Returns an error when the filter does not parse or a subscriber is already installed.
 pub fn init(format: LogFormat, filter: &str) -> Result<(), crate::BoxError> {
-    init_with_project(format, filter, None)
+    Logs::new(format, filter).init().map(drop)
 }
 
-/// [`init`], with the Google Cloud project the JSON lines name traces in (`None`: the
-/// `GOOGLE_CLOUD_PROJECT` environment variable's).
-pub fn init_with_project(
+/// What the global subscriber does: the format and filter of the lines on stderr, the Google
+/// Cloud project they name traces in, whether they are written in batches, and (feature
+/// `otlp`) where call spans are exported. [`Logs::init`] installs it.
+#[derive(Debug, Clone)]
+pub struct Logs {
     format: LogFormat,
-    filter: &str,
-    project: Option<&str>,
-) -> Result<(), crate::BoxError> {
-    install(format, filter, project, None::<tracing_subscriber::layer::Identity>)
+    filter: String,
+    project: Option<String>,
+    batch: Option<Duration>,
+    #[cfg(feature = "otlp")]
+    otlp: Option<Otlp>,
 }
 
-/// [`init_with_project`], and the call spans exported to an OpenTelemetry collector as
-/// `otlp` says. Keep the guard until the process ends: dropping it sends the last spans.
-#[cfg(feature = "otlp")]
-pub fn init_with_otlp(
-    format: LogFormat,
-    filter: &str,
-    project: Option<&str>,
-    otlp: &Otlp,
-) -> Result<OtlpGuard, crate::BoxError> {
-    let (layer, guard) = otlp.layer()?;
-    install(format, filter, project, Some(layer))?;
-    Ok(guard)
-}
-
-/// Installs the global subscriber: `extra` (when some), the filter, and the log lines.
-fn install<L>(
-    format: LogFormat,
-    filter: &str,
-    project: Option<&str>,
-    extra: Option<L>,
-) -> Result<(), crate::BoxError>
-where
-    L: Layer<Registry> + Send + Sync,
-{
-    let filter = match std::env::var("RUST_LOG") {
-        Ok(env) if !env.is_empty() => EnvFilter::try_new(env)?,
-        _ => EnvFilter::try_new(filter)?,
-    };
-    let json = match format {
-        LogFormat::Auto => !std::io::stderr().is_terminal(),
-        LogFormat::Json => true,
-        LogFormat::Human => false,
-    };
-    let registry = tracing_subscriber::registry().with(extra).with(filter);
-    if json {
-        registry
-            .with(JsonLayer::new(std::io::stderr).project(project))
-            .try_init()?;
-    } else {
-        registry
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .compact()
-                    .with_writer(std::io::stderr),
-            )
-            .try_init()?;
+impl Logs {
+    /// Lines in `format`, filtered by `filter` (an `EnvFilter` directive; `RUST_LOG`, when
+    /// set, wins over it), each written to stderr as it is logged.
+    pub fn new(format: LogFormat, filter: &str) -> Self {
+        Self {
+            format,
+            filter: filter.to_owned(),
+            project: None,
+            batch: None,
+            #[cfg(feature = "otlp")]
+            otlp: None,
+        }
     }
-    Ok(())
+
+    /// The Google Cloud project JSON lines name traces in (`None`, the default: the
+    /// `GOOGLE_CLOUD_PROJECT` environment variable's).
+    pub fn project(mut self, project: Option<&str>) -> Self {
+        self.project = project.map(str::to_owned);
+        self
+    }
+
+    /// Gathers lines and writes them every `interval` (and at once for warnings and errors;
+    /// see [`Batched`]): one system call for many lines, at the price of lines that are up to
+    /// `interval` late. Not for a process that is frozen between calls, as on AWS Lambda.
+    pub fn batched(mut self, interval: Duration) -> Self {
+        self.batch = Some(interval);
+        self
+    }
+
+    /// Also exports the call spans to an OpenTelemetry collector as `otlp` says.
+    #[cfg(feature = "otlp")]
+    pub fn otlp(mut self, otlp: Otlp) -> Self {
+        self.otlp = Some(otlp);
+        self
+    }
+
+    /// Installs the global subscriber. Keep the guard until the process ends: dropping it
+    /// writes the lines still gathered and sends the last spans.
+    ///
+    /// Returns an error when the filter does not parse, the batch thread or the exporter
+    /// can't be started, or a subscriber is already installed.
+    pub fn init(self) -> Result<LogGuard, crate::BoxError> {
+        let filter = match std::env::var("RUST_LOG") {
+            Ok(env) if !env.is_empty() => EnvFilter::try_new(env)?,
+            _ => EnvFilter::try_new(&self.filter)?,
+        };
+        let batched = self
+            .batch
+            .map(|interval| Batched::new(std::io::stderr(), interval))
+            .transpose()?;
+        #[cfg(feature = "otlp")]
+        let (otlp, exporter) = match &self.otlp {
+            Some(otlp) => {
+                let (layer, guard) = otlp.layer()?;
+                (Some(layer), Some(guard))
+            }
+            None => (None, None),
+        };
+        #[cfg(not(feature = "otlp"))]
+        let otlp = None::<tracing_subscriber::layer::Identity>;
+        let json = match self.format {
+            LogFormat::Auto => !std::io::stderr().is_terminal(),
+            LogFormat::Json => true,
+            LogFormat::Human => false,
+        };
+        let project = self.project.as_deref();
+        let registry = tracing_subscriber::registry().with(otlp).with(filter);
+        match (json, batched.clone()) {
+            (true, Some(batched)) => registry
+                .with(JsonLayer::new(batched).project(project))
+                .try_init()?,
+            (true, None) => registry
+                .with(JsonLayer::new(std::io::stderr).project(project))
+                .try_init()?,
+            (false, Some(batched)) => registry
+                .with(
+                    tracing_subscriber::fmt::layer()
+                        .compact()
+                        .with_writer(batched),
+                )
+                .try_init()?,
+            (false, None) => registry
+                .with(
+                    tracing_subscriber::fmt::layer()
+                        .compact()
+                        .with_writer(std::io::stderr),
+                )
+                .try_init()?,
+        }
+        Ok(LogGuard {
+            batched,
+            #[cfg(feature = "otlp")]
+            exporter,
+        })
+    }
+}
+
+/// Keeps what [`Logs::init`] started; dropping it writes the lines still gathered and, with
+/// the `otlp` feature, sends the last spans.
+#[derive(Debug)]
+#[must_use = "dropping the guard at once writes and exports nothing more after it"]
+pub struct LogGuard {
+    batched: Option<Batched>,
+    #[cfg(feature = "otlp")]
+    exporter: Option<OtlpGuard>,
+}
+
+impl LogGuard {
+    /// Writes out the lines gathered so far.
+    pub fn flush(&self) -> std::io::Result<()> {
+        self.batched.as_ref().map_or(Ok(()), Batched::flush)
+    }
+}
+
+impl Drop for LogGuard {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
 }
 
 /// The JSON-lines layer [`init`] installs, writing to `writer`: one object per event with
