@@ -1,4 +1,6 @@
-//! Parse → dispatch → serialize of a realistic webhook call, without sockets.
+//! Parse → dispatch → serialize of a realistic webhook call, without sockets; and the same
+//! call through the whole endpoint as `cxhook serve` runs it (deadline and recover layers,
+//! metrics recorded by the Prometheus recorder, one JSON log line per call).
 //!
 //! Run with `cargo bench -p cxhook --bench pipeline`.
 
@@ -6,10 +8,11 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use cxhook::extract::{LanguageCode, Params};
-use cxhook::server::Webhook;
+use cxhook::server::{Meta, Webhook};
 use cxhook::types::WebhookRequest;
 use cxhook::{Reply, Router};
 use futures_util::FutureExt;
+use tracing_subscriber::layer::SubscriberExt;
 
 /// A balance lookup as Dialogflow sends it (1.5 KB, one queued message, intent and page).
 const REQUEST: &[u8] = include_bytes!("../../../testdata/fixtures/request-01-balance-lookup.json");
@@ -31,7 +34,8 @@ async fn balance(Params(lookup): Params<Lookup>, LanguageCode(_): LanguageCode) 
 
 fn pipeline(c: &mut Criterion) {
     let router: Router = Router::new().route("balance.lookup", balance);
-    let endpoint = Webhook::new(router).into_endpoint();
+    // Without the deadline layer, whose timer needs a runtime: `full_endpoint` has it.
+    let endpoint = Webhook::new(router).without_deadline().into_endpoint();
     let request: WebhookRequest = serde_json::from_slice(REQUEST).expect("the fixture parses");
     let response = Reply::text("The balance of your checking account is $1,250.75.")
         .set_param("balance_minor", 125_075)
@@ -56,5 +60,34 @@ fn pipeline(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, pipeline);
+/// The whole endpoint with everything `cxhook serve` turns on, the log lines going to
+/// `io::sink`: what a call costs besides HTTP and the handler's own work.
+fn full_endpoint(c: &mut Criterion) {
+    let metrics = cxhook::server::install_metrics().expect("no other recorder");
+    let subscriber = tracing_subscriber::registry()
+        .with(cxhook::logging::JsonLayer::new(std::io::sink).project(Some("bench-project")));
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let router: Router = Router::new().route("balance.lookup", balance);
+    let endpoint = Webhook::new(router).metrics(metrics).into_endpoint();
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        "traceparent",
+        http::HeaderValue::from_static("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+    );
+    let meta = Meta::from_headers(&headers);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime");
+
+    c.bench_function("endpoint answer, metrics and JSON log on", |b| {
+        b.iter(|| {
+            let answered = runtime.block_on(endpoint.answer_with(black_box(REQUEST), &meta));
+            assert_eq!(answered.status, http::StatusCode::OK);
+            answered
+        });
+    });
+}
+
+criterion_group!(benches, pipeline, full_endpoint);
 criterion_main!(benches);

@@ -32,9 +32,25 @@ use crate::server::ReadyCheck;
 /// assert_eq!(router.tags().collect::<Vec<_>>(), ["greeting.hello"]);
 /// ```
 pub struct Router<S = ()> {
-    routes: Arc<HashMap<Box<str>, Arc<dyn ErasedHandler<S>>>>,
+    /// Shared, so that the clone each call makes (every tower layer clones its inner service
+    /// per call) is one reference count; building a router changes its own copy.
+    inner: Arc<Inner<S>>,
+}
+
+struct Inner<S> {
+    routes: HashMap<Box<str>, Arc<dyn ErasedHandler<S>>>,
     fallback: Fallback,
     checks: Vec<ReadyCheck>,
+}
+
+impl<S> Clone for Inner<S> {
+    fn clone(&self) -> Self {
+        Self {
+            routes: self.routes.clone(),
+            fallback: self.fallback.clone(),
+            checks: self.checks.clone(),
+        }
+    }
 }
 
 /// What a router answers for a call whose tag no handler serves, or that has no tag.
@@ -72,20 +88,18 @@ impl Default for Fallback {
 impl<S> Clone for Router<S> {
     fn clone(&self) -> Self {
         Self {
-            routes: self.routes.clone(),
-            fallback: self.fallback.clone(),
-            checks: self.checks.clone(),
+            inner: Arc::clone(&self.inner),
         }
     }
 }
 
 impl<S> std::fmt::Debug for Router<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut tags: Vec<_> = self.routes.keys().collect();
+        let mut tags: Vec<_> = self.inner.routes.keys().collect();
         tags.sort();
         f.debug_struct("Router")
             .field("tags", &tags)
-            .field("fallback", &self.fallback)
+            .field("fallback", &self.inner.fallback)
             .finish_non_exhaustive()
     }
 }
@@ -107,10 +121,17 @@ where
     /// given with [`Router::with_state`].
     pub fn new() -> Self {
         Self {
-            routes: Arc::default(),
-            fallback: Fallback::default(),
-            checks: Vec::new(),
+            inner: Arc::new(Inner {
+                routes: HashMap::new(),
+                fallback: Fallback::default(),
+                checks: Vec::new(),
+            }),
         }
+    }
+
+    /// This router's own tables, to change while building it.
+    fn inner_mut(&mut self) -> &mut Inner<S> {
+        Arc::make_mut(&mut self.inner)
     }
 
     /// Serves `tag` with `handler`.
@@ -125,15 +146,17 @@ where
         T: 'static,
     {
         assert!(!tag.is_empty(), "a route needs a non-empty tag");
-        let previous =
-            Arc::make_mut(&mut self.routes).insert(tag.into(), Arc::new(Erased::new(handler)));
+        let previous = self
+            .inner_mut()
+            .routes
+            .insert(tag.into(), Arc::new(Erased::new(handler)));
         assert!(previous.is_none(), "the tag `{tag}` is routed twice");
         self
     }
 
     /// Sets what calls with an unknown or missing tag get.
     pub fn fallback(mut self, fallback: Fallback) -> Self {
-        self.fallback = fallback;
+        self.inner_mut().fallback = fallback;
         self
     }
 
@@ -154,13 +177,13 @@ where
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<(), crate::BoxError>> + Send + 'static,
     {
-        self.checks.push(ReadyCheck::new(name, check));
+        self.inner_mut().checks.push(ReadyCheck::new(name, check));
         self
     }
 
     /// The readiness checks of this router and those merged into it.
     pub fn ready_checks(&self) -> impl Iterator<Item = &ReadyCheck> {
-        self.checks.iter()
+        self.inner.checks.iter()
     }
 
     /// Adds every route of `other` to this router; the fallback stays this router's.
@@ -170,21 +193,22 @@ where
     /// When both serve a tag.
     #[track_caller]
     pub fn merge(mut self, other: Router<S>) -> Self {
-        let routes = Arc::make_mut(&mut self.routes);
-        for (tag, handler) in Arc::unwrap_or_clone(other.routes) {
+        let other = Arc::unwrap_or_clone(other.inner);
+        let inner = self.inner_mut();
+        for (tag, handler) in other.routes {
             assert!(
-                !routes.contains_key(&tag),
+                !inner.routes.contains_key(&tag),
                 "the tag `{tag}` is routed twice"
             );
-            routes.insert(tag, handler);
+            inner.routes.insert(tag, handler);
         }
-        self.checks.extend(other.checks);
+        inner.checks.extend(other.checks);
         self
     }
 
     /// The tags this router serves, sorted.
     pub fn tags(&self) -> impl Iterator<Item = &str> {
-        let mut tags: Vec<&str> = self.routes.keys().map(AsRef::as_ref).collect();
+        let mut tags: Vec<&str> = self.inner.routes.keys().map(AsRef::as_ref).collect();
         tags.sort_unstable();
         tags.into_iter()
     }
@@ -192,21 +216,27 @@ where
     /// Gives the handlers their state; the result can be served or merged into other
     /// routers.
     pub fn with_state(self, state: S) -> Router<()> {
-        let routes = self
-            .routes
-            .iter()
+        let Inner {
+            routes,
+            fallback,
+            checks,
+        } = Arc::unwrap_or_clone(self.inner);
+        let routes = routes
+            .into_iter()
             .map(|(tag, handler)| {
                 let bound: Arc<dyn ErasedHandler<()>> = Arc::new(WithState {
-                    handler: handler.clone(),
+                    handler,
                     state: state.clone(),
                 });
-                (tag.clone(), bound)
+                (tag, bound)
             })
             .collect();
         Router {
-            routes: Arc::new(routes),
-            fallback: self.fallback,
-            checks: self.checks,
+            inner: Arc::new(Inner {
+                routes,
+                fallback,
+                checks,
+            }),
         }
     }
 }
@@ -226,7 +256,10 @@ impl Router<()> {
     /// Dispatches one call: runs the handler for its tag and checks its reply, or answers
     /// with the fallback.
     pub fn dispatch(&self, call: Call) -> BoxFuture<Result<Answer, Error>> {
-        let handler = call.tag().and_then(|tag| self.routes.get(tag)).cloned();
+        let handler = call
+            .tag()
+            .and_then(|tag| self.inner.routes.get(tag))
+            .cloned();
         let Some(handler) = handler else {
             return Box::pin(std::future::ready(self.unknown_tag(&call)));
         };
@@ -243,7 +276,7 @@ impl Router<()> {
         let tag = call.tag();
         tracing::warn!(tag = tag.unwrap_or(""), "no handler serves this tag");
         metrics::counter!("cxhook_unknown_tag_total").increment(1);
-        match &self.fallback.0 {
+        match &self.inner.fallback.0 {
             FallbackKind::Reply(reply) => {
                 let response = Reply::clone(reply)
                     .finish(call.request())

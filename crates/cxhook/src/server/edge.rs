@@ -1,6 +1,6 @@
 //! [`Webhook`]: the service that reads a webhook call off HTTP and writes its answer.
 
-use std::convert::Infallible;
+use std::collections::HashMap;
 use std::hash::Hasher;
 use std::sync::Arc;
 use std::time::Instant;
@@ -12,19 +12,18 @@ use axum::routing::{get, post};
 use cxhook_types::{MAX_RESPONSE_BYTES, WebhookRequest};
 use http::header::{ALLOW, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, StatusCode};
-use tower::util::BoxCloneSyncService;
 use tower::{Layer, ServiceExt};
 use tracing::Instrument;
 
 use super::Readiness;
 use super::limits::{self, Limits};
 use super::meta::Meta;
-use super::metrics::{self as cx_metrics, Metrics};
+use super::metrics::{self as cx_metrics, Metrics, TagMetrics};
 use super::record::Recorder;
 use crate::answer::{Answer, ErrorBody, Outcome};
 use crate::call::Call;
 use crate::middleware::auth::Auth;
-use crate::middleware::{DeadlineLayer, RecoverLayer};
+use crate::middleware::{DeadlineLayer, DeadlineService, Recover, RecoverLayer};
 use crate::routing::Router;
 
 /// The default limit on a request body: 1 MiB, some hundred times a large real request.
@@ -171,11 +170,15 @@ impl Webhook {
     /// replaced by the recover layer's fallback reply.
     pub fn into_endpoint(self) -> Endpoint {
         let oversize = Answer::reply(self.recover.fallback_response().clone(), Outcome::Error);
-        let tags = self.router.tags().map(Box::from).collect();
+        let tags = self
+            .router
+            .tags()
+            .map(|tag| (Box::from(tag), TagMetrics::new(tag)))
+            .collect();
         let recovered = self.recover.layer(self.router);
         let service = match self.deadline {
-            Some(deadline) => BoxCloneSyncService::new(deadline.layer(recovered)),
-            None => BoxCloneSyncService::new(recovered),
+            Some(deadline) => Layers::Deadline(deadline.layer(recovered)),
+            None => Layers::Recover(recovered),
         };
         Endpoint(Arc::new(Edge {
             service,
@@ -183,6 +186,7 @@ impl Webhook {
             readiness: self.readiness,
             oversize: oversize.to_json(),
             tags,
+            unknown: TagMetrics::new(cx_metrics::UNKNOWN_TAG),
             metrics: self.metrics,
             log_params: self.log_params,
             recorder: self.recorder,
@@ -247,11 +251,7 @@ impl Endpoint {
         let request = match parse(body) {
             Ok(request) => request,
             Err(error) => {
-                cx_metrics::record_call(
-                    cx_metrics::UNKNOWN_TAG,
-                    Outcome::Rejected,
-                    started.elapsed(),
-                );
+                self.0.unknown.record(Outcome::Rejected, started.elapsed());
                 return Answered {
                     status: StatusCode::BAD_REQUEST,
                     body: serde_json::to_vec(&error).unwrap_or_else(|_| b"{}".to_vec()),
@@ -263,18 +263,18 @@ impl Endpoint {
             "call",
             request_id = %request.detect_intent_response_id,
             tag = request.tag().unwrap_or(""),
-            session = %session_hash(&request.session_info.session),
+            session = %SessionHash::of(&request.session_info.session),
             trace_id = tracing::field::Empty,
             span_id = tracing::field::Empty,
             trace_sampled = tracing::field::Empty,
             params = tracing::field::Empty,
         );
         self.0.record_meta(&span, &request, meta);
-        let tag = self.0.tag_label(request.tag());
+        let tag = self.0.tag_metrics(request.tag());
         async move {
-            let Ok(answer) = self.0.service.clone().oneshot(Call::new(request)).await;
+            let answer = self.0.service.call(Call::new(request)).await;
             let answered = encode(&answer, &self.0.oversize);
-            cx_metrics::record_call(tag, answered.outcome, started.elapsed());
+            tag.record(answered.outcome, started.elapsed());
             if let Some(recorder) = &self.0.recorder {
                 recorder.record(body, answered.status, &answered.body, started.elapsed());
             }
@@ -296,23 +296,43 @@ impl Endpoint {
     }
 }
 
+/// The layers in front of the router, not boxed: a boxed service is cloned into a new box,
+/// and boxes its future once more, on every call.
+enum Layers {
+    Deadline(DeadlineService<Recover<Router>>),
+    Recover(Recover<Router>),
+}
+
+impl Layers {
+    async fn call(&self, call: Call) -> Answer {
+        let Ok(answer) = match self {
+            Self::Deadline(service) => service.clone().oneshot(call).await,
+            Self::Recover(service) => service.clone().oneshot(call).await,
+        };
+        answer
+    }
+}
+
 struct Edge {
-    service: BoxCloneSyncService<Call, Answer, Infallible>,
+    service: Layers,
     body_limit: usize,
     readiness: Readiness,
     oversize: Vec<u8>,
-    /// The tags the router serves: the only values of the `tag` label.
-    tags: std::collections::HashSet<Box<str>>,
+    /// The tags the router serves, the only values of the `tag` label besides `unknown`,
+    /// with their series.
+    tags: HashMap<Box<str>, TagMetrics, fnv::FnvBuildHasher>,
+    /// The series of the calls labelled `unknown`.
+    unknown: TagMetrics,
     metrics: Option<Metrics>,
     log_params: Arc<[String]>,
     recorder: Option<Recorder>,
 }
 
 impl Edge {
-    /// The `tag` label of a call: its tag when the router serves it, else `unknown`.
-    fn tag_label<'a>(&'a self, tag: Option<&str>) -> &'a str {
+    /// The series of a call: its tag's when the router serves it, else `unknown`'s.
+    fn tag_metrics(&self, tag: Option<&str>) -> &TagMetrics {
         tag.and_then(|tag| self.tags.get(tag))
-            .map_or(cx_metrics::UNKNOWN_TAG, AsRef::as_ref)
+            .unwrap_or(&self.unknown)
     }
 
     /// Records the trace and the allowed parameter values in the call's span.
@@ -441,12 +461,22 @@ fn read_error(error: &axum::Error, limit: usize) -> Response {
     )
 }
 
-/// A short, stable hash of the session name: calls of one session can be followed in the
-/// logs without writing the session ID itself.
-fn session_hash(session: &str) -> String {
-    let mut hasher = fnv::FnvHasher::default();
-    hasher.write(session.as_bytes());
-    format!("{:016x}", hasher.finish())
+/// A short, stable hash of the session name, shown as 16 hex digits: calls of one session
+/// can be followed in the logs without writing the session ID itself.
+struct SessionHash(u64);
+
+impl SessionHash {
+    fn of(session: &str) -> Self {
+        let mut hasher = fnv::FnvHasher::default();
+        hasher.write(session.as_bytes());
+        Self(hasher.finish())
+    }
+}
+
+impl std::fmt::Display for SessionHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
 }
 
 async fn healthz() -> Response {

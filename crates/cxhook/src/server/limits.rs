@@ -152,23 +152,19 @@ pub(crate) async fn serve(
 
 /// Whether `bytes`, read as JSON, nests deeper than `limit` arrays and objects (brackets
 /// inside strings do not count). Malformed JSON is left for the parser to explain.
+///
+/// Strings, most of a webhook request, are skipped with `memchr` from one quote or
+/// backslash to the next; only the bytes between strings are looked at one by one.
 pub(crate) fn too_deep(bytes: &[u8], limit: usize) -> bool {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &byte in bytes {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        at += 1;
         match byte {
-            b'"' => in_string = true,
+            b'"' => match string_end(bytes, at) {
+                Some(end) => at = end,
+                None => return false,
+            },
             b'[' | b'{' => {
                 depth += 1;
                 if depth > limit {
@@ -180,6 +176,20 @@ pub(crate) fn too_deep(bytes: &[u8], limit: usize) -> bool {
         }
     }
     false
+}
+
+/// Where the string whose contents start at `at` ends (just past its closing quote), or
+/// `None` when the body ends first.
+fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+    loop {
+        let rest = bytes.get(at..)?;
+        let found = memchr::memchr2(b'"', b'\\', rest)?;
+        if rest[found] == b'"' {
+            return Some(at + found + 1);
+        }
+        // A backslash escapes the byte after it, a quote or a backslash included.
+        at += found + 2;
+    }
 }
 
 /// The 400 for a body nested deeper than [`MAX_JSON_DEPTH`].
@@ -295,5 +305,60 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
         assert!(too_deep(deep.as_bytes(), MAX_JSON_DEPTH));
         assert!(!too_deep(deep.as_bytes(), 65));
+    }
+
+    #[test]
+    fn escapes_and_unterminated_strings() {
+        // An escaped backslash ends before the quote, which closes the string.
+        assert!(too_deep(br#"{"a":"\\",[[]]}"#, 2));
+        // An escaped quote does not close the string.
+        assert!(!too_deep(br#"{"a":"\"[[[["}"#, 1));
+        // A string that never ends hides the brackets after it; so does a trailing escape.
+        assert!(!too_deep(br#"{"a":"[[[["#, 1));
+        assert!(!too_deep(br#"{"a":"\"#, 1));
+        assert!(!too_deep(br#"["\"#, 1));
+        assert!(too_deep(br#"[["a"]]"#, 1));
+    }
+
+    /// The byte-at-a-time scan `too_deep` replaces, to check it against.
+    fn too_deep_bytewise(bytes: &[u8], limit: usize) -> bool {
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        for &byte in bytes {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if byte == b'\\' {
+                    escaped = true;
+                } else if byte == b'"' {
+                    in_string = false;
+                }
+                continue;
+            }
+            match byte {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > limit {
+                        return true;
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        false
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_bytewise_scan(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(b"[]{}\"\\a :,".to_vec()),
+                0..64,
+            ),
+            limit in 0usize..6,
+        ) {
+            proptest::prop_assert_eq!(too_deep(&bytes, limit), too_deep_bytewise(&bytes, limit));
+        }
     }
 }

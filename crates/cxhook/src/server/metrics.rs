@@ -131,18 +131,83 @@ fn describe() {
     );
 }
 
-/// Counts one answered call.
-pub(crate) fn record_call(tag: &str, outcome: Outcome, elapsed: Duration) {
-    let tag = tag.to_owned();
-    metrics::counter!(
-        "cxhook_requests_total",
-        "tag" => tag.clone(),
-        "outcome" => outcome.as_str()
-    )
-    .increment(1);
-    metrics::histogram!("cxhook_request_duration_seconds", "tag" => tag.clone())
-        .record(elapsed.as_secs_f64());
-    if outcome == Outcome::Deadline {
-        metrics::counter!("cxhook_deadline_hits_total", "tag" => tag).increment(1);
+/// Whether [`install`] has set cxhook's recorder as the process's.
+fn installed() -> bool {
+    matches!(INSTALLED.get(), Some(Ok(_)))
+}
+
+/// The series of one value of the `tag` label, each resolved the first time it is recorded
+/// and then kept, so that counting a call builds no label and looks nothing up.
+///
+/// A handle taken before a recorder is installed would count nowhere forever, so handles
+/// are kept only once [`install`] has run; until then (or under another recorder) each call
+/// looks its series up, as the `metrics` macros do.
+#[derive(Debug)]
+pub(crate) struct TagMetrics {
+    tag: Box<str>,
+    requests: [OnceLock<metrics::Counter>; OUTCOMES],
+    duration: OnceLock<metrics::Histogram>,
+    deadline_hits: OnceLock<metrics::Counter>,
+}
+
+/// How many outcomes there are: one `cxhook_requests_total` series each.
+const OUTCOMES: usize = 5;
+
+/// The index of an outcome's series in [`TagMetrics::requests`].
+const fn outcome_index(outcome: Outcome) -> usize {
+    match outcome {
+        Outcome::Ok => 0,
+        Outcome::Fallback => 1,
+        Outcome::Error => 2,
+        Outcome::Rejected => 3,
+        Outcome::Deadline => 4,
+    }
+}
+
+impl TagMetrics {
+    /// The series of calls labelled `tag`.
+    pub(crate) fn new(tag: &str) -> Self {
+        Self {
+            tag: tag.into(),
+            requests: Default::default(),
+            duration: OnceLock::new(),
+            deadline_hits: OnceLock::new(),
+        }
+    }
+
+    /// Counts one answered call.
+    pub(crate) fn record(&self, outcome: Outcome, elapsed: Duration) {
+        let requests = || {
+            metrics::counter!(
+                "cxhook_requests_total",
+                "tag" => self.tag.to_string(),
+                "outcome" => outcome.as_str()
+            )
+        };
+        let duration = || {
+            metrics::histogram!(
+                "cxhook_request_duration_seconds",
+                "tag" => self.tag.to_string()
+            )
+        };
+        let deadline_hits =
+            || metrics::counter!("cxhook_deadline_hits_total", "tag" => self.tag.to_string());
+        if installed() {
+            self.requests[outcome_index(outcome)]
+                .get_or_init(requests)
+                .increment(1);
+            self.duration
+                .get_or_init(duration)
+                .record(elapsed.as_secs_f64());
+            if outcome == Outcome::Deadline {
+                self.deadline_hits.get_or_init(deadline_hits).increment(1);
+            }
+        } else {
+            requests().increment(1);
+            duration().record(elapsed.as_secs_f64());
+            if outcome == Outcome::Deadline {
+                deadline_hits().increment(1);
+            }
+        }
     }
 }
