@@ -28,11 +28,6 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 use crate::send::Outcome;
 
-/// mimalloc instead of the C library's allocator: a call allocates a few dozen small blocks
-/// (the parsed request, the reply, the log line), where glibc's malloc and free took about a
-/// sixth of the server's CPU time under load, and its per-thread arenas held on to memory.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The exit code of a webhook that answered wrongly.
 const WRONG_ANSWER: u8 = 1;
