@@ -17,8 +17,8 @@ mod scenario;
 mod security;
 mod send;
 mod serve;
-mod telemetry;
 mod target;
+mod telemetry;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -27,7 +27,6 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::send::Outcome;
-
 
 /// The exit code of a webhook that answered wrongly.
 const WRONG_ANSWER: u8 = 1;
