@@ -1,6 +1,8 @@
-//! Parse → dispatch → serialize of a realistic webhook call, without sockets; and the same
-//! call through the whole endpoint as `cxhook serve` runs it (deadline and recover layers,
-//! metrics recorded by the Prometheus recorder, one JSON log line per call).
+//! Parse → dispatch → serialize of a realistic webhook call, without sockets; the same call
+//! with one layer added at a time (`layers/…`: deadline, metrics, the JSON log line, then the
+//! HTTP edge with bearer auth), so each layer's cost is the difference to the row before;
+//! and the whole endpoint as `cxhook serve` runs it (deadline and recover layers, metrics
+//! recorded by the Prometheus recorder, one JSON log line per call).
 //!
 //! Run with `cargo bench -p cxhook --bench pipeline`.
 
@@ -8,10 +10,12 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use cxhook::extract::{LanguageCode, Params};
+use cxhook::middleware::auth::{Auth, Secret};
 use cxhook::server::{Meta, Webhook};
 use cxhook::types::WebhookRequest;
 use cxhook::{Reply, Router};
 use futures_util::FutureExt;
+use tower::ServiceExt;
 use tracing_subscriber::layer::SubscriberExt;
 
 /// A balance lookup as Dialogflow sends it (1.5 KB, one queued message, intent and page).
@@ -64,6 +68,7 @@ fn pipeline(c: &mut Criterion) {
 /// `io::sink`: what a call costs besides HTTP and the handler's own work.
 fn full_endpoint(c: &mut Criterion) {
     let metrics = cxhook::server::install_metrics().expect("no other recorder");
+    layers(c, &metrics);
     let subscriber = tracing_subscriber::registry()
         .with(cxhook::logging::JsonLayer::new(std::io::sink).project(Some("bench-project")));
     let _guard = tracing::subscriber::set_default(subscriber);
@@ -87,6 +92,59 @@ fn full_endpoint(c: &mut Criterion) {
             answered
         });
     });
+}
+
+/// One call through the endpoint with the layers stacked one by one; the recover layer and
+/// the router are always there. `metrics` is the recorder `full_endpoint` installed.
+fn layers(c: &mut Criterion, metrics: &cxhook::server::Metrics) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime");
+    let router = || -> Router { Router::new().route("balance.lookup", balance) };
+    let mut group = c.benchmark_group("layers");
+    let answer = |endpoint: &cxhook::server::Endpoint| {
+        let answered = runtime.block_on(endpoint.answer(black_box(REQUEST)));
+        assert_eq!(answered.status, http::StatusCode::OK);
+        answered
+    };
+
+    let bare = Webhook::new(router()).without_deadline().into_endpoint();
+    group.bench_function("1 recover and router", |b| b.iter(|| answer(&bare)));
+    let deadline = Webhook::new(router()).into_endpoint();
+    group.bench_function("2 + deadline", |b| b.iter(|| answer(&deadline)));
+    let metered = Webhook::new(router())
+        .metrics(metrics.clone())
+        .into_endpoint();
+    group.bench_function("3 + metrics", |b| b.iter(|| answer(&metered)));
+    {
+        let subscriber = tracing_subscriber::registry()
+            .with(cxhook::logging::JsonLayer::new(std::io::sink).project(Some("bench-project")));
+        let _guard = tracing::subscriber::set_default(subscriber);
+        group.bench_function("4 + JSON log line", |b| b.iter(|| answer(&metered)));
+
+        let token = "bench-token-0123456789abcdef";
+        let auth = Auth::new().bearer([Secret::new(token).expect("a token")]);
+        let app = Webhook::new(router())
+            .metrics(metrics.clone())
+            .auth(auth)
+            .into_axum();
+        group.bench_function("5 + HTTP edge and bearer auth", |b| {
+            b.iter(|| {
+                let request = http::Request::post("/webhook")
+                    .header("content-type", "application/json")
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(axum::body::Body::from(black_box(REQUEST)))
+                    .expect("a request");
+                let response = runtime
+                    .block_on(app.clone().oneshot(request))
+                    .expect("infallible");
+                assert_eq!(response.status(), http::StatusCode::OK);
+                response
+            });
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, pipeline, full_endpoint);

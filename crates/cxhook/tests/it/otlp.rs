@@ -60,7 +60,10 @@ async fn a_calls_span_is_exported_under_the_callers_trace() {
         "sessionInfo": {"session": "projects/p/locations/global/agents/a/sessions/s"},
     });
     let answered = endpoint
-        .answer_with(body.to_string().as_bytes(), &Meta::default().with_trace(trace))
+        .answer_with(
+            body.to_string().as_bytes(),
+            &Meta::default().with_trace(trace),
+        )
         .await;
     assert_eq!(answered.status, 200);
 
@@ -71,8 +74,17 @@ async fn a_calls_span_is_exported_under_the_callers_trace() {
     let bodies = bodies.lock().unwrap();
     let exported = bodies.concat();
     assert!(!bodies.is_empty(), "the collector received nothing");
-    assert!(contains(&exported, &hex(TRACE)), "the span is not in the caller's trace");
-    assert!(contains(&exported, &hex(PARENT)), "the span's parent is not the caller's span");
+    assert!(
+        contains(&exported, &hex(TRACE)),
+        "the span is not in the caller's trace"
+    );
+    assert!(
+        contains(&exported, &hex(PARENT)),
+        "the span's parent is not the caller's span"
+    );
     assert!(contains(&exported, b"cxhook-otlp-test"), "no service.name");
-    assert!(contains(&exported, b"r-otlp"), "the span lacks its request id");
+    assert!(
+        contains(&exported, b"r-otlp"),
+        "the span lacks its request id"
+    );
 }
