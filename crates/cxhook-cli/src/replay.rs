@@ -9,7 +9,7 @@
 //! recording is compared as redacted: the reply's value there is redacted before comparing.
 
 use std::fmt::{self, Write as _};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -38,10 +38,7 @@ pub(crate) fn run(args: &ReplayArgs) -> anyhow::Result<Summary> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let target = match &args.url {
-            Some(url) => Target::url(url.clone(), &args.target)?,
-            None => Target::in_process(args.config.as_deref(), args.target.timeout)?,
-        };
+        let target = Target::chosen(args.url.as_ref(), args.config.as_deref(), &args.target)?;
         let mut summary = Summary::default();
         let mut skipped = 0;
         let mut stdout = std::io::stdout().lock();
@@ -100,17 +97,7 @@ pub(crate) fn run(args: &ReplayArgs) -> anyhow::Result<Summary> {
 
 /// The recorded calls of `file` (`-` for standard input), each with its line number.
 fn read(file: &Path) -> anyhow::Result<Vec<(usize, Recorded)>> {
-    let (name, text) = if file == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("cannot read the recording from standard input")?;
-        ("standard input".to_owned(), text)
-    } else {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
-        (file.display().to_string(), text)
-    };
+    let (name, text) = crate::target::read_input(file, "recording")?;
     let calls: Vec<(usize, Recorded)> = text
         .lines()
         .enumerate()

@@ -1,7 +1,7 @@
 //! `cxhook send`: post one webhook request the way Dialogflow CX does, read out the answer,
 //! and say what Dialogflow would not accept in it.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, anyhow};
@@ -29,10 +29,7 @@ pub(crate) enum Outcome {
 /// Builds or reads the request, sends it, prints the answer, and judges it. An error is a
 /// usage, IO or network error: no answer to judge.
 pub(crate) fn run(args: &SendArgs) -> anyhow::Result<Outcome> {
-    let target = match &args.url {
-        Some(url) => Target::url(url.clone(), &args.target)?,
-        None => Target::in_process(args.config.as_deref(), args.target.timeout)?,
-    };
+    let target = Target::chosen(args.url.as_ref(), args.config.as_deref(), &args.target)?;
     let turn = turn(args);
     let body = match &args.file {
         Some(file) => from_file(file, &turn)?,
@@ -83,17 +80,7 @@ fn turn(args: &SendArgs) -> Turn {
 /// The request in `file` (`-` for standard input): as it is when no flag changes it (fields
 /// this tool does not know included), else read, changed by the flags and written anew.
 fn from_file(file: &Path, turn: &Turn) -> anyhow::Result<Vec<u8>> {
-    let (name, text) = if file == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("cannot read the request from standard input")?;
-        ("standard input".to_owned(), text)
-    } else {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
-        (file.display().to_string(), text)
-    };
+    let (name, text) = crate::target::read_input(file, "request")?;
     let de = &mut serde_json::Deserializer::from_str(&text);
     let request = serde_path_to_error::deserialize::<_, WebhookRequest>(de).map_err(|e| {
         let path = e.path().to_string();

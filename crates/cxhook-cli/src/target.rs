@@ -118,6 +118,19 @@ impl Target {
         })
     }
 
+    /// The webhook at `url` when there is one, else the configured webhook in-process (see
+    /// [`Target::in_process`]): what `send`, `replay` and `scenario` talk to.
+    pub(crate) fn chosen(
+        url: Option<&reqwest::Url>,
+        config: Option<&Path>,
+        args: &TargetArgs,
+    ) -> anyhow::Result<Self> {
+        match url {
+            Some(url) => Self::url(url.clone(), args),
+            None => Self::in_process(config, args.timeout),
+        }
+    }
+
     /// The webhook `cxhook serve` would serve with the configuration in `file` (the embedded
     /// default, `CXHOOK_*` variables and `CXHOOK_CONFIG` apply as they do for `serve`),
     /// answering in this process: no socket, no authentication. Sets up logging as the
@@ -347,6 +360,21 @@ pub(crate) fn parse_timeout(text: &str) -> Result<Duration, String> {
     } else {
         Duration::from_secs(value)
     })
+}
+
+/// The text of `file`, `-` meaning standard input, and how to name it in messages; `what` says
+/// what is read, for the error.
+pub(crate) fn read_input(file: &Path, what: &str) -> anyhow::Result<(String, String)> {
+    if file == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .with_context(|| format!("cannot read the {what} from standard input"))?;
+        Ok(("standard input".to_owned(), text))
+    } else {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        Ok((file.display().to_string(), text))
+    }
 }
 
 #[cfg(test)]
