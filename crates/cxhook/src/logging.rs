@@ -184,6 +184,9 @@ impl LogGuard {
 impl Drop for LogGuard {
     fn drop(&mut self) {
         let _ = self.flush();
+        // Then the exporter's own guard sends the last spans and stops it.
+        #[cfg(feature = "otlp")]
+        drop(self.exporter.take());
     }
 }
 
