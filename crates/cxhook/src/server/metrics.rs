@@ -55,8 +55,14 @@ impl std::fmt::Debug for Metrics {
 
 static INSTALLED: OnceLock<Result<Metrics, String>> = OnceLock::new();
 
-/// Installs the Prometheus recorder as the process's `metrics` recorder, once; later calls
-/// return the same handle.
+/// How often the recorder folds the histogram samples recorded since into its buckets.
+/// Until it does, each sample is kept: without upkeep, a server nobody scrapes grows by
+/// every call it answers.
+const UPKEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Installs the Prometheus recorder as the process's `metrics` recorder, once, with a thread
+/// that folds histogram samples into their buckets every 5 s; later calls return the same
+/// handle.
 ///
 /// Returns an error (every time) when another recorder was installed first.
 pub fn install() -> Result<Metrics, BoxError> {
@@ -65,6 +71,16 @@ pub fn install() -> Result<Metrics, BoxError> {
             .set_buckets_for_metric(Matcher::Suffix("_seconds".to_owned()), DURATION_BUCKETS)
             .and_then(|builder| builder.install_recorder())
             .map_err(|e| e.to_string())?;
+        let upkeep = handle.clone();
+        std::thread::Builder::new()
+            .name("cxhook-metrics".to_owned())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(UPKEEP_INTERVAL);
+                    upkeep.run_upkeep();
+                }
+            })
+            .map_err(|e| format!("cannot start the metrics upkeep thread: {e}"))?;
         let process = metrics_process::Collector::default();
         process.describe();
         describe();
