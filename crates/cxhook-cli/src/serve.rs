@@ -33,11 +33,9 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
             .context("cannot read the bound address")?;
         announce(addr, &webhook).context("cannot write to stdout")?;
         tracing::info!(%addr, "listening");
-        let served = server::serve(listener, webhook)
+        server::serve(listener, webhook)
             .await
-            .context("the server stopped with an error");
-        crate::telemetry::flush();
-        served
+            .context("the server stopped with an error")
     });
     served.and(crate::record::finish(recorder.as_ref()))
 }

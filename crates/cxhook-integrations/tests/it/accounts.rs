@@ -302,7 +302,7 @@ async fn a_database_that_does_not_answer_in_time_gets_a_safe_sentence_then_recov
     };
     let store = Arc::new(SqliteStore::open(&config.sqlite_options()).unwrap());
     let client = TestClient::new(accounts::router_with_store(store.clone(), &config).unwrap());
-    // A first read opens this thread's read connection while the file is free.
+    // Answered while the file is as it was created.
     answer(&client, balance("u-1001", "en-US"))
         .await
         .assert_text("The balance of account u-1001 is $1,250.75.");
