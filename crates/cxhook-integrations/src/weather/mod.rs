@@ -149,17 +149,6 @@ impl Default for WeatherTags {
     }
 }
 
-/// Why the weather router could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum WeatherError {
-    /// The configuration is invalid.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// The HTTP client could not be built.
-    #[error("cannot build the weather HTTP client: {0}")]
-    Client(#[from] reqwest::Error),
-}
-
 impl WeatherConfig {
     /// Checks the values serde cannot: URLs that parse as http(s), durations and capacity
     /// above zero, names present.
@@ -205,18 +194,11 @@ fn parse_url(key: &str, url: &str) -> Result<Url, ConfigError> {
     }
 }
 
-/// The weather router for `config`, with its own HTTP client. When the integration is
-/// disabled, a router with no tags.
-pub fn router(config: &WeatherConfig) -> Result<Router, WeatherError> {
-    config.validate()?;
-    if !config.enabled {
-        return Ok(Router::new());
-    }
-    let client = reqwest::Client::builder()
-        .connect_timeout(config.timeout())
-        .user_agent(concat!("cxhook/", env!("CARGO_PKG_VERSION")))
-        .build()?;
-    Ok(router_with_client(client, config)?)
+/// The weather router for `config`, with its own HTTP client, built at the first lookup
+/// (building one reads the system's root certificates, which would slow every start-up).
+/// When the integration is disabled, a router with no tags.
+pub fn router(config: &WeatherConfig) -> Result<Router, ConfigError> {
+    with_client(provider::HttpClient::lazy(config.timeout()), config)
 }
 
 /// The weather router over a ready HTTP client (one shared with other integrations, or
@@ -224,6 +206,14 @@ pub fn router(config: &WeatherConfig) -> Result<Router, WeatherError> {
 /// integration is disabled, a router with no tags.
 pub fn router_with_client(
     client: reqwest::Client,
+    config: &WeatherConfig,
+) -> Result<Router, ConfigError> {
+    with_client(provider::HttpClient::ready(client), config)
+}
+
+/// The weather router over `client`.
+fn with_client(
+    client: provider::HttpClient,
     config: &WeatherConfig,
 ) -> Result<Router, ConfigError> {
     config.validate()?;

@@ -101,6 +101,9 @@ pub(super) enum FetchError {
         /// The error.
         source: serde_json::Error,
     },
+    /// The HTTP client could not be built (no usable TLS setup, say).
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
 }
 
 impl FetchError {
@@ -110,7 +113,7 @@ impl FetchError {
             Self::Timeout { .. } => true,
             Self::Http { source, .. } => source.is_connect(),
             Self::Status { status, .. } => status.is_server_error(),
-            Self::Body { .. } => false,
+            Self::Body { .. } | Self::Client(_) => false,
         }
     }
 
@@ -121,6 +124,7 @@ impl FetchError {
             Self::Http { .. } => "connection",
             Self::Status { .. } => "status",
             Self::Body { .. } => "body",
+            Self::Client(_) => "client",
         }
     }
 
@@ -139,11 +143,59 @@ impl FetchError {
 /// The Open-Meteo geocoding and forecast APIs (or any that answer like them).
 #[derive(Debug)]
 pub(super) struct OpenMeteo {
-    pub(super) client: reqwest::Client,
+    pub(super) client: HttpClient,
     pub(super) geocoding: Url,
     pub(super) forecast: Url,
     /// The timeout of one call; a lookup takes at most twice this.
     pub(super) timeout: Duration,
+}
+
+/// The provider's HTTP client, given or built at the first lookup.
+///
+/// Building a client reads and parses the system's root certificates: several milliseconds,
+/// more than the rest of a server's start-up. So a client the router makes itself is built
+/// when the first lookup needs it, on the blocking pool, and kept.
+#[derive(Debug)]
+pub(super) struct HttpClient {
+    client: tokio::sync::OnceCell<reqwest::Client>,
+    connect_timeout: Duration,
+}
+
+impl HttpClient {
+    /// A client that is ready.
+    pub(super) fn ready(client: reqwest::Client) -> Self {
+        Self {
+            client: tokio::sync::OnceCell::new_with(Some(client)),
+            connect_timeout: Duration::ZERO,
+        }
+    }
+
+    /// A client built at the first lookup, with this connect timeout.
+    pub(super) fn lazy(connect_timeout: Duration) -> Self {
+        Self {
+            client: tokio::sync::OnceCell::new(),
+            connect_timeout,
+        }
+    }
+
+    /// The client, built now if it is not yet.
+    async fn get(&self) -> Result<&reqwest::Client, FetchError> {
+        let connect_timeout = self.connect_timeout;
+        self.client
+            .get_or_try_init(|| async move {
+                let build = tokio::task::spawn_blocking(move || {
+                    reqwest::Client::builder()
+                        .connect_timeout(connect_timeout)
+                        .user_agent(concat!("cxhook/", env!("CARGO_PKG_VERSION")))
+                        .build()
+                });
+                match build.await {
+                    Ok(built) => built.map_err(|e| FetchError::Client(e.to_string())),
+                    Err(e) => Err(FetchError::Client(e.to_string())),
+                }
+            })
+            .await
+    }
 }
 
 /// The geocoding answer; `results` is absent for an unknown place.
@@ -293,6 +345,8 @@ impl OpenMeteo {
         // reqwest's per-request timeout runs until the body has been read.
         let response = self
             .client
+            .get()
+            .await?
             .get(url)
             .timeout(self.timeout.min(remaining))
             .send()
