@@ -56,12 +56,14 @@ impl std::fmt::Debug for Metrics {
 static INSTALLED: OnceLock<Result<Metrics, String>> = OnceLock::new();
 
 /// How often the recorder folds the histogram samples recorded since into its buckets.
-/// Until it does, each sample is kept: without upkeep, a server nobody scrapes grows by
-/// every call it answers.
-const UPKEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+/// Until it does, each sample is kept (about 8 bytes a call): without upkeep, a server
+/// nobody scrapes grows by every call it answers, and between two upkeeps a server answering
+/// 30,000 calls a second holds about 240 KB of samples per second of interval. Folding costs
+/// the same whenever it runs.
+const UPKEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Installs the Prometheus recorder as the process's `metrics` recorder, once, with a thread
-/// that folds histogram samples into their buckets every 5 s; later calls return the same
+/// that folds histogram samples into their buckets every second; later calls return the same
 /// handle.
 ///
 /// Returns an error (every time) when another recorder was installed first.
