@@ -9,9 +9,10 @@
 # symbol names those of the shipped build) into target/symbols, starts it under valgrind's
 # callgrind on a fresh database, with bearer auth, JSON log lines and a stub weather provider
 # on 127.0.0.1, plays the repository's scenarios against it, sends the benchmark's requests
-# and a few bad ones, reads /readyz and /metrics, stops it with SIGTERM, and keeps the
-# functions of the binary that ran. Needs valgrind, curl and python3. Run it again after
-# changes that move the hot path; a stale list only loses part of the gain.
+# (one at a time, then 64 at a time) and a few bad ones, reads /readyz and /metrics, stops
+# it with SIGTERM, and keeps the functions of the binary that ran. Needs valgrind, curl and
+# python3. Run it again after changes that move the hot path; a stale list only loses part
+# of the gain.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -97,6 +98,11 @@ wait_for "$url/readyz"
 post() { curl -s -o /dev/null -H 'content-type: application/json' "$@" "$url/webhook"; }
 for payload in "$root"/bench/payloads/*.json; do
   post -H "Authorization: Bearer $HOT_SYMBOLS_TOKEN" --data-binary "@$payload"
+done
+# Many calls at once, as under load: what a server runs with many connections open.
+for payload in "$root"/bench/payloads/*.json; do
+  seq 192 | xargs -P 64 -I{} curl -s -o /dev/null -H 'content-type: application/json' \
+    -H "Authorization: Bearer $HOT_SYMBOLS_TOKEN" --data-binary "@$payload" "$url/webhook"
 done
 post -H "Authorization: Bearer $HOT_SYMBOLS_TOKEN" --data-binary '{"fulfillmentInfo": {"tag": "no.such.tag"}}'
 post -H "Authorization: Bearer $HOT_SYMBOLS_TOKEN" --data-binary '{not json'
