@@ -39,8 +39,12 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The default size of the buffer a request's head (request line and headers) must fit in,
-/// in bytes; a larger head gets 431. Real requests send well under 8 KiB of headers.
-pub const DEFAULT_MAX_HEADER_BYTES: usize = 64 * 1024;
+/// in bytes; a larger head gets 431. Real requests send well under 8 KiB of headers (a
+/// Google ID token is about 1 KiB). It is also the most each connection's read buffer holds:
+/// at 8 KiB, the buffer stays 8 KiB; with any larger cap it grows to 16 KiB at the first
+/// request of every connection (the 24 bytes read to tell HTTP/1 from HTTP/2 leave less
+/// than the 8 KiB hyper reads at a time).
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 8 * 1024;
 
 /// The default largest number of headers in one request (HTTP/1); more get 431.
 pub const DEFAULT_MAX_HEADERS: usize = 100;

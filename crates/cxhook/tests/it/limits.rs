@@ -213,6 +213,36 @@ async fn a_slow_body_gets_408_at_the_request_timeout() {
     still_serves(addr).await;
 }
 
+/// The default cap, 8 KiB, is also each connection's read buffer: a head of 6 KiB and a body
+/// several times the buffer still go through, a head of 9 KiB gets 431.
+#[tokio::test]
+async fn default_header_cap_is_8_kib() {
+    let addr = start(Limits::default()).await;
+    let client = reqwest::Client::new();
+    let mut body = request("ok", json!({}));
+    body["payload"] = json!({"filler": "f".repeat(40 * 1024)});
+    let answered = client
+        .post(format!("http://{addr}/webhook"))
+        .header("x-token", "t".repeat(6 * 1024))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 200);
+    let refused = client
+        .post(format!("http://{addr}/webhook"))
+        .header("x-token", "t".repeat(9 * 1024))
+        .json(&request("ok", json!({})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+    );
+    still_serves(addr).await;
+}
+
 #[tokio::test]
 async fn oversized_headers_get_431() {
     let addr = start(Limits {
