@@ -32,6 +32,7 @@ mod call;
 mod error;
 pub mod extract;
 mod handler;
+pub mod http_client;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod logging;

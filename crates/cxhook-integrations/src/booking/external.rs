@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use cxhook::http_client::{BuildError, HttpClient};
 use reqwest::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
@@ -89,12 +90,16 @@ pub(super) enum CallError {
     /// A success without `{id}`.
     #[error("the scheduling API answered with an unreadable body")]
     Malformed(#[source] reqwest::Error),
+    /// The HTTP client could not be built (no usable TLS setup, say).
+    #[error(transparent)]
+    Client(#[from] BuildError),
 }
 
-/// The scheduling API client.
+/// The scheduling API client, over the process's [shared HTTP client](HttpClient::shared),
+/// built at the first call.
 #[derive(Debug, Clone)]
 pub(super) struct ExternalApi {
-    client: reqwest::Client,
+    client: HttpClient,
     appointments: reqwest::Url,
     token: Token,
     timeout: Duration,
@@ -111,17 +116,13 @@ impl ExternalApi {
         token: Token,
     ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
         let timeout = Duration::from_millis(config.timeout_ms);
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .build()?;
         let base = config.api_url.trim().trim_end_matches('/');
         let appointments = reqwest::Url::parse(&format!("{base}/api/appointments"))?;
         if appointments.cannot_be_a_base() {
             return Err(format!("`{base}` cannot have paths").into());
         }
         Ok(Self {
-            client,
+            client: HttpClient::shared(),
             appointments,
             token,
             timeout,
@@ -139,7 +140,10 @@ impl ExternalApi {
         });
         let response = self
             .client
+            .get()
+            .await?
             .post(self.appointments.clone())
+            .timeout(self.timeout)
             .bearer_auth(&self.token.0)
             .header("Idempotency-Key", &booking.idempotency_key)
             .json(&body)
@@ -176,7 +180,10 @@ impl ExternalApi {
         }
         let response = self
             .client
+            .get()
+            .await?
             .delete(url)
+            .timeout(self.timeout)
             .bearer_auth(&self.token.0)
             .send()
             .await

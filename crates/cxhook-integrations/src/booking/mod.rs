@@ -60,7 +60,7 @@ pub enum BookingError {
     /// The external API's token could not be read.
     #[error(transparent)]
     Token(#[from] TokenError),
-    /// The HTTP client for the external API could not be built (or its URL is unusable).
+    /// The external API's URL is unusable (a scheme and host with no path, say).
     #[error("cannot set up the client of the scheduling API")]
     Client(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

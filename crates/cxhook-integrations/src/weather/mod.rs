@@ -67,6 +67,7 @@ mod provider;
 use std::time::Duration;
 
 use cxhook::Router;
+use cxhook::http_client::HttpClient;
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
@@ -194,11 +195,12 @@ fn parse_url(key: &str, url: &str) -> Result<Url, ConfigError> {
     }
 }
 
-/// The weather router for `config`, with its own HTTP client, built at the first lookup
-/// (building one reads the system's root certificates, which would slow every start-up).
-/// When the integration is disabled, a router with no tags.
+/// The weather router for `config`, calling the provider with the process's
+/// [shared HTTP client](HttpClient::shared), built at the first lookup (building one reads
+/// the system's root certificates, which would slow every start-up). When the integration
+/// is disabled, a router with no tags.
 pub fn router(config: &WeatherConfig) -> Result<Router, ConfigError> {
-    with_client(provider::HttpClient::lazy(config.timeout()), config)
+    with_client(HttpClient::shared(), config)
 }
 
 /// The weather router over a ready HTTP client (one shared with other integrations, or
@@ -208,14 +210,11 @@ pub fn router_with_client(
     client: reqwest::Client,
     config: &WeatherConfig,
 ) -> Result<Router, ConfigError> {
-    with_client(provider::HttpClient::ready(client), config)
+    with_client(HttpClient::from_client(client), config)
 }
 
 /// The weather router over `client`.
-fn with_client(
-    client: provider::HttpClient,
-    config: &WeatherConfig,
-) -> Result<Router, ConfigError> {
+fn with_client(client: HttpClient, config: &WeatherConfig) -> Result<Router, ConfigError> {
     config.validate()?;
     if !config.enabled {
         return Ok(Router::new());

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use cxhook::http_client::HttpClient;
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -102,8 +103,8 @@ pub(super) enum FetchError {
         source: serde_json::Error,
     },
     /// The HTTP client could not be built (no usable TLS setup, say).
-    #[error("cannot build the HTTP client: {0}")]
-    Client(String),
+    #[error(transparent)]
+    Client(#[from] cxhook::http_client::BuildError),
 }
 
 impl FetchError {
@@ -148,54 +149,6 @@ pub(super) struct OpenMeteo {
     pub(super) forecast: Url,
     /// The timeout of one call; a lookup takes at most twice this.
     pub(super) timeout: Duration,
-}
-
-/// The provider's HTTP client, given or built at the first lookup.
-///
-/// Building a client reads and parses the system's root certificates: several milliseconds,
-/// more than the rest of a server's start-up. So a client the router makes itself is built
-/// when the first lookup needs it, on the blocking pool, and kept.
-#[derive(Debug)]
-pub(super) struct HttpClient {
-    client: tokio::sync::OnceCell<reqwest::Client>,
-    connect_timeout: Duration,
-}
-
-impl HttpClient {
-    /// A client that is ready.
-    pub(super) fn ready(client: reqwest::Client) -> Self {
-        Self {
-            client: tokio::sync::OnceCell::new_with(Some(client)),
-            connect_timeout: Duration::ZERO,
-        }
-    }
-
-    /// A client built at the first lookup, with this connect timeout.
-    pub(super) fn lazy(connect_timeout: Duration) -> Self {
-        Self {
-            client: tokio::sync::OnceCell::new(),
-            connect_timeout,
-        }
-    }
-
-    /// The client, built now if it is not yet.
-    async fn get(&self) -> Result<&reqwest::Client, FetchError> {
-        let connect_timeout = self.connect_timeout;
-        self.client
-            .get_or_try_init(|| async move {
-                let build = tokio::task::spawn_blocking(move || {
-                    reqwest::Client::builder()
-                        .connect_timeout(connect_timeout)
-                        .user_agent(concat!("cxhook/", env!("CARGO_PKG_VERSION")))
-                        .build()
-                });
-                match build.await {
-                    Ok(built) => built.map_err(|e| FetchError::Client(e.to_string())),
-                    Err(e) => Err(FetchError::Client(e.to_string())),
-                }
-            })
-            .await
-    }
 }
 
 /// The geocoding answer; `results` is absent for an unknown place.

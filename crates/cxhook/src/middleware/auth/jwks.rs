@@ -10,6 +10,8 @@ use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
 use tokio::sync::{Mutex, RwLock};
 
+use crate::http_client::HttpClient;
+
 /// Where Google publishes the keys that sign its ID tokens.
 pub const GOOGLE_JWKS_URL: &str = "https://www.googleapis.com/oauth2/v3/certs";
 
@@ -39,7 +41,7 @@ const MAX_JWKS_BYTES: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct Jwks {
     url: reqwest::Url,
-    client: reqwest::Client,
+    client: HttpClient,
     min_refresh: Duration,
     cache: Arc<Cache>,
 }
@@ -85,18 +87,18 @@ struct Key {
 }
 
 impl Jwks {
-    /// The key set at `url`, fetched on first use with a client of its own.
+    /// The key set at `url`, fetched on first use with the process's
+    /// [shared client](HttpClient::shared) (built then, not now).
     pub fn new(url: reqwest::Url) -> Self {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("cxhook/", env!("CARGO_PKG_VERSION")))
-            .timeout(FETCH_TIMEOUT)
-            .build()
-            .unwrap_or_default();
-        Self::with_client(url, client)
+        Self::fetched_by(url, HttpClient::shared())
     }
 
-    /// The key set at `url`, fetched with `client`.
+    /// The key set at `url`, fetched with `client` (each fetch within 5 s).
     pub fn with_client(url: reqwest::Url, client: reqwest::Client) -> Self {
+        Self::fetched_by(url, HttpClient::from_client(client))
+    }
+
+    fn fetched_by(url: reqwest::Url, client: HttpClient) -> Self {
         Self {
             url,
             client,
@@ -186,7 +188,11 @@ impl Jwks {
     async fn fetch(&self) -> Result<(HashMap<String, DecodingKey>, Duration), String> {
         let response = self
             .client
+            .get()
+            .await
+            .map_err(|e| e.to_string())?
             .get(self.url.clone())
+            .timeout(FETCH_TIMEOUT)
             .send()
             .await
             .map_err(|e| format!("cannot reach the key set: {e}"))?;
