@@ -587,3 +587,33 @@ async fn an_unreachable_key_set_rejects_without_failing_the_server() {
     let healthz = Request::get("/healthz").body(Body::empty()).unwrap();
     assert_eq!(send(&app, healthz).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_key_set_that_never_answers_rejects_after_the_fetch_timeout() {
+    let (key_a, _) = keys();
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url: reqwest::Url = format!("http://{}/certs", silent.local_addr().unwrap())
+        .parse()
+        .unwrap();
+    // Accepts connections and holds them open without a word.
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            open.push(socket);
+        }
+    });
+    let verifier = IdToken::new(Jwks::new(url), [AUDIENCE]);
+    let app = Webhook::new(router())
+        .auth(Auth::new().id_token(verifier))
+        .into_axum();
+    let authorization = format!("Bearer {}", key_a.sign(key_a.kid, &claims()));
+    // The fetch gives up after 5 s; 30 s only tells a hang from a slow machine.
+    let answered = tokio::time::timeout(
+        Duration::from_secs(30),
+        send(&app, call(&[("authorization", &authorization)])),
+    )
+    .await
+    .expect("the call is answered, not left hanging on the key set");
+    assert_eq!(answered.status, StatusCode::FORBIDDEN);
+    held.abort();
+}
