@@ -569,32 +569,40 @@ async fn the_service_agent_email_can_be_required() {
     assert_eq!(status(no_email).await, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
-async fn an_unreachable_key_set_rejects_without_failing_the_server() {
+/// A webhook that checks ID tokens against the key set at `url`, and a call to it with a
+/// token that key set would hold.
+fn against_key_set(url: reqwest::Url) -> (axum::Router, Request<Body>) {
     let (key_a, _) = keys();
-    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url: reqwest::Url = format!("http://{}/certs", closed.local_addr().unwrap())
-        .parse()
-        .unwrap();
-    drop(closed);
     let verifier = IdToken::new(Jwks::new(url), [AUDIENCE]);
     let app = Webhook::new(router())
         .auth(Auth::new().id_token(verifier))
         .into_axum();
     let authorization = format!("Bearer {}", key_a.sign(key_a.kid, &claims()));
-    let answered = send(&app, call(&[("authorization", &authorization)])).await;
-    assert_eq!(answered.status, StatusCode::FORBIDDEN);
+    (app, call(&[("authorization", &authorization)]))
+}
+
+/// The URL of a key set on `listener`.
+fn certs_at(listener: &tokio::net::TcpListener) -> reqwest::Url {
+    format!("http://{}/certs", listener.local_addr().unwrap())
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_unreachable_key_set_rejects_without_failing_the_server() {
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = certs_at(&closed);
+    drop(closed);
+    let (app, call) = against_key_set(url);
+    assert_eq!(send(&app, call).await.status, StatusCode::FORBIDDEN);
     let healthz = Request::get("/healthz").body(Body::empty()).unwrap();
     assert_eq!(send(&app, healthz).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn a_key_set_that_never_answers_rejects_after_the_fetch_timeout() {
-    let (key_a, _) = keys();
     let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url: reqwest::Url = format!("http://{}/certs", silent.local_addr().unwrap())
-        .parse()
-        .unwrap();
+    let (app, call) = against_key_set(certs_at(&silent));
     // Accepts connections and holds them open without a word.
     let held = tokio::spawn(async move {
         let mut open = Vec::new();
@@ -602,18 +610,10 @@ async fn a_key_set_that_never_answers_rejects_after_the_fetch_timeout() {
             open.push(socket);
         }
     });
-    let verifier = IdToken::new(Jwks::new(url), [AUDIENCE]);
-    let app = Webhook::new(router())
-        .auth(Auth::new().id_token(verifier))
-        .into_axum();
-    let authorization = format!("Bearer {}", key_a.sign(key_a.kid, &claims()));
     // The fetch gives up after 5 s; 30 s only tells a hang from a slow machine.
-    let answered = tokio::time::timeout(
-        Duration::from_secs(30),
-        send(&app, call(&[("authorization", &authorization)])),
-    )
-    .await
-    .expect("the call is answered, not left hanging on the key set");
+    let answered = tokio::time::timeout(Duration::from_secs(30), send(&app, call))
+        .await
+        .expect("the call is answered, not left hanging on the key set");
     assert_eq!(answered.status, StatusCode::FORBIDDEN);
     held.abort();
 }
