@@ -148,6 +148,18 @@ impl Default for OpeningHours {
     }
 }
 
+impl ExternalConfig {
+    /// `{api_url}/api/appointments`, where bookings are sent.
+    pub(super) fn appointments_url(&self) -> Result<reqwest::Url, ConfigError> {
+        let base = self.api_url.trim().trim_end_matches('/');
+        match reqwest::Url::parse(&format!("{base}/api/appointments")) {
+            Ok(url) if !url.cannot_be_a_base() => Ok(url),
+            Ok(_) => problem("external.api_url", format!("`{base}` cannot have paths")),
+            Err(e) => problem("external.api_url", format!("`{base}` is not a URL: {e}")),
+        }
+    }
+}
+
 impl Default for ExternalConfig {
     fn default() -> Self {
         Self {
@@ -207,6 +219,7 @@ impl BookingConfig {
                     "must be an http:// or https:// URL when backend = \"external\"",
                 );
             }
+            self.external.appointments_url()?;
             if self.external.timeout_ms == 0 {
                 return problem("external.timeout_ms", "must be more than 0");
             }

@@ -16,6 +16,7 @@ use serde_json::json;
 
 use super::config::ExternalConfig;
 use super::store::Booking;
+use crate::ConfigError;
 
 /// A bearer token; its `Debug` never shows it.
 #[derive(Clone)]
@@ -111,21 +112,13 @@ struct Appointment {
 }
 
 impl ExternalApi {
-    pub(super) fn new(
-        config: &ExternalConfig,
-        token: Token,
-    ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        let timeout = Duration::from_millis(config.timeout_ms);
-        let base = config.api_url.trim().trim_end_matches('/');
-        let appointments = reqwest::Url::parse(&format!("{base}/api/appointments"))?;
-        if appointments.cannot_be_a_base() {
-            return Err(format!("`{base}` cannot have paths").into());
-        }
+    /// The client of the API `config` names; `config` must have been checked.
+    pub(super) fn new(config: &ExternalConfig, token: Token) -> Result<Self, ConfigError> {
         Ok(Self {
             client: HttpClient::shared(),
-            appointments,
+            appointments: config.appointments_url()?,
             token,
-            timeout,
+            timeout: Duration::from_millis(config.timeout_ms),
         })
     }
 

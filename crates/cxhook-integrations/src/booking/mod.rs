@@ -60,9 +60,6 @@ pub enum BookingError {
     /// The external API's token could not be read.
     #[error(transparent)]
     Token(#[from] TokenError),
-    /// The external API's URL is unusable (a scheme and host with no path, say).
-    #[error("cannot set up the client of the scheduling API")]
-    Client(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// The booking router for `config`: opens (creating the tables when needed) the SQLite
@@ -106,10 +103,7 @@ fn parts(
         Backend::Builtin => None,
         Backend::External => {
             let token = external::Token::load(&config.external)?;
-            Some(
-                external::ExternalApi::new(&config.external, token)
-                    .map_err(BookingError::Client)?,
-            )
+            Some(external::ExternalApi::new(&config.external, token)?)
         }
     };
     Ok((schedule, external))

@@ -786,6 +786,17 @@ fn a_missing_token_or_bad_configuration_is_an_error() {
             },
             "`external.api_url`: must be an http:// or https:// URL when backend = \"external\"",
         ),
+        (
+            BookingConfig {
+                backend: Backend::External,
+                external: ExternalConfig {
+                    api_url: "http://exa mple.com".to_owned(),
+                    ..Default::default()
+                },
+                ..base.clone()
+            },
+            "`external.api_url`: `http://exa mple.com` is not a URL: invalid international domain name",
+        ),
     ];
     for (config, message) in cases {
         assert_eq!(booking::router(&config).unwrap_err().to_string(), message);
