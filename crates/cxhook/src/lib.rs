@@ -24,6 +24,15 @@
 //! cxhook::server::serve(listener, cxhook::server::Webhook::new(router)).await
 //! # }
 //! ```
+//!
+//! # Features
+//!
+//! - `test-util`: the `testing` module, which builds the request of any turn
+//!   (`RequestBuilder`), answers it in-process through the pipeline the server runs
+//!   (`TestClient`), and plays whole conversations (`Conversation`). Enable it in
+//!   `[dev-dependencies]`.
+//! - `lambda`: the `lambda` module, serving the same webhook on AWS Lambda.
+//! - `otlp`: exporting call spans to an OpenTelemetry collector (`logging::Otlp`).
 
 pub use cxhook_types as types;
 
