@@ -403,7 +403,7 @@ def machine():
 def versions():
     v = {}
     py = os.path.join(BENCH, ".venv", "bin", "python")
-    r = subprocess.run([py, "-c", "import sys,importlib.metadata as m;print(sys.version.split()[0]);"
+    r = subprocess.run([py if os.path.exists(py) else "false", "-c", "import sys,importlib.metadata as m;print(sys.version.split()[0]);"
                         "[print(p, m.version(p)) for p in ('flask','werkzeug','gunicorn','fastapi','starlette',"
                         "'pydantic','uvicorn','uvloop','httptools')]"], capture_output=True, text=True)
     if r.returncode == 0:
