@@ -45,6 +45,7 @@ DB = E.get("BENCH_DB", os.path.join(BENCH, "data", "accounts.db"))
 CXHOOK = E.get("BENCH_CXHOOK", "")
 BENCH_LOG = E.get("BENCH_LOG", "/dev/null")
 TOKEN = E.get("BENCH_TOKEN", "")
+PG = E.get("BENCH_PG_URL", "")
 PIN = E.get("PIN", "auto")
 COLDSTART = os.path.join(BENCH, "peers", "limit", "target", "release", "coldstart")
 RUN_ID = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -85,6 +86,9 @@ def load_conf():
             sys.exit(f"{CONF}: {name}: no payload file {path}")
         if ONLY and not re.search(ONLY, name):
             continue
+        if "{PG}" in cmd and not PG:
+            log(f"{name}: skipped, no Postgres (BENCH_PG_URL is not set; run.sh sets it when initdb is on PATH)")
+            continue
         with open(path, "rb") as f:
             body = f.read()
         servers.append({"name": name, "payload": payload, "path": path, "body": body, "auth": auth,
@@ -100,7 +104,7 @@ def free_port():
 
 def expand(cmd, port, logfile=BENCH_LOG):
     return (cmd.replace("{PORT}", str(port)).replace("{DB}", DB).replace("{BENCH}", BENCH)
-            .replace("{CXHOOK}", CXHOOK).replace("{LOG}", logfile))
+            .replace("{CXHOOK}", CXHOOK).replace("{LOG}", logfile).replace("{PG}", PG))
 
 
 def start(srv, port, pinned, logpath, logfile=BENCH_LOG):

@@ -43,8 +43,9 @@ fi
 export BENCH_DB="$BENCH/data/accounts.db"
 [[ -s "$BENCH_DB" ]] || python3 peers/setup_db.py "$BENCH_DB" >/dev/null
 
-# The Rust peers and the cold-start timer: a cargo workspace of their own.
+# The Rust peers and the cold-start timer, and the Postgres peers: cargo workspaces of their own.
 cargo build --release --locked --quiet --manifest-path peers/limit/Cargo.toml --target-dir peers/limit/target
+cargo build --release --locked --quiet --manifest-path peers/pg/Cargo.toml --target-dir peers/pg/target
 
 # cxhook, release, from this checkout.
 if [[ -z "${BENCH_CXHOOK:-}" ]]; then
@@ -64,4 +65,14 @@ python3 cxhook_db.py "$BENCH_CXHOOK" data/cxhook.db >/dev/null
 BENCH_TOKEN="${BENCH_TOKEN:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
 export BENCH_TOKEN
 
-exec python3 driver.py
+# The Postgres rows' server: a throwaway cluster in data/pg on the load generator's core,
+# when PostgreSQL's server binaries are on PATH (the rows are skipped otherwise).
+if command -v initdb >/dev/null && command -v pg_ctl >/dev/null && [[ -z "${BENCH_PG_URL:-}" ]]; then
+  pin_pg=""
+  [[ "${PIN:-auto}" != 0 && "$(nproc)" -ge 2 ]] && pin_pg="${LOAD_CPU:-0}"
+  BENCH_PG_URL=$(bash peers/setup_pg.sh "$BENCH/data/pg" "$pin_pg")
+  export BENCH_PG_URL
+  trap 'bash peers/setup_pg.sh stop "$BENCH/data/pg"' EXIT
+fi
+
+python3 driver.py
