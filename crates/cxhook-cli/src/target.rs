@@ -24,6 +24,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use clap::Args;
 use cxhook::middleware::auth::Secret;
 use cxhook::server::Endpoint;
+use cxhook::server::record::REPLAY_HEADER;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue, StatusCode};
 use serde_json::Value;
@@ -168,6 +169,19 @@ impl Target {
             timeout,
             _scratch: scratch,
         })
+    }
+
+    /// Marks every call as the replay of a recorded one (the [`REPLAY_HEADER`] header), so that
+    /// a server that records leaves them out of its recording. An in-process webhook records
+    /// nothing.
+    pub(crate) fn replaying(mut self) -> Self {
+        if let Way::Http { headers, .. } = &mut self.way {
+            headers.push((
+                HeaderName::from_static(REPLAY_HEADER),
+                HeaderValue::from_static("1"),
+            ));
+        }
+        self
     }
 
     /// Sends one request body and reads the whole answer. An error means there is no

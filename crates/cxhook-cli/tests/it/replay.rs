@@ -17,8 +17,7 @@ fn replay(dir: &Path, args: &[&str]) -> Run {
 }
 
 /// A server in `dir` recording to `calls.jsonl` with these extra `serve` flags, the calls
-/// made to it, and the recording copied to `recording.jsonl` (the server goes on recording
-/// what is replayed to it).
+/// made to it, and the recording copied to `recording.jsonl`.
 fn record(dir: &Path, flags: &[&str]) -> Server {
     let mut args = vec!["--addr", "127.0.0.1:0", "--record", "calls.jsonl"];
     args.extend_from_slice(flags);
