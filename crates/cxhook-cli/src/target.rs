@@ -22,6 +22,7 @@ use anyhow::{Context, anyhow, bail};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use clap::Args;
+use cxhook::http_client::describe;
 use cxhook::middleware::auth::Secret;
 use cxhook::server::Endpoint;
 use cxhook::server::record::REPLAY_HEADER;
@@ -344,7 +345,7 @@ async fn post(
         if e.is_timeout() {
             anyhow!("no answer from {url} within {} ms", timeout.as_millis())
         } else {
-            anyhow!("cannot get an answer from {url}: {}", causes(&e))
+            anyhow!("cannot get an answer from {url}: {}", describe(&e))
         }
     };
     let mut request = client
@@ -370,21 +371,6 @@ async fn post(
         latency: started.elapsed(),
         cut,
     })
-}
-
-/// What lies under a reqwest error, whose own message only repeats the URL.
-fn causes(error: &reqwest::Error) -> String {
-    let mut causes = Vec::new();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        causes.push(cause.to_string());
-        source = cause.source();
-    }
-    if causes.is_empty() {
-        error.to_string()
-    } else {
-        causes.join(": ")
-    }
 }
 
 /// Reads a token that is not empty.

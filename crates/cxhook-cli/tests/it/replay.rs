@@ -68,7 +68,9 @@ fn a_recording_replays_clean_by_url_and_in_process() {
     assert_eq!(fresh.code, Some(1), "{fresh:?}");
     assert!(
         fresh.stdout.contains("FAIL line 4 booking.create\n")
-            && fresh.stdout.contains("  sessionInfo.parameters.confirmation_id\n"),
+            && fresh
+                .stdout
+                .contains("  sessionInfo.parameters.confirmation_id\n"),
         "{fresh:?}"
     );
     assert_eq!(last_line(&fresh), "5 passed, 1 failed");

@@ -151,7 +151,10 @@ fn send_sends_a_file_from_stdin_with_the_tag_and_params_overridden() {
     ]);
     let run = run(command, &fixture("request-01-balance-lookup.json"));
     assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(run.stdout, "{}\n", "--json prints the body as it came, alone");
+    assert_eq!(
+        run.stdout, "{}\n",
+        "--json prints the body as it came, alone"
+    );
     assert!(run.stderr.starts_with("HTTP 200 OK in "), "{run:?}");
 
     let (_, request) = seen.lock().unwrap().take().unwrap();
@@ -671,4 +674,55 @@ fn bad_request_flags_are_usage_errors() {
     );
     let neither = cxhook_run(&["send", "--tag", "t"]);
     assert_eq!(neither.code, Some(2), "{neither:?}");
+}
+
+/// `send --in-process` of a weather lookup for Paris, with the provider at `base`.
+fn weather_from(base: &str, extra: &[(&str, &str)]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = cxhook();
+    command
+        .args([
+            "send",
+            "--in-process",
+            "--tag",
+            "weather.current",
+            "-p",
+            "city=Paris",
+        ])
+        .env("CXHOOK_WEATHER__GEOCODING_URL", format!("{base}/v1/search"))
+        .env(
+            "CXHOOK_WEATHER__FORECAST_URL",
+            format!("{base}/v1/forecast"),
+        )
+        .envs(extra.iter().copied())
+        .current_dir(dir.path());
+    run(command, "")
+}
+
+#[test]
+fn a_failed_weather_provider_is_logged_with_its_cause() {
+    let closed = weather_from(&format!("http://127.0.0.1:{}", free_port()), &[]);
+    assert_eq!(closed.code, Some(0), "a polite reply still: {closed:?}");
+    let warning = closed
+        .stderr
+        .lines()
+        .find(|line| line.contains("weather provider failed"))
+        .unwrap_or_else(|| panic!("no warning: {closed:?}"));
+    assert!(
+        warning.contains("geocoding: connection refused"),
+        "{warning}"
+    );
+
+    // A provider that takes the connection and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", silent.local_addr().unwrap());
+    let slow = weather_from(&base, &[("CXHOOK_WEATHER__TIMEOUT_MS", "200")]);
+    assert_eq!(slow.code, Some(0), "{slow:?}");
+    assert!(
+        slow.stderr
+            .lines()
+            .any(|line| line.contains("weather provider failed")
+                && line.contains("geocoding: timed out")),
+        "{slow:?}"
+    );
 }

@@ -325,7 +325,10 @@ fn in_json_mode_every_line_is_json() {
     let stopped = server.stop();
     assert!(stopped.status.success(), "{stopped:?}");
     let stderr: Vec<&str> = stopped.stderr.lines().collect();
-    assert!(stderr.len() >= 4, "start-up, calls and shutdown: {stopped:?}");
+    assert!(
+        stderr.len() >= 4,
+        "start-up, calls and shutdown: {stopped:?}"
+    );
     for line in stopped.stdout.iter().map(String::as_str).chain(stderr) {
         let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
         assert!(

@@ -180,7 +180,11 @@ impl Server {
                     [] => "(none)".to_owned(),
                     tags => tags.join(", "),
                 };
-                (addr.parse().unwrap(), format!("tags: {tags}"), vec![listening])
+                (
+                    addr.parse().unwrap(),
+                    format!("tags: {tags}"),
+                    vec![listening],
+                )
             }
             Err(_) => {
                 let tags = next();

@@ -51,7 +51,10 @@ mod tests {
     fn the_replay_header_marks_a_replay() {
         let mut headers = HeaderMap::new();
         assert!(!Meta::from_headers(&headers).replay);
-        headers.insert(super::super::record::REPLAY_HEADER, HeaderValue::from_static("1"));
+        headers.insert(
+            super::super::record::REPLAY_HEADER,
+            HeaderValue::from_static("1"),
+        );
         assert!(Meta::from_headers(&headers).replay);
     }
 }
