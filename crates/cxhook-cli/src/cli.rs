@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args, Parser, Subcommand};
 
 use crate::request::{FormParam, Param};
-use crate::target::TargetArgs;
+use crate::target::{Local, TargetArgs};
 
 /// Run and test Dialogflow CX webhooks.
 #[derive(Debug, Parser)]
@@ -49,6 +49,11 @@ pub(crate) struct ReplayArgs {
     /// In-process: a TOML file whose keys override the embedded defaults.
     #[arg(long, value_name = "FILE", env = "CXHOOK_CONFIG")]
     pub(crate) config: Option<PathBuf>,
+    /// In-process: the SQLite database both integrations use (created and seeded when
+    /// missing); without it, a fresh one is made for this run and removed after it, unless
+    /// the configuration names one (`accounts.database`, `booking.database`).
+    #[arg(long, value_name = "FILE", conflicts_with = "url")]
+    pub(crate) database: Option<PathBuf>,
     /// A path of the reply not to compare, such as sessionInfo.parameters.booking_id or
     /// fulfillmentResponse.messages[*].text (`*` is any key or index; a path covers what is
     /// under it); may be given more than once.
@@ -75,6 +80,11 @@ pub(crate) struct ScenarioArgs {
     /// In-process: a TOML file whose keys override the embedded defaults.
     #[arg(long, value_name = "FILE", env = "CXHOOK_CONFIG")]
     pub(crate) config: Option<PathBuf>,
+    /// In-process: the SQLite database both integrations use (created and seeded when
+    /// missing); without it, a fresh one is made for this run and removed after it, unless
+    /// the configuration names one (`accounts.database`, `booking.database`).
+    #[arg(long, value_name = "FILE", conflicts_with = "url")]
+    pub(crate) database: Option<PathBuf>,
     /// How the calls reach the webhook.
     #[command(flatten)]
     pub(crate) target: TargetArgs,
@@ -120,9 +130,22 @@ pub(crate) struct SendArgs {
     /// With --in-process: a TOML file whose keys override the embedded defaults.
     #[arg(long, value_name = "FILE", requires = "in_process")]
     pub(crate) config: Option<PathBuf>,
+    /// With --in-process: the SQLite database both integrations use (created and seeded
+    /// when missing); without it, a fresh one is made for this call and removed after it,
+    /// unless the configuration names one (`accounts.database`, `booking.database`).
+    #[arg(long, value_name = "FILE", requires = "in_process")]
+    pub(crate) database: Option<PathBuf>,
     /// The fulfillment tag (`fulfillmentInfo.tag`).
-    #[arg(long, value_name = "TAG", required_unless_present = "file")]
+    #[arg(long, value_name = "TAG", required_unless_present_any = ["file", "no_tag"])]
     pub(crate) tag: Option<String>,
+    /// Send no tag, as Dialogflow does for a fulfillment without one (and drop the tag of a
+    /// --file request).
+    #[arg(long, conflicts_with = "tag")]
+    pub(crate) no_tag: bool,
+    /// The `detectIntentResponseId`: give a turn's ID again to repeat that turn, as
+    /// Dialogflow does when it retries; a fresh one by default.
+    #[arg(long, value_name = "ID")]
+    pub(crate) response_id: Option<String>,
     /// A session parameter, KEY=VALUE; VALUE is JSON when it parses as JSON, else a string.
     #[arg(short = 'p', long = "param", value_name = "KEY=VALUE")]
     pub(crate) params: Vec<Param>,
@@ -152,13 +175,31 @@ pub(crate) struct SendArgs {
     /// request flags still override what is in it.
     #[arg(long, value_name = "FILE")]
     pub(crate) file: Option<PathBuf>,
-    /// Print the answer's body as it came instead of reading it out.
+    /// Print the answer's body as it came instead of reading it out: the body alone on
+    /// stdout, the status line on stderr.
     #[arg(long)]
     pub(crate) json: bool,
     /// How the call reaches the webhook.
     #[command(flatten)]
     pub(crate) target: TargetArgs,
 }
+
+/// What an in-process webhook is built from, for the subcommands that can run one.
+macro_rules! local {
+    ($($args:ty),*) => {$(
+        impl $args {
+            /// The `--config` and `--database` flags.
+            pub(crate) fn local(&self) -> Local<'_> {
+                Local {
+                    config: self.config.as_deref(),
+                    database: self.database.as_deref(),
+                }
+            }
+        }
+    )*};
+}
+
+local!(SendArgs, ReplayArgs, ScenarioArgs);
 
 #[cfg(test)]
 mod tests {
@@ -179,6 +220,8 @@ mod tests {
         assert!(parse(&["cxhook", "send", url, "--tag", "t"]).is_ok());
         assert!(parse(&["cxhook", "send", url, "--file", "-"]).is_ok());
         assert!(parse(&["cxhook", "send", url, "--file", "-", "--text", "hi"]).is_ok());
+        assert!(parse(&["cxhook", "send", url, "--no-tag"]).is_ok());
+        assert!(parse(&["cxhook", "send", url, "--no-tag", "--tag", "t"]).is_err());
     }
 
     #[test]

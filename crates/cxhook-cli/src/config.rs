@@ -285,6 +285,13 @@ impl Config {
     }
 }
 
+/// Whether the user set `key`: in `file` (the one named by `--config` or `CXHOOK_CONFIG`) or
+/// by its `CXHOOK_` variable, rather than leaving it to the built-in default.
+pub(crate) fn is_set(file: Option<&Path>, key: &str) -> bool {
+    std::env::var_os(env_var(key)).is_some()
+        || file.is_some_and(|file| Figment::from(Toml::file_exact(file)).contains(key))
+}
+
 /// The `[otlp]` section checked: an HTTP(S) endpoint, and only in a build that can export.
 fn otlp(
     raw: raw::Otlp,

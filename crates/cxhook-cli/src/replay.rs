@@ -1,6 +1,7 @@
 //! `cxhook replay FILE`: send the calls `cxhook serve --record` recorded to a webhook again
 //! (a URL, or the configured webhook in-process) and compare each reply with the recorded
-//! one, path by path.
+//! one, path by path. Its calls carry the `x-cxhook-replay` header, so that a server that
+//! records (`serve --record`) leaves them out of its recording.
 //!
 //! Redacted values: a recorded request whose values were redacted is sent as recorded, with
 //! `[REDACTED]` in their place, since a handler that only passes such a value on answers the
@@ -38,7 +39,7 @@ pub(crate) fn run(args: &ReplayArgs) -> anyhow::Result<Summary> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let target = Target::chosen(args.url.as_ref(), args.config.as_deref(), &args.target)?;
+        let target = Target::chosen(args.url.as_ref(), &args.local(), &args.target)?.replaying();
         let mut summary = Summary::default();
         let mut skipped = 0;
         let mut stdout = std::io::stdout().lock();

@@ -86,8 +86,10 @@ fn json_or_string(text: &str) -> Value {
 /// What the flags put into a request; each is left as it is when not given.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Turn {
-    /// The fulfillment tag.
+    /// The fulfillment tag; empty for none.
     pub(crate) tag: Option<String>,
+    /// The `detectIntentResponseId`.
+    pub(crate) response_id: Option<String>,
     /// Session parameters, set in order (a later one with the same name wins).
     pub(crate) params: Vec<Param>,
     /// What the user said or did.
@@ -107,6 +109,7 @@ impl Turn {
     pub(crate) fn is_empty(&self) -> bool {
         let Self {
             tag,
+            response_id,
             params,
             query,
             session,
@@ -115,6 +118,7 @@ impl Turn {
             form,
         } = self;
         tag.is_none()
+            && response_id.is_none()
             && params.is_empty()
             && query.is_none()
             && session.is_none()
@@ -135,6 +139,9 @@ impl Turn {
         }
         if let Some(tag) = &self.tag {
             builder = builder.tag(tag);
+        }
+        if let Some(id) = &self.response_id {
+            builder = builder.response_id(id);
         }
         if let Some(query) = &self.query {
             builder = builder.query(query.clone());

@@ -29,7 +29,7 @@ pub(crate) enum Outcome {
 /// Builds or reads the request, sends it, prints the answer, and judges it. An error is a
 /// usage, IO or network error: no answer to judge.
 pub(crate) fn run(args: &SendArgs) -> anyhow::Result<Outcome> {
-    let target = Target::chosen(args.url.as_ref(), args.config.as_deref(), &args.target)?;
+    let target = Target::chosen(args.url.as_ref(), &args.local(), &args.target)?;
     let turn = turn(args);
     let body = match &args.file {
         Some(file) => from_file(file, &turn)?,
@@ -66,8 +66,13 @@ fn turn(args: &SendArgs) -> Turn {
         args.event.clone().map(Query::TriggerEvent),
         args.dtmf.clone().map(Query::DtmfDigits),
     ];
+    let tag = match args.no_tag {
+        true => Some(String::new()),
+        false => args.tag.clone(),
+    };
     Turn {
-        tag: args.tag.clone(),
+        tag,
+        response_id: args.response_id.clone(),
         params: args.params.clone(),
         query: query.into_iter().flatten().next(),
         session: args.session.clone(),
@@ -98,22 +103,26 @@ fn from_file(file: &Path, turn: &Turn) -> anyhow::Result<Vec<u8>> {
     Ok(turn.apply(RequestBuilder::from(request)).to_json())
 }
 
-/// Prints the status line, then the body as it came (`--json`), the response read out, or
-/// the start of a body that is not one.
+/// Prints the status line, then the response read out or the start of a body that is not
+/// one; with `--json`, the status line goes to stderr and the body as it came is all that
+/// stdout gets, so that it can be piped to a JSON tool.
 fn print(answer: &Exchange, verdict: &Verdict, json: bool) -> std::io::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
+    let status = format!(
         "HTTP {} in {} ms",
         answer.status,
         answer.latency.as_millis()
-    )?;
+    );
+    let mut stdout = std::io::stdout().lock();
     if json {
+        writeln!(std::io::stderr().lock(), "{status}")?;
         stdout.write_all(&answer.body)?;
-        if !answer.body.ends_with(b"\n") {
+        if !answer.body.is_empty() && !answer.body.ends_with(b"\n") {
             writeln!(stdout)?;
         }
-    } else if let Some(response) = &verdict.response {
+        return stdout.flush();
+    }
+    writeln!(stdout, "{status}")?;
+    if let Some(response) = &verdict.response {
         for line in render(response) {
             writeln!(stdout, "{line}")?;
         }

@@ -1,9 +1,10 @@
 //! `cxhook serve`: serve the webhook until SIGTERM or SIGINT.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 
 use anyhow::{Context, anyhow};
+use cxhook::logging::LogFormat;
 use cxhook::middleware::{DeadlineLayer, RecoverLayer};
 use cxhook::server::{self, Webhook};
 use tokio::net::TcpListener;
@@ -31,7 +32,7 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
         let addr = listener
             .local_addr()
             .context("cannot read the bound address")?;
-        announce(addr, &webhook).context("cannot write to stdout")?;
+        announce(addr, &webhook, json_lines(&config)).context("cannot write to stdout")?;
         tracing::info!(%addr, "listening");
         server::serve(listener, webhook)
             .await
@@ -76,16 +77,40 @@ fn deadline(config: &Config) -> DeadlineLayer {
     }
 }
 
-/// Says on stdout where the webhook listens and which tags it serves.
-fn announce(addr: SocketAddr, webhook: &Webhook) -> std::io::Result<()> {
+/// Whether the log lines are JSON: then every line cxhook writes is.
+fn json_lines(config: &Config) -> bool {
+    match config.log.format {
+        LogFormat::Json => true,
+        LogFormat::Human => false,
+        LogFormat::Auto => !std::io::stderr().is_terminal(),
+    }
+}
+
+/// Says on stdout where the webhook listens and which tags it serves: two lines for people,
+/// or, when the log lines are JSON, one JSON line in their shape (`time`, `severity`,
+/// `message`) with `addr`, `url` and `tags`, so that a log collector reads every line.
+fn announce(addr: SocketAddr, webhook: &Webhook, json: bool) -> std::io::Result<()> {
     let tags: Vec<&str> = webhook.tags().collect();
-    let tags = if tags.is_empty() {
-        "(none)".to_owned()
-    } else {
-        tags.join(", ")
-    };
+    let url = format!("http://{addr}/webhook");
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "cxhook listening on http://{addr}/webhook")?;
-    writeln!(stdout, "tags: {tags}")?;
+    if json {
+        let line = serde_json::json!({
+            "time": jiff::Timestamp::now().to_string(),
+            "severity": "INFO",
+            "message": format!("cxhook listening on {url}"),
+            "addr": addr.to_string(),
+            "url": url,
+            "tags": tags,
+        });
+        writeln!(stdout, "{line}")?;
+    } else {
+        let tags = if tags.is_empty() {
+            "(none)".to_owned()
+        } else {
+            tags.join(", ")
+        };
+        writeln!(stdout, "cxhook listening on {url}")?;
+        writeln!(stdout, "tags: {tags}")?;
+    }
     stdout.flush()
 }

@@ -3,6 +3,16 @@
 //!
 //! `send`, `replay` and `scenario` share it: build a [`Target`] once, then [`Target::call`]
 //! it with each request body and judge the [`Exchange`] it gives back.
+//!
+//! An in-process webhook keeps to itself. Its database is a fresh one in a temporary
+//! directory, created and seeded as `serve` creates a missing one and removed when the tool
+//! ends, unless it is named: by `--database FILE` (for both integrations), or by
+//! `accounts.database` / `booking.database` set in the `--config` file or by their `CXHOOK_`
+//! variables, each of which is kept. The built-in default, `./cxhook.db`, is the file a
+//! `cxhook serve` in the same directory uses: a tool that wrote its test bookings there, or
+//! played its scenarios against bookings made by hand, would be wrong both ways. It logs at
+//! `warn` unless `log.filter` or `RUST_LOG` says otherwise: a tool's output is its report,
+//! not a line per call.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -12,8 +22,10 @@ use anyhow::{Context, anyhow, bail};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use clap::Args;
+use cxhook::http_client::describe;
 use cxhook::middleware::auth::Secret;
 use cxhook::server::Endpoint;
+use cxhook::server::record::REPLAY_HEADER;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue, StatusCode};
 use serde_json::Value;
@@ -65,6 +77,9 @@ pub(crate) struct TargetArgs {
 pub(crate) struct Target {
     way: Way,
     timeout: Duration,
+    /// The in-process webhook's own database directory, removed when the target is dropped
+    /// (after `way`, whose webhook holds the database open).
+    _scratch: Option<tempfile::TempDir>,
 }
 
 #[derive(Debug)]
@@ -115,6 +130,7 @@ impl Target {
                 headers,
             },
             timeout: args.timeout,
+            _scratch: None,
         })
     }
 
@@ -122,23 +138,29 @@ impl Target {
     /// [`Target::in_process`]): what `send`, `replay` and `scenario` talk to.
     pub(crate) fn chosen(
         url: Option<&reqwest::Url>,
-        config: Option<&Path>,
+        local: &Local<'_>,
         args: &TargetArgs,
     ) -> anyhow::Result<Self> {
         match url {
             Some(url) => Self::url(url.clone(), args),
-            None => Self::in_process(config, args.timeout),
+            None => Self::in_process(local, args.timeout),
         }
     }
 
-    /// The webhook `cxhook serve` would serve with the configuration in `file` (the embedded
-    /// default, `CXHOOK_*` variables and `CXHOOK_CONFIG` apply as they do for `serve`),
-    /// answering in this process: no socket, no authentication. Sets up logging as the
-    /// configuration says, so call it once per process.
-    pub(crate) fn in_process(file: Option<&Path>, timeout: Duration) -> anyhow::Result<Self> {
+    /// The webhook `cxhook serve` would serve with the configuration in `local.config` (the
+    /// embedded default, `CXHOOK_*` variables and `CXHOOK_CONFIG` apply as they do for
+    /// `serve`), answering in this process: no socket, no authentication, a database of its
+    /// own unless one is named, warnings only in the log (see the module docs). Sets up
+    /// logging, so call it once per process.
+    pub(crate) fn in_process(local: &Local<'_>, timeout: Duration) -> anyhow::Result<Self> {
+        let file = local.config;
         let mut config = Config::resolve(file, None).context("config error")?;
         // A short-lived tool: its lines are written as they come, none is left unwritten.
         config.log.batch = None;
+        if !crate::config::is_set(file, "log.filter") {
+            "warn".clone_into(&mut config.log.filter);
+        }
+        let scratch = own_database(&mut config, local)?;
         let endpoint = crate::serve::webhook(&config)?.into_endpoint();
         Ok(Self {
             way: Way::InProcess {
@@ -146,7 +168,21 @@ impl Target {
                 config: file.map(Path::to_path_buf),
             },
             timeout,
+            _scratch: scratch,
         })
+    }
+
+    /// Marks every call as the replay of a recorded one (the [`REPLAY_HEADER`] header), so that
+    /// a server that records leaves them out of its recording. An in-process webhook records
+    /// nothing.
+    pub(crate) fn replaying(mut self) -> Self {
+        if let Way::Http { headers, .. } = &mut self.way {
+            headers.push((
+                HeaderName::from_static(REPLAY_HEADER),
+                HeaderValue::from_static("1"),
+            ));
+        }
+        self
     }
 
     /// Sends one request body and reads the whole answer. An error means there is no
@@ -177,6 +213,46 @@ impl Target {
             }
         }
     }
+}
+
+/// What an in-process webhook is built from: the `--config` file and the `--database` flag.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Local<'a> {
+    /// The TOML file whose keys override the embedded defaults.
+    pub(crate) config: Option<&'a Path>,
+    /// The database both integrations use.
+    pub(crate) database: Option<&'a Path>,
+}
+
+/// Points the integrations at `local.database`, or each whose database the user did not name
+/// at a fresh file in a new temporary directory; gives that directory, to be removed when the
+/// tool is done.
+fn own_database(
+    config: &mut Config,
+    local: &Local<'_>,
+) -> anyhow::Result<Option<tempfile::TempDir>> {
+    if let Some(database) = local.database {
+        config.accounts.database = database.to_path_buf();
+        config.booking.database = database.to_path_buf();
+        return Ok(None);
+    }
+    let accounts = !crate::config::is_set(local.config, "accounts.database");
+    let booking = !crate::config::is_set(local.config, "booking.database");
+    if !accounts && !booking {
+        return Ok(None);
+    }
+    let scratch = tempfile::Builder::new()
+        .prefix("cxhook-")
+        .tempdir()
+        .context("cannot make a temporary directory for the in-process database")?;
+    let database = scratch.path().join("cxhook.db");
+    if accounts {
+        config.accounts.database.clone_from(&database);
+    }
+    if booking {
+        config.booking.database = database;
+    }
+    Ok(Some(scratch))
 }
 
 impl fmt::Display for Target {
@@ -269,7 +345,7 @@ async fn post(
         if e.is_timeout() {
             anyhow!("no answer from {url} within {} ms", timeout.as_millis())
         } else {
-            anyhow!("cannot get an answer from {url}: {}", causes(&e))
+            anyhow!("cannot get an answer from {url}: {}", describe(&e))
         }
     };
     let mut request = client
@@ -295,21 +371,6 @@ async fn post(
         latency: started.elapsed(),
         cut,
     })
-}
-
-/// What lies under a reqwest error, whose own message only repeats the URL.
-fn causes(error: &reqwest::Error) -> String {
-    let mut causes = Vec::new();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        causes.push(cause.to_string());
-        source = cause.source();
-    }
-    if causes.is_empty() {
-        error.to_string()
-    } else {
-        causes.join(": ")
-    }
 }
 
 /// Reads a token that is not empty.

@@ -6,7 +6,14 @@
 //! blocking pool the first time a call asks for it, and kept. [`HttpClient::shared`] is one
 //! client for the whole process, so that its certificates are read once and its connections
 //! pooled across every caller; each caller sets its own timeout on each request.
+//!
+//! [`describe`] says why a call failed. reqwest's own message, "error sending request for
+//! url (…)", names neither the cause nor anything but the URL (whose query may hold a
+//! caller's words); the cause is in the error's source chain, a few layers down (hyper's
+//! connect error, then an `io::Error`, sometimes wrapping another), and `describe` walks it.
 
+use std::error::Error as _;
+use std::io;
 use std::sync::{Arc, LazyLock};
 
 use tokio::sync::OnceCell;
@@ -62,6 +69,67 @@ impl HttpClient {
     }
 }
 
+/// Why a call to another service failed, in words that name the cause and never the URL:
+/// `timed out`, `connection refused`, `connection reset`, `DNS lookup failed: …`, `TLS
+/// handshake failed: …`, `answered 503 Service Unavailable`, or, for what none of those
+/// fit, what went wrong and the innermost cause (`cannot connect: …`, `the body broke off:
+/// …`).
+pub fn describe(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        return "timed out".to_owned();
+    }
+    if let Some(status) = error.status() {
+        return format!("answered {status}");
+    }
+    let mut causes: Vec<&(dyn std::error::Error + 'static)> = Vec::new();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        causes.push(cause);
+        // An io::Error shows the error it wraps, but its `source` skips that error.
+        next = match cause.downcast_ref::<io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
+    }
+    let innermost = causes
+        .last()
+        .map_or_else(|| error.to_string(), ToString::to_string);
+    let kinds = causes
+        .iter()
+        .filter_map(|cause| cause.downcast_ref::<io::Error>())
+        .map(io::Error::kind);
+    for kind in kinds {
+        match kind {
+            io::ErrorKind::ConnectionRefused => return "connection refused".to_owned(),
+            io::ErrorKind::ConnectionReset => return "connection reset".to_owned(),
+            io::ErrorKind::ConnectionAborted => return "connection aborted".to_owned(),
+            io::ErrorKind::TimedOut => return "timed out".to_owned(),
+            // What the TLS layer (rustls) reports a failed handshake as.
+            io::ErrorKind::InvalidData if error.is_connect() => {
+                return format!("TLS handshake failed: {innermost}");
+            }
+            _ => {}
+        }
+    }
+    if causes.iter().any(|cause| cause.to_string() == "dns error") {
+        return format!("DNS lookup failed: {innermost}");
+    }
+    let what = if error.is_connect() {
+        "cannot connect"
+    } else if error.is_body() {
+        "the body broke off"
+    } else if error.is_decode() {
+        "the body is not what was expected"
+    } else if error.is_redirect() {
+        "too many redirects"
+    } else {
+        "the call failed"
+    };
+    format!("{what}: {innermost}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +155,66 @@ mod tests {
     #[test]
     fn a_given_client_is_built_already() {
         assert!(HttpClient::from_client(reqwest::Client::new()).is_built());
+    }
+
+    /// The error of a GET of `url` that gives up after `timeout_ms`.
+    async fn failure(url: &str, timeout_ms: u64) -> reqwest::Error {
+        reqwest::Client::new()
+            .get(url)
+            .timeout(std::time::Duration::from_millis(timeout_ms))
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .expect_err("the call fails")
+    }
+
+    /// A loopback listener that answers every connection with `answer` (none: never).
+    fn listener(answer: Option<&'static [u8]>) -> u16 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+        let port = listener.local_addr().expect("has an address").port();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { break };
+                if let Some(answer) = answer {
+                    let mut buffer = [0; 1024];
+                    let _ = std::io::Read::read(&mut stream, &mut buffer);
+                    let _ = std::io::Write::write_all(&mut stream, answer);
+                }
+                held.push(stream);
+            }
+        });
+        port
+    }
+
+    #[tokio::test]
+    async fn failures_are_described_by_their_cause() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a port")
+            .port();
+        let refused = failure(&format!("http://127.0.0.1:{closed}/"), 300).await;
+        assert_eq!(describe(&refused), "connection refused");
+
+        let silent = listener(None);
+        let slow = failure(&format!("http://127.0.0.1:{silent}/"), 300).await;
+        assert_eq!(describe(&slow), "timed out");
+
+        let plain = listener(Some(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"));
+        let tls = failure(&format!("https://127.0.0.1:{plain}/"), 300).await;
+        let said = describe(&tls);
+        assert!(said.starts_with("TLS handshake failed: "), "{said}");
+
+        let failing = listener(Some(
+            b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n",
+        ));
+        let status = failure(&format!("http://127.0.0.1:{failing}/"), 300).await;
+        assert_eq!(describe(&status), "answered 503 Service Unavailable");
+
+        // A resolver that is far away may take seconds to say so.
+        let unknown = failure("http://no-such-host.invalid/", 20_000).await;
+        let said = describe(&unknown);
+        assert!(said.starts_with("DNS lookup failed: "), "{said}");
+        assert!(!said.contains("no-such-host"), "no URL: {said}");
     }
 }

@@ -56,7 +56,7 @@ pub(crate) fn run(args: &ScenarioArgs) -> anyhow::Result<Summary> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let target = Target::chosen(args.url.as_ref(), args.config.as_deref(), &args.target)?;
+        let target = Target::chosen(args.url.as_ref(), &args.local(), &args.target)?;
         let mut summary = Summary::default();
         let mut stdout = std::io::stdout().lock();
         for (path, scenario) in &scenarios {

@@ -149,6 +149,46 @@ fn serve_records_each_call_with_its_answer_and_secrets_redacted() {
 }
 
 #[test]
+fn a_replay_against_a_recording_server_is_not_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_in(
+        dir.path(),
+        &["--addr", "127.0.0.1:0", "--record", "calls.jsonl"],
+        &[],
+    );
+    let calls = calls();
+    post_all(&server, &calls);
+    let path = dir.path().join("calls.jsonl");
+    let before = recorded(&path, calls.len());
+
+    let mut command = cxhook();
+    command
+        .args(["replay", "calls.jsonl", "--url", &server.url("/webhook")])
+        .current_dir(dir.path());
+    let replayed = run(command, "");
+    assert_eq!(replayed.code, Some(0), "{replayed:?}");
+    assert!(
+        replayed.stdout.ends_with("6 passed, 0 failed\n"),
+        "{replayed:?}"
+    );
+
+    // A call made after the replay is the next line: the replayed ones are not there.
+    let mut after = request("account.balance");
+    after["detectIntentResponseId"] = json!("after-the-replay");
+    post_all(&server, &[after]);
+    let lines = recorded(&path, calls.len() + 1);
+    let (status, _) = server.terminate();
+    assert!(status.success(), "{status:?}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), calls.len() + 1, "{text}");
+    assert_eq!(lines[..calls.len()], before[..]);
+    assert_eq!(
+        lines[calls.len()]["request"]["detectIntentResponseId"],
+        "after-the-replay"
+    );
+}
+
+#[test]
 fn the_recording_file_can_come_from_the_config() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start_in(

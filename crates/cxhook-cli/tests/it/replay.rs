@@ -1,5 +1,5 @@
 //! `cxhook replay FILE`: a recording made by `serve --record` replays clean against the same
-//! server, by URL and in-process; a changed reply is a diff and exit 1; redacted requests
+//! server, by URL and in-process on its database; a changed reply is a diff and exit 1; redacted requests
 //! are sent as recorded and said so; bad input is exit 2 with what is wrong.
 
 use std::path::Path;
@@ -17,8 +17,7 @@ fn replay(dir: &Path, args: &[&str]) -> Run {
 }
 
 /// A server in `dir` recording to `calls.jsonl` with these extra `serve` flags, the calls
-/// made to it, and the recording copied to `recording.jsonl` (the server goes on recording
-/// what is replayed to it).
+/// made to it, and the recording copied to `recording.jsonl`.
 fn record(dir: &Path, flags: &[&str]) -> Server {
     let mut args = vec!["--addr", "127.0.0.1:0", "--record", "calls.jsonl"];
     args.extend_from_slice(flags);
@@ -59,9 +58,22 @@ fn a_recording_replays_clean_by_url_and_in_process() {
 
     let (status, _) = server.terminate();
     assert!(status.success());
-    let in_process = replay(dir.path(), &["recording.jsonl"]);
+    // In-process on the server's database, where the booking is made already.
+    let in_process = replay(dir.path(), &["recording.jsonl", "--database", "cxhook.db"]);
     assert_eq!(in_process.code, Some(0), "{in_process:?}");
     assert_eq!(in_process.stdout.lines().collect::<Vec<_>>(), expected);
+
+    // On a database of its own, the booking is made anew, under another number.
+    let fresh = replay(dir.path(), &["recording.jsonl"]);
+    assert_eq!(fresh.code, Some(1), "{fresh:?}");
+    assert!(
+        fresh.stdout.contains("FAIL line 4 booking.create\n")
+            && fresh
+                .stdout
+                .contains("  sessionInfo.parameters.confirmation_id\n"),
+        "{fresh:?}"
+    );
+    assert_eq!(last_line(&fresh), "5 passed, 1 failed");
 }
 
 #[test]

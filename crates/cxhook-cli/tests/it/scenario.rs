@@ -87,6 +87,100 @@ fn the_repo_scenarios_pass_in_process() {
     );
 }
 
+/// Every file in `dir`, by name, with its bytes.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&path).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn in_process_tools_leave_the_servers_database_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let tool = |args: &[&str]| {
+        let mut command = cxhook();
+        command
+            .args(args)
+            .current_dir(dir.path())
+            .env("TMPDIR", scratch.path());
+        run(command, "")
+    };
+    let balance = [
+        "send",
+        "--in-process",
+        "--tag",
+        "account.balance",
+        "-p",
+        "user_id=u-1001",
+        "--json",
+    ];
+    // What `serve` in this directory would use, made and seeded through --database.
+    let made = tool(&[&balance[..], &["--database", "cxhook.db"]].concat());
+    assert_eq!(made.code, Some(0), "{made:?}");
+    let before = snapshot(dir.path());
+    assert!(before.contains_key("cxhook.db"), "{before:?}");
+
+    let sent = tool(&balance);
+    assert_eq!(sent.code, Some(0), "{sent:?}");
+    let reply: Value = serde_json::from_str(&sent.stdout).unwrap();
+    assert_eq!(
+        reply["sessionInfo"]["parameters"]["balance_minor"], 125_075,
+        "a fresh database is seeded like the default: {sent:?}"
+    );
+    assert_eq!(
+        sent.stderr.lines().count(),
+        1,
+        "the status line, and no log line per call: {sent:?}"
+    );
+
+    let files = repo_scenarios();
+    let mut args = vec!["scenario"];
+    args.extend(files.iter().map(String::as_str));
+    all_passed(&tool(&args), files.len());
+
+    let call = json!({
+        "request": {"detectIntentResponseId": "r-1", "fulfillmentInfo": {"tag": "account.balance"},
+                    "sessionInfo": {"session": "projects/p/locations/l/agents/a/sessions/s",
+                                    "parameters": {"user_id": "u-1002"}}},
+        "status": 200,
+        "response": {}
+    });
+    write(dir.path(), "calls.jsonl", &format!("{call}\n"));
+    let mut before = before;
+    before.insert(
+        "calls.jsonl".to_owned(),
+        std::fs::read(dir.path().join("calls.jsonl")).unwrap(),
+    );
+    let replayed = tool(&["replay", "calls.jsonl"]);
+    assert_eq!(replayed.code, Some(1), "the reply differs: {replayed:?}");
+    assert!(
+        replayed.stdout.contains("FAIL line 1 account.balance"),
+        "{replayed:?}"
+    );
+
+    assert_eq!(snapshot(dir.path()), before, "the directory is as it was");
+    assert!(
+        std::fs::read_dir(scratch.path()).unwrap().next().is_none(),
+        "the temporary databases are removed"
+    );
+
+    // A database the user names in a variable is the one used.
+    let mut command = cxhook();
+    command
+        .args(balance)
+        .current_dir(dir.path())
+        .env("CXHOOK_ACCOUNTS__DATABASE", "named.db");
+    let named = run(command, "");
+    assert_eq!(named.code, Some(0), "{named:?}");
+    assert!(dir.path().join("named.db").exists());
+}
+
 #[test]
 fn the_repo_scenarios_pass_against_a_url() {
     let server = Server::start(&["--addr", "127.0.0.1:0"], &[]);

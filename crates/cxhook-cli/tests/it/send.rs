@@ -152,10 +152,10 @@ fn send_sends_a_file_from_stdin_with_the_tag_and_params_overridden() {
     let run = run(command, &fixture("request-01-balance-lookup.json"));
     assert_eq!(run.code, Some(0), "{run:?}");
     assert_eq!(
-        run.stdout.lines().nth(1),
-        Some("{}"),
-        "--json prints the body as it came"
+        run.stdout, "{}\n",
+        "--json prints the body as it came, alone"
     );
+    assert!(run.stderr.starts_with("HTTP 200 OK in "), "{run:?}");
 
     let (_, request) = seen.lock().unwrap().take().unwrap();
     assert_eq!(request["fulfillmentInfo"]["tag"], "other.tag");
@@ -485,12 +485,11 @@ fn send_answers_in_process_without_a_server() {
         .current_dir(dir.path());
     let answered = run(command, "");
     assert_eq!(answered.code, Some(0), "{answered:?}");
-    let mut lines = answered.stdout.lines();
     assert!(
-        lines.next().unwrap().starts_with("HTTP 200 OK in "),
+        answered.stderr.starts_with("HTTP 200 OK in "),
         "{answered:?}"
     );
-    let reply: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let reply: Value = serde_json::from_str(&answered.stdout).unwrap();
     assert_eq!(
         reply["sessionInfo"]["parameters"]["balance_minor"], 125_075,
         "{reply}"
@@ -511,6 +510,53 @@ fn send_answers_in_process_without_a_server() {
     let failed = run(command, "");
     assert_eq!(failed.code, Some(2), "{failed:?}");
     assert!(failed.stderr.contains("missing.toml"), "{failed:?}");
+}
+
+#[test]
+fn send_json_prints_only_the_body_on_stdout() {
+    let body = json!({"fulfillmentResponse": {"messages": [{"text": {"text": ["Hi."]}}]}});
+    let stub = answering(200, body.to_string());
+    let run = send(&stub.url, &["--tag", "t", "--json"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let printed: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {run:?}"));
+    assert_eq!(printed, body);
+    assert!(run.stderr.starts_with("HTTP 200 OK in "), "{run:?}");
+
+    // What a user pipes it to.
+    let mut tool = std::process::Command::new("python3");
+    tool.args(["-m", "json.tool"]);
+    let piped = crate::support::run(tool, &run.stdout);
+    assert_eq!(piped.code, Some(0), "{piped:?}");
+}
+
+#[test]
+fn send_repeats_a_turn_and_sends_no_tag_when_asked() {
+    let (stub, seen) = recording(json!({}));
+    let last = || seen.lock().unwrap().take().unwrap().1;
+    let run = send(&stub.url, &["--tag", "t", "--response-id", "turn-7"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(last()["detectIntentResponseId"], "turn-7");
+
+    let run = send(&stub.url, &["--no-tag", "--text", "hi"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let request = last();
+    assert_eq!(request["fulfillmentInfo"].get("tag"), None, "{request}");
+    assert_eq!(request["text"], "hi");
+
+    let mut command = cxhook();
+    command.args(["send", &stub.url, "--file", "-", "--no-tag"]);
+    let run = crate::support::run(command, &fixture("request-01-balance-lookup.json"));
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let request = last();
+    assert_eq!(request["fulfillmentInfo"].get("tag"), None, "{request}");
+    assert_eq!(
+        request["detectIntentResponseId"], "17fe9abe-8930-55a9-abc2-51c956ccc0d1",
+        "the rest of the file is kept"
+    );
+
+    let both = send(&stub.url, &["--no-tag", "--tag", "t"]);
+    assert_eq!(both.code, Some(2), "{both:?}");
 }
 
 #[test]
@@ -628,4 +674,55 @@ fn bad_request_flags_are_usage_errors() {
     );
     let neither = cxhook_run(&["send", "--tag", "t"]);
     assert_eq!(neither.code, Some(2), "{neither:?}");
+}
+
+/// `send --in-process` of a weather lookup for Paris, with the provider at `base`.
+fn weather_from(base: &str, extra: &[(&str, &str)]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = cxhook();
+    command
+        .args([
+            "send",
+            "--in-process",
+            "--tag",
+            "weather.current",
+            "-p",
+            "city=Paris",
+        ])
+        .env("CXHOOK_WEATHER__GEOCODING_URL", format!("{base}/v1/search"))
+        .env(
+            "CXHOOK_WEATHER__FORECAST_URL",
+            format!("{base}/v1/forecast"),
+        )
+        .envs(extra.iter().copied())
+        .current_dir(dir.path());
+    run(command, "")
+}
+
+#[test]
+fn a_failed_weather_provider_is_logged_with_its_cause() {
+    let closed = weather_from(&format!("http://127.0.0.1:{}", free_port()), &[]);
+    assert_eq!(closed.code, Some(0), "a polite reply still: {closed:?}");
+    let warning = closed
+        .stderr
+        .lines()
+        .find(|line| line.contains("weather provider failed"))
+        .unwrap_or_else(|| panic!("no warning: {closed:?}"));
+    assert!(
+        warning.contains("geocoding: connection refused"),
+        "{warning}"
+    );
+
+    // A provider that takes the connection and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", silent.local_addr().unwrap());
+    let slow = weather_from(&base, &[("CXHOOK_WEATHER__TIMEOUT_MS", "200")]);
+    assert_eq!(slow.code, Some(0), "{slow:?}");
+    assert!(
+        slow.stderr
+            .lines()
+            .any(|line| line.contains("weather provider failed")
+                && line.contains("geocoding: timed out")),
+        "{slow:?}"
+    );
 }

@@ -299,3 +299,52 @@ fn serve_exposes_metrics_and_readiness() {
         );
     }
 }
+
+#[test]
+fn in_json_mode_every_line_is_json() {
+    let server = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[("CXHOOK_LOG__FORMAT", "json")],
+    );
+    assert_eq!(server.announced.len(), 1, "{:?}", server.announced);
+    let announced: serde_json::Value = serde_json::from_str(&server.announced[0]).unwrap();
+    assert_eq!(announced["addr"], server.addr.to_string());
+    assert_eq!(announced["severity"], "INFO");
+    assert!(
+        server.tags.contains("account.balance"),
+        "{announced}: {}",
+        server.tags
+    );
+    let mut balance = request("account.balance");
+    balance["sessionInfo"]["parameters"] = serde_json::json!({"user_id": "u-1001"});
+    assert_eq!(post(&server.url("/webhook"), &balance).status, 200);
+    assert_eq!(
+        post(&server.url("/webhook"), &request("no.such.tag")).status,
+        200
+    );
+    let stopped = server.stop();
+    assert!(stopped.status.success(), "{stopped:?}");
+    let stderr: Vec<&str> = stopped.stderr.lines().collect();
+    assert!(
+        stderr.len() >= 4,
+        "start-up, calls and shutdown: {stopped:?}"
+    );
+    for line in stopped.stdout.iter().map(String::as_str).chain(stderr) {
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
+        assert!(
+            parsed.is_ok_and(|line| line.is_object()),
+            "not a JSON line: {line}"
+        );
+    }
+
+    let human = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[("CXHOOK_LOG__FORMAT", "human")],
+    );
+    assert!(
+        human.announced[0].starts_with("cxhook listening on http://127.0.0.1:"),
+        "{:?}",
+        human.announced
+    );
+    assert_eq!(human.announced[1], human.tags);
+}

@@ -104,10 +104,24 @@ pub(crate) struct Server {
     child: Child,
     /// The address from the listening line.
     pub(crate) addr: SocketAddr,
-    /// The line after the listening line.
+    /// The tags it serves, as the human announcement says them: `tags: a, b`.
     pub(crate) tags: String,
+    /// The lines it announced itself with on stdout: two lines for people, or one JSON line
+    /// in JSON mode.
+    pub(crate) announced: Vec<String>,
+    stdout: Receiver<String>,
     stderr: Arc<Mutex<String>>,
+    stderr_reader: Option<thread::JoinHandle<()>>,
     _dir: Option<tempfile::TempDir>,
+}
+
+/// What a server that has stopped printed and how it ended.
+#[derive(Debug)]
+pub(crate) struct Stopped {
+    pub(crate) status: ExitStatus,
+    /// Every line on stdout, the announcement included.
+    pub(crate) stdout: Vec<String>,
+    pub(crate) stderr: String,
 }
 
 impl Server {
@@ -136,7 +150,7 @@ impl Server {
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut pipe = child.stderr.take().unwrap();
         let sink = stderr.clone();
-        thread::spawn(move || {
+        let stderr_reader = thread::spawn(move || {
             let mut buffer = [0; 4096];
             while let Ok(n @ 1..) = pipe.read(&mut buffer) {
                 sink.lock()
@@ -151,19 +165,67 @@ impl Server {
             })
         };
         let listening = next();
-        let tags = next();
-        let addr = listening
-            .strip_prefix("cxhook listening on http://")
-            .and_then(|rest| rest.strip_suffix("/webhook"))
-            .unwrap_or_else(|| panic!("not a listening line: {listening}"))
-            .parse()
-            .unwrap();
+        let (addr, tags, announced) = match serde_json::from_str::<Value>(&listening) {
+            Ok(line) => {
+                let addr = line["addr"].as_str().unwrap_or_else(|| {
+                    panic!("not a listening line: {listening}");
+                });
+                let tags: Vec<&str> = line["tags"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("no tags: {listening}"))
+                    .iter()
+                    .map(|tag| tag.as_str().unwrap())
+                    .collect();
+                let tags = match tags.as_slice() {
+                    [] => "(none)".to_owned(),
+                    tags => tags.join(", "),
+                };
+                (
+                    addr.parse().unwrap(),
+                    format!("tags: {tags}"),
+                    vec![listening],
+                )
+            }
+            Err(_) => {
+                let tags = next();
+                let addr = listening
+                    .strip_prefix("cxhook listening on http://")
+                    .and_then(|rest| rest.strip_suffix("/webhook"))
+                    .unwrap_or_else(|| panic!("not a listening line: {listening}"))
+                    .parse()
+                    .unwrap();
+                (addr, tags.clone(), vec![listening, tags])
+            }
+        };
         Self {
             child,
             addr,
             tags,
+            announced,
+            stdout: lines,
             stderr,
+            stderr_reader: Some(stderr_reader),
             _dir: None,
+        }
+    }
+
+    /// Sends SIGTERM, waits for the exit, and gives all the server printed.
+    pub(crate) fn stop(mut self) -> Stopped {
+        self.sigterm();
+        let status = wait(&mut self.child, PATIENCE)
+            .unwrap_or_else(|| panic!("serve did not stop on SIGTERM"));
+        let mut stdout = std::mem::take(&mut self.announced);
+        while let Ok(line) = self.stdout.recv_timeout(PATIENCE) {
+            stdout.push(line);
+        }
+        if let Some(reader) = self.stderr_reader.take() {
+            reader.join().unwrap();
+        }
+        let stderr = self.stderr.lock().unwrap().clone();
+        Stopped {
+            status,
+            stdout,
+            stderr,
         }
     }
 

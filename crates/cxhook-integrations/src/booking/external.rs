@@ -83,7 +83,7 @@ pub(super) enum CallError {
     #[error("the scheduling API did not answer within {0:?}")]
     Timeout(Duration),
     /// Could not connect, or the connection broke.
-    #[error("cannot reach the scheduling API")]
+    #[error("cannot reach the scheduling API: {}", cxhook::http_client::describe(.0))]
     Transport(#[source] reqwest::Error),
     /// An error status other than a refusal.
     #[error("the scheduling API answered {0}")]

@@ -79,7 +79,7 @@ pub(super) enum FetchError {
         what: &'static str,
     },
     /// The call failed before an answer (connection refused, reset, DNS, TLS).
-    #[error("{what}: {source}")]
+    #[error("{what}: {}", cxhook::http_client::describe(source))]
     Http {
         /// Which call.
         what: &'static str,

@@ -275,7 +275,9 @@ impl Endpoint {
             let answer = self.0.service.call(Call::new(request)).await;
             let answered = encode(&answer, &self.0.oversize);
             tag.record(answered.outcome, started.elapsed());
-            if let Some(recorder) = &self.0.recorder {
+            if let Some(recorder) = &self.0.recorder
+                && !meta.replay
+            {
                 recorder.record(body, answered.status, &answered.body, started.elapsed());
             }
             tracing::info!(

@@ -9,6 +9,11 @@
 //! (`cxhook_record_dropped_total`, [`Recorder::dropped`]) instead of slowing the call down.
 //! [`Recorder::close`] writes what is queued and stops the writer.
 //!
+//! A call that carries the [`REPLAY_HEADER`] is not recorded: `cxhook replay` marks its
+//! calls with it, so that replaying a recording against a server that records does not
+//! append the replayed calls to the recording. (A caller that can call the webhook at all
+//! can leave its calls out this way; a recording is a tool for tests, not an audit log.)
+//!
 //! # What is redacted
 //!
 //! [`Redaction`] replaces a value with [`REDACTED`] when its parameter's name looks like a
@@ -41,6 +46,10 @@ use std::time::Duration;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+/// The header that marks a call as a replay of a recorded one (any value): such calls are not
+/// recorded ([`Meta::replay`](super::Meta::replay)).
+pub const REPLAY_HEADER: &str = "x-cxhook-replay";
 
 /// What a redacted value is replaced with.
 pub const REDACTED: &str = "[REDACTED]";

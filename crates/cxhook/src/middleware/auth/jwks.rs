@@ -10,7 +10,7 @@ use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
 use tokio::sync::{Mutex, RwLock};
 
-use crate::http_client::HttpClient;
+use crate::http_client::{HttpClient, describe};
 
 /// Where Google publishes the keys that sign its ID tokens.
 pub const GOOGLE_JWKS_URL: &str = "https://www.googleapis.com/oauth2/v3/certs";
@@ -195,7 +195,7 @@ impl Jwks {
             .timeout(FETCH_TIMEOUT)
             .send()
             .await
-            .map_err(|e| format!("cannot reach the key set: {e}"))?;
+            .map_err(|e| format!("cannot reach the key set: {}", describe(&e)))?;
         if !response.status().is_success() {
             return Err(format!("the key set answered {}", response.status()));
         }
@@ -216,7 +216,7 @@ impl Jwks {
         let bytes = response
             .bytes()
             .await
-            .map_err(|e| format!("cannot read the key set: {e}"))?;
+            .map_err(|e| format!("cannot read the key set: {}", describe(&e)))?;
         if bytes.len() > MAX_JWKS_BYTES {
             return Err("the key set is too large".to_owned());
         }
