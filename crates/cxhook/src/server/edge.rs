@@ -16,9 +16,10 @@ use tower::{Layer, ServiceExt};
 use tracing::Instrument;
 
 use super::Readiness;
-use super::limits::{self, Limits};
+use super::limits::Limits;
 use super::meta::Meta;
 use super::metrics::{self as cx_metrics, Metrics, TagMetrics};
+use super::parse::parse;
 use super::record::Recorder;
 use crate::answer::{Answer, ErrorBody, Outcome};
 use crate::call::Call;
@@ -404,35 +405,6 @@ fn encode(answer: &Answer, oversize: &[u8]) -> Answered {
         body,
         outcome: answer.outcome(),
     }
-}
-
-/// Parses the body once, fast; only a body that fails is parsed again to find the path of
-/// the first error.
-fn parse(bytes: &[u8]) -> Result<WebhookRequest, ErrorBody> {
-    if limits::too_deep(bytes, limits::MAX_JSON_DEPTH) {
-        return Err(limits::too_deep_error());
-    }
-    serde_json::from_slice(bytes).map_err(|error| {
-        let de = &mut serde_json::Deserializer::from_slice(bytes);
-        let path = match serde_path_to_error::deserialize::<_, WebhookRequest>(de) {
-            Err(e) if e.path().to_string() != "." => Some(e.path().to_string()),
-            _ => None,
-        };
-        let code = if error.is_data() {
-            "invalid_request"
-        } else {
-            "invalid_json"
-        };
-        let message = match &path {
-            Some(path) => format!("{path}: {error}"),
-            None => error.to_string(),
-        };
-        ErrorBody {
-            error: code,
-            message,
-            path,
-        }
-    })
 }
 
 /// Whether the request says its body is JSON (`application/json`, any parameters).

@@ -13,6 +13,7 @@ mod edge;
 mod limits;
 mod meta;
 pub mod metrics;
+mod parse;
 mod readiness;
 pub mod record;
 mod shutdown;

@@ -130,6 +130,128 @@ async fn bad_inputs_get_a_status_and_a_json_body_then_serving_goes_on() {
 }
 
 #[tokio::test]
+async fn a_body_that_is_no_object_is_told_so() {
+    let app = Webhook::new(router()).into_axum();
+    let fifteen = format!("[{}]", vec!["null"; 15].join(","));
+    for body in [
+        "[]", "[{}]", &fifteen, "\"text\"", "42", "-1.5", "null", "true", " \n[1]",
+    ] {
+        let answered = send(&app, post_request(body.as_bytes().to_vec())).await;
+        assert_eq!(answered.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(answered.body["error"], "invalid_request", "{body}");
+        assert!(
+            answered.body["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("the body must be a JSON object"),
+            "{body}: {}",
+            answered.body
+        );
+    }
+    for body in ["[1,", "nul", ""] {
+        let answered = send(&app, post_request(body.as_bytes().to_vec())).await;
+        assert_eq!(answered.body["error"], "invalid_json", "{body}");
+    }
+}
+
+#[tokio::test]
+async fn no_400_body_holds_the_value_sent() {
+    const SECRET: &str = "my-secret-value";
+    const NUMBER: &str = "4111111111111111";
+    let app = Webhook::new(router()).into_axum();
+    let cases = [
+        // Wrong types, each with the secret where another type belongs.
+        (
+            format!(r#"{{"sentimentAnalysisResult": {{"score": "{SECRET}"}}}}"#),
+            "sentimentAnalysisResult.score",
+            "invalid type: string, expected f32",
+        ),
+        (
+            format!(r#"{{"intentInfo": {{"confidence": "{SECRET}"}}}}"#),
+            "intentInfo.confidence",
+            "invalid type: string, expected f32",
+        ),
+        (
+            format!(r#"{{"fulfillmentInfo": {{"tag": {NUMBER}}}}}"#),
+            "fulfillmentInfo.tag",
+            "invalid type: integer, expected a string",
+        ),
+        (
+            format!(r#"{{"sessionInfo": {{"session": {NUMBER}.5}}}}"#),
+            "sessionInfo.session",
+            "invalid type: floating point, expected a string",
+        ),
+        (
+            format!(
+                r#"{{"pageInfo": {{"formInfo": {{"parameterInfo": [{{"required": "{SECRET}"}}]}}}}}}"#
+            ),
+            "pageInfo.formInfo.parameterInfo[0].required",
+            "invalid type: string, expected a boolean",
+        ),
+        (
+            format!(r#"{{"messages": [{{"text": {{"text": "{SECRET}"}}}}]}}"#),
+            "messages[0].text.text",
+            "invalid type: string, expected a sequence",
+        ),
+        (
+            format!(r#"{{"sessionInfo": {{"parameters": "{SECRET}"}}}}"#),
+            "sessionInfo.parameters",
+            "invalid type: string, expected a map",
+        ),
+        (
+            format!(r#"{{"text": {NUMBER}}}"#),
+            "text",
+            "invalid type: integer, expected a string",
+        ),
+        // A secret with quotes and the words serde puts after a value.
+        (
+            format!(r#"{{"languageInfo": {{"confidenceScore": "{SECRET}\", expected f32"}}}}"#),
+            "languageInfo.confidenceScore",
+            "invalid type: string, expected f32",
+        ),
+        // Bad numbers: out of range, malformed.
+        (
+            format!(r#"{{"intentInfo": {{"confidence": {NUMBER}e999}}}}"#),
+            "intentInfo.confidence",
+            "number out of range",
+        ),
+        (
+            format!(r#"{{"intentInfo": {{"confidence": -{NUMBER}.}}}}"#),
+            "intentInfo.confidence",
+            "invalid number",
+        ),
+    ];
+    for (body, path, message) in cases {
+        let answered = send(&app, post_request(body.clone().into_bytes())).await;
+        assert_eq!(answered.status, StatusCode::BAD_REQUEST, "{body}");
+        let text = answered.body.to_string();
+        assert!(!text.contains(SECRET), "{body}: {text}");
+        assert!(!text.contains("4111"), "{body}: {text}");
+        assert_eq!(answered.body["path"], path, "{body}: {text}");
+        assert!(
+            answered.body["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{path}: {message}")),
+            "{body}: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_parameter_given_twice_is_a_400_naming_it() {
+    let app = Webhook::new(router()).into_axum();
+    let body = br#"{"fulfillmentInfo": {"tag": "ok"},
+                    "sessionInfo": {"parameters": {"amount": 1, "city": "Oslo", "amount": 2}}}"#;
+    let answered = send(&app, post_request(body.to_vec())).await;
+    assert_eq!(answered.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answered.body["error"], "invalid_request");
+    assert_eq!(answered.body["path"], "sessionInfo.parameters");
+    let message = answered.body["message"].as_str().unwrap();
+    assert!(message.contains("duplicate key `amount`"), "{message}");
+}
+
+#[tokio::test]
 async fn the_allow_header_names_the_methods() {
     let app = Webhook::new(router()).into_axum();
     let response = tower::ServiceExt::oneshot(
