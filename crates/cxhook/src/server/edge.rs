@@ -238,7 +238,7 @@ pub struct Answered {
 
 impl Endpoint {
     /// Answers a request body as `POST /webhook` would, after the transport has checked the
-    /// content type and the body limit: parse (400 with the path of the first error), the
+    /// content type and the body limit and undone its content coding: parse (400 with the path of the first error), the
     /// deadline and recover layers and the router inside a span naming the call, then the
     /// 64 KiB guard; the call is counted in the metrics by tag and outcome.
     pub async fn answer(&self, body: &[u8]) -> Answered {
@@ -373,10 +373,9 @@ async fn webhook(State(endpoint): State<Endpoint>, request: http::Request<Body>)
             "a webhook request must have Content-Type: application/json",
         );
     }
-    let limit = endpoint.body_limit();
-    let bytes = match axum::body::to_bytes(body, limit).await {
+    let bytes = match super::body::read(&parts.headers, body, endpoint.body_limit()).await {
         Ok(bytes) => bytes,
-        Err(e) => return read_error(&e, limit),
+        Err(refused) => return refused.into_response(),
     };
     let answered = endpoint
         .answer_with(&bytes, &Meta::from_headers(&parts.headers))
@@ -414,23 +413,6 @@ fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
-}
-
-fn read_error(error: &axum::Error, limit: usize) -> Response {
-    let too_large = std::error::Error::source(error)
-        .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
-    if too_large {
-        return self::error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            &format!("the request body is larger than the limit of {limit} bytes"),
-        );
-    }
-    self::error(
-        StatusCode::BAD_REQUEST,
-        "unreadable_body",
-        &format!("the request body could not be read: {error}"),
-    )
 }
 
 /// A short, stable hash of the session name, shown as 16 hex digits: calls of one session
@@ -503,7 +485,8 @@ async fn not_found() -> Response {
     )
 }
 
-fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
+/// An error answer: `status` and a JSON body with `code` and `message`.
+pub(super) fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
     json(status, serde_json::to_vec(&ErrorBody::new(code, message)))
 }
 

@@ -359,3 +359,101 @@ async fn shutdown_lets_a_call_in_flight_finish() {
         "no new connections after shutdown"
     );
 }
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn encoded(encoding: &str, body: Vec<u8>) -> Request<Body> {
+    Request::post("/webhook")
+        .header("content-type", "application/json")
+        .header("content-encoding", encoding)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn gzip_bodies_are_decompressed_within_the_limit() {
+    let app = Webhook::new(router()).body_limit(64 * 1024).into_axum();
+    let body = serde_json::to_vec(&request("ok", json!({"city": "Oslo"}))).unwrap();
+    for encoding in ["gzip", "GZIP", "x-gzip", "identity, gzip", "gzip, identity"] {
+        let answered = send(&app, encoded(encoding, gzip(&body))).await;
+        assert_eq!(
+            answered.status,
+            StatusCode::OK,
+            "{encoding}: {}",
+            answered.body
+        );
+        assert_eq!(answered.first_text(), "fine", "{encoding}");
+    }
+    let answered = send(&app, encoded("gzip, gzip", gzip(&gzip(&body)))).await;
+    assert_eq!(answered.first_text(), "fine", "applied twice, undone twice");
+    let answered = send(&app, encoded("identity", body.clone())).await;
+    assert_eq!(answered.first_text(), "fine");
+
+    // A bomb: a valid request padded to 16 MiB with white space, 16 KiB compressed; the limit
+    // holds for what it inflates to.
+    let mut bomb = b"{\"fulfillmentInfo\": {\"tag\": \"ok\"}".to_vec();
+    bomb.resize(16 * 1024 * 1024, b' ');
+    bomb.push(b'}');
+    let compressed = gzip(&bomb);
+    assert!(compressed.len() < 64 * 1024, "{} bytes", compressed.len());
+    let answered = send(&app, encoded("gzip", compressed)).await;
+    assert_eq!(answered.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answered.body["error"], "payload_too_large");
+    let message = answered.body["message"].as_str().unwrap();
+    assert!(message.contains("decompressed"), "{message}");
+    assert!(message.contains("65536 bytes"), "{message}");
+
+    // Just at the limit, decompressed, is still answered.
+    let mut full = body.clone();
+    full.pop();
+    full.resize(64 * 1024 - 1, b' ');
+    full.push(b'}');
+    let answered = send(&app, encoded("gzip", gzip(&full))).await;
+    assert_eq!(answered.first_text(), "fine");
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_what_its_encoding_says_is_refused_by_name() {
+    let app = Webhook::new(router()).into_axum();
+    let body = serde_json::to_vec(&request("ok", json!({}))).unwrap();
+
+    let answered = send(&app, encoded("gzip", body.clone())).await;
+    assert_eq!(answered.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answered.body["error"], "invalid_encoding");
+    let message = answered.body["message"].as_str().unwrap();
+    assert!(message.contains("not valid gzip"), "{message}");
+
+    // A gzip body cut short is no gzip either.
+    let mut cut = gzip(&body);
+    cut.truncate(cut.len() - 4);
+    let answered = send(&app, encoded("gzip", cut)).await;
+    assert_eq!(answered.body["error"], "invalid_encoding");
+
+    for encoding in ["br", "deflate", "zstd", "gzip, br", "compress"] {
+        let response = tower::ServiceExt::oneshot(app.clone(), encoded(encoding, body.clone()))
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{encoding}"
+        );
+        assert_eq!(response.headers()["accept-encoding"], "gzip");
+        let answered = send(&app, encoded(encoding, body.clone())).await;
+        assert_eq!(answered.body["error"], "unsupported_encoding");
+        let message = answered.body["message"].as_str().unwrap();
+        let named = encoding.rsplit(", ").next().unwrap();
+        assert!(message.contains(&format!("`{named}`")), "{message}");
+    }
+
+    // Serving goes on.
+    assert_eq!(
+        post(&app, &request("ok", json!({}))).await.first_text(),
+        "fine"
+    );
+}
