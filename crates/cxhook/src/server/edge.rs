@@ -263,7 +263,7 @@ impl Endpoint {
         let span = tracing::info_span!(
             "call",
             request_id = %request.detect_intent_response_id,
-            tag = request.tag().unwrap_or(""),
+            tag = &*crate::logging::clipped(request.tag().unwrap_or("")),
             session = %SessionHash::of(&request.session_info.session),
             trace_id = tracing::field::Empty,
             span_id = tracing::field::Empty,
