@@ -14,8 +14,8 @@
 //! `RequestDecompressionLayer`: the webhook reads its body whole before parsing anyway, that
 //! layer answers a coding it does not know with a bare 415 where every answer here is a
 //! JSON body naming what is wrong, and its decoder would bring async-compression besides.
-//! Decompressing at most the limit (1 MiB by default) in one go is short enough to run on
-//! the call's own task.
+//! Inflating at most the limit (1 MiB by default) is a short job next to parsing the same
+//! bytes as JSON, so, like the parse, it runs on the call's own task.
 
 use std::io::Read;
 

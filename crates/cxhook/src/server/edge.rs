@@ -238,9 +238,10 @@ pub struct Answered {
 
 impl Endpoint {
     /// Answers a request body as `POST /webhook` would, after the transport has checked the
-    /// content type and the body limit and undone its content coding: parse (400 with the path of the first error), the
-    /// deadline and recover layers and the router inside a span naming the call, then the
-    /// 64 KiB guard; the call is counted in the metrics by tag and outcome.
+    /// content type and the body limit and undone its content coding: parse (400 with the
+    /// path of the first error), the deadline and recover layers and the router inside a
+    /// span naming the call, then the 64 KiB guard; the call is counted in the metrics by
+    /// tag and outcome.
     pub async fn answer(&self, body: &[u8]) -> Answered {
         self.answer_with(body, &Meta::default()).await
     }
