@@ -5,6 +5,13 @@
 //! environment variables `CXHOOK_<SECTION>__<KEY>`, the `PORT` variable (which only sets the
 //! address, to `0.0.0.0:$PORT`), and the `--addr` flag. A key no section has is an error
 //! that names it and where it was set.
+//!
+//! A variable the configuration names as the source of a secret (the value of any `*_env` or
+//! `*_envs` key, such as the default `[booking.external] token_env = "CXHOOK_BOOKING_TOKEN"`)
+//! holds that secret and sets no key, even when its name starts with `CXHOOK_`: it is left
+//! out of the variables layer, where it would be an unknown key that stops start-up. The
+//! names are those of the resolved configuration (defaults, file and the variables that set
+//! `*_env` keys), so a name moved to another variable is left out too.
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -17,6 +24,7 @@ use cxhook::middleware::auth::Auth;
 use cxhook::server::Limits;
 use figment::error::Kind;
 use figment::providers::{Env, Format, Toml};
+use figment::value::{Dict, Value};
 use figment::{Figment, Metadata, Provider, Source};
 use http::StatusCode;
 use serde::de::{self, Deserializer, Visitor};
@@ -148,11 +156,23 @@ impl Config {
                 bail!("PORT must be a port number (0-65535), not {port:?}")
             }
         };
-        let mut figment = Figment::from(Toml::string(DEFAULTS));
+        let mut files = Figment::from(Toml::string(DEFAULTS));
         if let Some(file) = file {
-            figment = figment.merge(Toml::file_exact(file));
+            files = files.merge(Toml::file_exact(file));
         }
-        figment = figment.merge(env());
+        // Each round leaves out one more name or ends: the names come from finitely many
+        // values.
+        let mut secrets = secret_vars(&files);
+        let figment = loop {
+            let figment = files.clone().merge(env(&secrets));
+            let named = secret_vars(&figment);
+            if named.iter().all(|name| secrets.contains(name)) {
+                break figment;
+            }
+            secrets.extend(named);
+            secrets.sort_unstable();
+            secrets.dedup();
+        };
         Self::from_layers(&figment, port.as_deref(), addr)
     }
 
@@ -327,9 +347,48 @@ fn error_status(code: u16) -> Option<StatusCode> {
 }
 
 /// The layer of `CXHOOK_<SECTION>__<KEY>` variables; `CXHOOK_CONFIG` names the file and is
-/// no key.
-fn env() -> Env {
-    Env::prefixed(ENV_PREFIX).split("__").ignore(&["config"])
+/// no key, nor is any of the variables `secrets` names.
+fn env(secrets: &[String]) -> Env {
+    let secrets: Vec<String> = secrets
+        .iter()
+        .filter_map(|name| {
+            let prefix = name.get(..ENV_PREFIX.len())?;
+            prefix
+                .eq_ignore_ascii_case(ENV_PREFIX)
+                .then(|| name[ENV_PREFIX.len()..].to_owned())
+        })
+        .collect();
+    Env::prefixed(ENV_PREFIX)
+        .filter(move |key| !secrets.iter().any(|secret| key == secret.as_str()))
+        .split("__")
+        .ignore(&["config"])
+}
+
+/// The environment variables `figment` names as the sources of secrets: the values of its
+/// `*_env` and `*_envs` keys, in any section.
+fn secret_vars(figment: &Figment) -> Vec<String> {
+    fn collect(dict: &Dict, names: &mut Vec<String>) {
+        for (key, value) in dict {
+            match value {
+                Value::Dict(_, inner) => collect(inner, names),
+                Value::String(_, name) if key.ends_with("_env") => names.push(name.clone()),
+                Value::Array(_, values) if key.ends_with("_envs") => {
+                    names.extend(values.iter().filter_map(Value::as_str).map(str::to_owned));
+                }
+                _ => {}
+            }
+        }
+    }
+    // A configuration that does not read is reported by `from_layers`, which reads it again.
+    let Ok(dict) = figment.extract::<Dict>() else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    collect(&dict, &mut names);
+    names.retain(|name| !name.trim().is_empty());
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// The `CXHOOK_` variable that sets `key` (`server.addr` → `CXHOOK_SERVER__ADDR`).
@@ -345,7 +404,9 @@ fn place(metadata: Option<&Metadata>, key: &str) -> String {
     };
     match &metadata.source {
         Some(Source::File(path)) => format!(" in {}", path.display()),
-        _ if metadata.name == env().metadata().name => format!(" set by {}", env_var(key)),
+        _ if metadata.name == env(&[]).metadata().name => {
+            format!(" set by {}", env_var(key))
+        }
         _ => String::new(),
     }
 }
@@ -908,5 +969,16 @@ mod tests {
             env_var("fallback.unknown_tag_status"),
             "CXHOOK_FALLBACK__UNKNOWN_TAG_STATUS"
         );
+    }
+
+    #[test]
+    fn the_variables_named_as_secret_sources_are_found_in_every_section() {
+        assert_eq!(secret_vars(&with("")), ["CXHOOK_BOOKING_TOKEN"]);
+        let figment = with(
+            "[auth.bearer]\ntoken_envs = [\"A\", \"CXHOOK_B\"]\n\
+             [auth.basic]\npassword_env = \"C\"\n\
+             [booking.external]\ntoken_env = \"\"\n",
+        );
+        assert_eq!(secret_vars(&figment), ["A", "C", "CXHOOK_B"]);
     }
 }

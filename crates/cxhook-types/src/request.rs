@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::value::null_as_default;
+use crate::value::{null_as_default, unique_keys};
 use crate::{ParameterState, ResponseMessage, Struct};
 
 /// The body of a webhook call.
@@ -260,10 +260,11 @@ pub struct SessionInfo {
     )]
     pub session: String,
     /// Session parameters by display name. In a response each key creates or overwrites a
-    /// parameter and a `null` value deletes it; keys left out are kept.
+    /// parameter and a `null` value deletes it; keys left out are kept. A name given twice
+    /// is an error, as a field given twice is.
     #[serde(
         default,
-        deserialize_with = "null_as_default",
+        deserialize_with = "unique_keys",
         skip_serializing_if = "serde_json::Map::is_empty"
     )]
     pub parameters: serde_json::Map<String, Value>,

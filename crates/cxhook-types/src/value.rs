@@ -6,8 +6,13 @@
 //! works whichever way the number was written, and two requests that mean the same compare
 //! equal. [`Date`] and [`Time`] read the structs of the `@sys.date` and `@sys.time` entities.
 
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Number, Value};
+
+use crate::Struct;
 
 /// The largest integer a double holds exactly: 2^53.
 const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
@@ -104,6 +109,42 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// Reads a JSON object whose keys are unique (`null` as an empty one), as serde reads a
+/// struct: a key given twice is an error naming it, where `serde_json::Map` would keep the
+/// last value without a word.
+pub(crate) fn unique_keys<'de, D>(deserializer: D) -> Result<Struct, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Keys;
+
+    impl<'de> Visitor<'de> for Keys {
+        type Value = Struct;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map")
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Struct, E> {
+            Ok(Struct::new())
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Struct, A::Error> {
+            let mut map = Struct::new();
+            while let Some(key) = access.next_key::<String>()? {
+                if map.contains_key(&key) {
+                    return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+                }
+                let value = access.next_value()?;
+                map.insert(key, value);
+            }
+            Ok(map)
+        }
+    }
+
+    deserializer.deserialize_any(Keys)
 }
 
 /// Collects the members of a protobuf one-of and refuses more than one.

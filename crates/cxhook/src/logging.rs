@@ -22,6 +22,7 @@ pub(crate) use otlp::set_parent;
 pub use otlp::{Otlp, OtlpGuard};
 pub use trace::TraceContext;
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -199,4 +200,37 @@ where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
     JsonLayer::new(writer)
+}
+
+/// The most of a caller's text (a tag) that a log line shows, in characters: enough for any
+/// real tag, while a 500 KB one stays a short line.
+pub(crate) const MAX_SHOWN_CHARS: usize = 128;
+
+/// `text` as log lines show it: whole up to [`MAX_SHOWN_CHARS`] characters, else its first
+/// [`MAX_SHOWN_CHARS`], an ellipsis and its length (`xxxx… (512000 bytes)`).
+pub(crate) fn clipped(text: &str) -> Cow<'_, str> {
+    if text.len() <= MAX_SHOWN_CHARS {
+        return Cow::Borrowed(text);
+    }
+    match text.char_indices().nth(MAX_SHOWN_CHARS) {
+        Some((end, _)) => Cow::Owned(format!("{}… ({} bytes)", &text[..end], text.len())),
+        None => Cow::Borrowed(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_clipped_on_a_character_boundary() {
+        assert_eq!(clipped("booking.create"), "booking.create");
+        let short = "é".repeat(MAX_SHOWN_CHARS);
+        assert_eq!(clipped(&short), short, "128 characters, 256 bytes");
+        let long = format!("{}{}", "é".repeat(MAX_SHOWN_CHARS), "x".repeat(1000));
+        assert_eq!(
+            clipped(&long),
+            format!("{}… (1256 bytes)", "é".repeat(MAX_SHOWN_CHARS))
+        );
+    }
 }

@@ -273,8 +273,8 @@ impl Router<()> {
     }
 
     fn unknown_tag(&self, call: &Call) -> Result<Answer, Error> {
-        let tag = call.tag();
-        tracing::warn!(tag = tag.unwrap_or(""), "no handler serves this tag");
+        // The call's span names the tag, clipped: a caller can send 500 KB of it.
+        tracing::warn!("no handler serves this tag");
         metrics::counter!("cxhook_unknown_tag_total").increment(1);
         match &self.inner.fallback.0 {
             FallbackKind::Reply(reply) => {
@@ -284,11 +284,14 @@ impl Router<()> {
                 Ok(Answer::reply(response, Outcome::Fallback))
             }
             FallbackKind::Status(status) => {
-                let message = match tag {
-                    Some(tag) => format!("no handler serves the tag `{tag}`"),
-                    None => "the request has no fulfillment tag".to_owned(),
+                let message = match call.tag() {
+                    Some(_) => "no handler serves this fulfillment tag",
+                    None => "the request has no fulfillment tag",
                 };
-                Err(Error::with_kind(ErrorKind::UnknownTag, Message(message)).with_status(*status))
+                Err(
+                    Error::with_kind(ErrorKind::UnknownTag, Message(message.to_owned()))
+                        .with_status(*status),
+                )
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use std::net::{SocketAddr, TcpListener};
 
-use crate::support::{Server, cxhook, cxhook_run, get, post, request, run};
+use crate::support::{Server, Stub, cxhook, cxhook_run, get, post, request, run};
 
 #[test]
 fn an_unknown_key_in_the_file_is_named() {
@@ -48,6 +48,62 @@ fn an_unknown_key_in_the_environment_is_named() {
     assert!(run.stderr.starts_with("cxhook: config error: "), "{run:?}");
     assert!(run.stderr.contains("`server.bogus`"), "{run:?}");
     assert!(run.stderr.contains("CXHOOK_SERVER__BOGUS"), "{run:?}");
+}
+
+#[test]
+fn a_secret_in_a_cxhook_variable_is_no_key() {
+    // The scheduling API, on loopback; start-up reads the token, it does not call the API.
+    let api = Stub::start(axum::Router::new().route(
+        "/api/appointments",
+        axum::routing::post(|| async { (http::StatusCode::CREATED, r#"{"id": "apt-1"}"#) }),
+    ));
+    let api_url = api.url.strip_suffix("/webhook").unwrap();
+    let external = [
+        ("CXHOOK_BOOKING__BACKEND", "external"),
+        ("CXHOOK_BOOKING__EXTERNAL__API_URL", api_url),
+    ];
+
+    // The default token_env, CXHOOK_BOOKING_TOKEN.
+    let mut env = external.to_vec();
+    env.push(("CXHOOK_BOOKING_TOKEN", "booking-secret"));
+    let server = Server::start(&["--addr", "127.0.0.1:0"], &env);
+    assert!(server.tags.contains("booking.create"), "{}", server.tags);
+    assert_eq!(get(&server.url("/readyz")).status, 200);
+
+    // Without it, the external backend cannot start, and says which variable it wants.
+    let mut command = cxhook();
+    command
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .envs(external);
+    let unset = run(command, "");
+    assert_eq!(unset.code, Some(2), "{unset:?}");
+    assert!(unset.stderr.contains("CXHOOK_BOOKING_TOKEN"), "{unset:?}");
+    assert!(!unset.stderr.contains("unknown key"), "{unset:?}");
+
+    // A name of one's own, itself set by a variable, holding a bearer token.
+    let server = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[
+            ("CXHOOK_AUTH__BEARER__TOKEN_ENVS", "[\"CXHOOK_HOOK_TOKEN\"]"),
+            ("CXHOOK_HOOK_TOKEN", "hook-secret"),
+        ],
+    );
+    assert_eq!(post(&server.url("/webhook"), &request("x")).status, 401);
+
+    // A variable that names no key and no secret is still an unknown key.
+    let mut command = cxhook();
+    command
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("CXHOOK_BOOKING_TOKEN", "booking-secret")
+        .env("CXHOOK_FOO", "1");
+    let run = run(command, "");
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.starts_with("cxhook: config error: "), "{run:?}");
+    assert!(
+        run.stderr.contains("unknown key `foo` set by CXHOOK_FOO"),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("booking_token"), "{run:?}");
 }
 
 #[test]

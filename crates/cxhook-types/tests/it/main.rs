@@ -200,6 +200,36 @@ fn two_members_of_a_one_of_are_refused_with_a_path() {
 }
 
 #[test]
+fn a_parameter_given_twice_is_refused_like_a_field_given_twice() {
+    let parse = |body: &str| {
+        let de = &mut serde_json::Deserializer::from_str(body);
+        serde_path_to_error::deserialize::<_, WebhookRequest>(de).unwrap_err()
+    };
+    let field = parse(r#"{"fulfillmentInfo": {"tag": "a", "tag": "b"}}"#);
+    assert!(
+        field.to_string().contains("duplicate field `tag`"),
+        "{field}"
+    );
+
+    let param =
+        parse(r#"{"sessionInfo": {"parameters": {"amount": 1, "city": "x", "amount": 2}}}"#);
+    assert_eq!(param.path().to_string(), "sessionInfo.parameters");
+    assert!(
+        param.to_string().contains("duplicate key `amount`"),
+        "{param}"
+    );
+
+    // The same name in two different objects is no duplicate; null is no parameters.
+    let request: WebhookRequest =
+        serde_json::from_str(r#"{"sessionInfo": {"parameters": {"a": {"a": 1}, "b": {"a": 2}}}}"#)
+            .unwrap();
+    assert_eq!(request.session_info.parameters.len(), 2);
+    let request: WebhookRequest =
+        serde_json::from_str(r#"{"sessionInfo": {"parameters": null}}"#).unwrap();
+    assert!(request.session_info.parameters.is_empty());
+}
+
+#[test]
 fn mistyped_fields_name_their_path() {
     let body = r#"{"sessionInfo": {"session": "s", "parameters": []}}"#;
     let de = &mut serde_json::Deserializer::from_str(body);

@@ -16,9 +16,10 @@ use tower::{Layer, ServiceExt};
 use tracing::Instrument;
 
 use super::Readiness;
-use super::limits::{self, Limits};
+use super::limits::Limits;
 use super::meta::Meta;
 use super::metrics::{self as cx_metrics, Metrics, TagMetrics};
+use super::parse::parse;
 use super::record::Recorder;
 use crate::answer::{Answer, ErrorBody, Outcome};
 use crate::call::Call;
@@ -237,9 +238,10 @@ pub struct Answered {
 
 impl Endpoint {
     /// Answers a request body as `POST /webhook` would, after the transport has checked the
-    /// content type and the body limit: parse (400 with the path of the first error), the
-    /// deadline and recover layers and the router inside a span naming the call, then the
-    /// 64 KiB guard; the call is counted in the metrics by tag and outcome.
+    /// content type and the body limit and undone its content coding: parse (400 with the
+    /// path of the first error), the deadline and recover layers and the router inside a
+    /// span naming the call, then the 64 KiB guard; the call is counted in the metrics by
+    /// tag and outcome.
     pub async fn answer(&self, body: &[u8]) -> Answered {
         self.answer_with(body, &Meta::default()).await
     }
@@ -262,7 +264,7 @@ impl Endpoint {
         let span = tracing::info_span!(
             "call",
             request_id = %request.detect_intent_response_id,
-            tag = request.tag().unwrap_or(""),
+            tag = &*crate::logging::clipped(request.tag().unwrap_or("")),
             session = %SessionHash::of(&request.session_info.session),
             trace_id = tracing::field::Empty,
             span_id = tracing::field::Empty,
@@ -374,10 +376,9 @@ async fn webhook(State(endpoint): State<Endpoint>, request: http::Request<Body>)
             "a webhook request must have Content-Type: application/json",
         );
     }
-    let limit = endpoint.body_limit();
-    let bytes = match axum::body::to_bytes(body, limit).await {
+    let bytes = match super::body::read(&parts.headers, body, endpoint.body_limit()).await {
         Ok(bytes) => bytes,
-        Err(e) => return read_error(&e, limit),
+        Err(refused) => return refused.into_response(),
     };
     let answered = endpoint
         .answer_with(&bytes, &Meta::from_headers(&parts.headers))
@@ -408,35 +409,6 @@ fn encode(answer: &Answer, oversize: &[u8]) -> Answered {
     }
 }
 
-/// Parses the body once, fast; only a body that fails is parsed again to find the path of
-/// the first error.
-fn parse(bytes: &[u8]) -> Result<WebhookRequest, ErrorBody> {
-    if limits::too_deep(bytes, limits::MAX_JSON_DEPTH) {
-        return Err(limits::too_deep_error());
-    }
-    serde_json::from_slice(bytes).map_err(|error| {
-        let de = &mut serde_json::Deserializer::from_slice(bytes);
-        let path = match serde_path_to_error::deserialize::<_, WebhookRequest>(de) {
-            Err(e) if e.path().to_string() != "." => Some(e.path().to_string()),
-            _ => None,
-        };
-        let code = if error.is_data() {
-            "invalid_request"
-        } else {
-            "invalid_json"
-        };
-        let message = match &path {
-            Some(path) => format!("{path}: {error}"),
-            None => error.to_string(),
-        };
-        ErrorBody {
-            error: code,
-            message,
-            path,
-        }
-    })
-}
-
 /// Whether the request says its body is JSON (`application/json`, any parameters).
 fn is_json(headers: &HeaderMap) -> bool {
     headers
@@ -444,23 +416,6 @@ fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
-}
-
-fn read_error(error: &axum::Error, limit: usize) -> Response {
-    let too_large = std::error::Error::source(error)
-        .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
-    if too_large {
-        return self::error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            &format!("the request body is larger than the limit of {limit} bytes"),
-        );
-    }
-    self::error(
-        StatusCode::BAD_REQUEST,
-        "unreadable_body",
-        &format!("the request body could not be read: {error}"),
-    )
 }
 
 /// A short, stable hash of the session name, shown as 16 hex digits: calls of one session
@@ -533,7 +488,8 @@ async fn not_found() -> Response {
     )
 }
 
-fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
+/// An error answer: `status` and a JSON body with `code` and `message`.
+pub(super) fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
     json(status, serde_json::to_vec(&ErrorBody::new(code, message)))
 }
 

@@ -2,17 +2,19 @@
 //! shutdown.
 //!
 //! [`Webhook`] turns a [`Router`](crate::Router) into the service that answers Dialogflow:
-//! it reads and checks the body (413, 415, 400 with the JSON path of the first error), runs
-//! the call through the deadline layer, the recover layer and the router inside a span that
-//! names the request (and its trace), and writes the answer, refusing to send a response over
-//! 64 KiB (a logged fallback goes instead); it counts every call for `/metrics`, and
-//! [records](record) calls to a file when asked. [`serve`] and [`serve_with_shutdown`] run it
-//! on a listener.
+//! it reads and checks the body (413, 415, gzip decompressed, 400 with the JSON path of the
+//! first error), runs the call through the deadline layer, the recover layer and the router
+//! inside a span that names the request (and its trace), and writes the answer, refusing to
+//! send a response over 64 KiB (a logged fallback goes instead); it counts every call for
+//! `/metrics`, and [records](record) calls to a file when asked. [`serve`] and
+//! [`serve_with_shutdown`] run it on a listener.
 
+mod body;
 mod edge;
 mod limits;
 mod meta;
 pub mod metrics;
+mod parse;
 mod readiness;
 pub mod record;
 mod shutdown;

@@ -130,6 +130,128 @@ async fn bad_inputs_get_a_status_and_a_json_body_then_serving_goes_on() {
 }
 
 #[tokio::test]
+async fn a_body_that_is_no_object_is_told_so() {
+    let app = Webhook::new(router()).into_axum();
+    let fifteen = format!("[{}]", vec!["null"; 15].join(","));
+    for body in [
+        "[]", "[{}]", &fifteen, "\"text\"", "42", "-1.5", "null", "true", " \n[1]",
+    ] {
+        let answered = send(&app, post_request(body.as_bytes().to_vec())).await;
+        assert_eq!(answered.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(answered.body["error"], "invalid_request", "{body}");
+        assert!(
+            answered.body["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("the body must be a JSON object"),
+            "{body}: {}",
+            answered.body
+        );
+    }
+    for body in ["[1,", "nul", ""] {
+        let answered = send(&app, post_request(body.as_bytes().to_vec())).await;
+        assert_eq!(answered.body["error"], "invalid_json", "{body}");
+    }
+}
+
+#[tokio::test]
+async fn no_400_body_holds_the_value_sent() {
+    const SECRET: &str = "my-secret-value";
+    const NUMBER: &str = "4111111111111111";
+    let app = Webhook::new(router()).into_axum();
+    let cases = [
+        // Wrong types, each with the secret where another type belongs.
+        (
+            format!(r#"{{"sentimentAnalysisResult": {{"score": "{SECRET}"}}}}"#),
+            "sentimentAnalysisResult.score",
+            "invalid type: string, expected f32",
+        ),
+        (
+            format!(r#"{{"intentInfo": {{"confidence": "{SECRET}"}}}}"#),
+            "intentInfo.confidence",
+            "invalid type: string, expected f32",
+        ),
+        (
+            format!(r#"{{"fulfillmentInfo": {{"tag": {NUMBER}}}}}"#),
+            "fulfillmentInfo.tag",
+            "invalid type: integer, expected a string",
+        ),
+        (
+            format!(r#"{{"sessionInfo": {{"session": {NUMBER}.5}}}}"#),
+            "sessionInfo.session",
+            "invalid type: floating point, expected a string",
+        ),
+        (
+            format!(
+                r#"{{"pageInfo": {{"formInfo": {{"parameterInfo": [{{"required": "{SECRET}"}}]}}}}}}"#
+            ),
+            "pageInfo.formInfo.parameterInfo[0].required",
+            "invalid type: string, expected a boolean",
+        ),
+        (
+            format!(r#"{{"messages": [{{"text": {{"text": "{SECRET}"}}}}]}}"#),
+            "messages[0].text.text",
+            "invalid type: string, expected a sequence",
+        ),
+        (
+            format!(r#"{{"sessionInfo": {{"parameters": "{SECRET}"}}}}"#),
+            "sessionInfo.parameters",
+            "invalid type: string, expected a map",
+        ),
+        (
+            format!(r#"{{"text": {NUMBER}}}"#),
+            "text",
+            "invalid type: integer, expected a string",
+        ),
+        // A secret with quotes and the words serde puts after a value.
+        (
+            format!(r#"{{"languageInfo": {{"confidenceScore": "{SECRET}\", expected f32"}}}}"#),
+            "languageInfo.confidenceScore",
+            "invalid type: string, expected f32",
+        ),
+        // Bad numbers: out of range, malformed.
+        (
+            format!(r#"{{"intentInfo": {{"confidence": {NUMBER}e999}}}}"#),
+            "intentInfo.confidence",
+            "number out of range",
+        ),
+        (
+            format!(r#"{{"intentInfo": {{"confidence": -{NUMBER}.}}}}"#),
+            "intentInfo.confidence",
+            "invalid number",
+        ),
+    ];
+    for (body, path, message) in cases {
+        let answered = send(&app, post_request(body.clone().into_bytes())).await;
+        assert_eq!(answered.status, StatusCode::BAD_REQUEST, "{body}");
+        let text = answered.body.to_string();
+        assert!(!text.contains(SECRET), "{body}: {text}");
+        assert!(!text.contains("4111"), "{body}: {text}");
+        assert_eq!(answered.body["path"], path, "{body}: {text}");
+        assert!(
+            answered.body["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{path}: {message}")),
+            "{body}: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_parameter_given_twice_is_a_400_naming_it() {
+    let app = Webhook::new(router()).into_axum();
+    let body = br#"{"fulfillmentInfo": {"tag": "ok"},
+                    "sessionInfo": {"parameters": {"amount": 1, "city": "Oslo", "amount": 2}}}"#;
+    let answered = send(&app, post_request(body.to_vec())).await;
+    assert_eq!(answered.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answered.body["error"], "invalid_request");
+    assert_eq!(answered.body["path"], "sessionInfo.parameters");
+    let message = answered.body["message"].as_str().unwrap();
+    assert!(message.contains("duplicate key `amount`"), "{message}");
+}
+
+#[tokio::test]
 async fn the_allow_header_names_the_methods() {
     let app = Webhook::new(router()).into_axum();
     let response = tower::ServiceExt::oneshot(
@@ -235,5 +357,103 @@ async fn shutdown_lets_a_call_in_flight_finish() {
     assert!(
         tokio::net::TcpStream::connect(addr).await.is_err(),
         "no new connections after shutdown"
+    );
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn encoded(encoding: &str, body: Vec<u8>) -> Request<Body> {
+    Request::post("/webhook")
+        .header("content-type", "application/json")
+        .header("content-encoding", encoding)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn gzip_bodies_are_decompressed_within_the_limit() {
+    let app = Webhook::new(router()).body_limit(64 * 1024).into_axum();
+    let body = serde_json::to_vec(&request("ok", json!({"city": "Oslo"}))).unwrap();
+    for encoding in ["gzip", "GZIP", "x-gzip", "identity, gzip", "gzip, identity"] {
+        let answered = send(&app, encoded(encoding, gzip(&body))).await;
+        assert_eq!(
+            answered.status,
+            StatusCode::OK,
+            "{encoding}: {}",
+            answered.body
+        );
+        assert_eq!(answered.first_text(), "fine", "{encoding}");
+    }
+    let answered = send(&app, encoded("gzip, gzip", gzip(&gzip(&body)))).await;
+    assert_eq!(answered.first_text(), "fine", "applied twice, undone twice");
+    let answered = send(&app, encoded("identity", body.clone())).await;
+    assert_eq!(answered.first_text(), "fine");
+
+    // A bomb: a valid request padded to 16 MiB with white space, 16 KiB compressed; the limit
+    // holds for what it inflates to.
+    let mut bomb = b"{\"fulfillmentInfo\": {\"tag\": \"ok\"}".to_vec();
+    bomb.resize(16 * 1024 * 1024, b' ');
+    bomb.push(b'}');
+    let compressed = gzip(&bomb);
+    assert!(compressed.len() < 64 * 1024, "{} bytes", compressed.len());
+    let answered = send(&app, encoded("gzip", compressed)).await;
+    assert_eq!(answered.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answered.body["error"], "payload_too_large");
+    let message = answered.body["message"].as_str().unwrap();
+    assert!(message.contains("decompressed"), "{message}");
+    assert!(message.contains("65536 bytes"), "{message}");
+
+    // Just at the limit, decompressed, is still answered.
+    let mut full = body.clone();
+    full.pop();
+    full.resize(64 * 1024 - 1, b' ');
+    full.push(b'}');
+    let answered = send(&app, encoded("gzip", gzip(&full))).await;
+    assert_eq!(answered.first_text(), "fine");
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_what_its_encoding_says_is_refused_by_name() {
+    let app = Webhook::new(router()).into_axum();
+    let body = serde_json::to_vec(&request("ok", json!({}))).unwrap();
+
+    let answered = send(&app, encoded("gzip", body.clone())).await;
+    assert_eq!(answered.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answered.body["error"], "invalid_encoding");
+    let message = answered.body["message"].as_str().unwrap();
+    assert!(message.contains("not valid gzip"), "{message}");
+
+    // A gzip body cut short is no gzip either.
+    let mut cut = gzip(&body);
+    cut.truncate(cut.len() - 4);
+    let answered = send(&app, encoded("gzip", cut)).await;
+    assert_eq!(answered.body["error"], "invalid_encoding");
+
+    for encoding in ["br", "deflate", "zstd", "gzip, br", "compress"] {
+        let response = tower::ServiceExt::oneshot(app.clone(), encoded(encoding, body.clone()))
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{encoding}"
+        );
+        assert_eq!(response.headers()["accept-encoding"], "gzip");
+        let answered = send(&app, encoded(encoding, body.clone())).await;
+        assert_eq!(answered.body["error"], "unsupported_encoding");
+        let message = answered.body["message"].as_str().unwrap();
+        let named = encoding.rsplit(", ").next().unwrap();
+        assert!(message.contains(&format!("`{named}`")), "{message}");
+    }
+
+    // Serving goes on.
+    assert_eq!(
+        post(&app, &request("ok", json!({}))).await.first_text(),
+        "fine"
     );
 }

@@ -127,3 +127,44 @@ async fn every_line_of_a_call_carries_its_request_id_and_trace() {
         assert!(!text.contains(private), "{private} leaked: {text}");
     }
 }
+
+#[tokio::test]
+async fn an_unknown_tag_is_logged_once_and_clipped() {
+    let captured = Captured::default();
+    let subscriber =
+        tracing_subscriber::registry().with(cxhook::logging::json_layer(captured.clone()));
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let tag = "t".repeat(500 * 1024);
+    let shown = format!("{}… (512000 bytes)", "t".repeat(128));
+    for fallback in [
+        cxhook::Fallback::default(),
+        cxhook::Fallback::status(http::StatusCode::NOT_FOUND),
+    ] {
+        let client = TestClient::new(Router::new().route("pay", fails).fallback(fallback));
+        call(&client, RequestBuilder::new().tag(&tag).response_id("r-1")).await;
+    }
+
+    let text = captured.text();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let unknown = lines
+        .iter()
+        .filter(|line| line["message"] == "no handler serves this tag")
+        .count();
+    assert_eq!(unknown, 2, "one warning per call: {text}");
+    for line in text.lines() {
+        assert!(line.len() < 1024, "{} bytes: {line}", line.len());
+        assert!(!line.contains(&"t".repeat(129)), "{line}");
+        assert!(
+            line.matches(&shown).count() <= 1,
+            "the tag once per line: {line}"
+        );
+    }
+    for line in &lines {
+        assert_eq!(line["span"]["tag"], shown.as_str(), "{line}");
+        assert!(line.get("tag").is_none(), "not twice on a line: {line}");
+    }
+}
