@@ -172,6 +172,11 @@ impl Server {
         format!("http://127.0.0.1:{}{path}", self.addr.port())
     }
 
+    /// What the server has written to stderr so far.
+    pub(crate) fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
     /// Sends SIGTERM and waits for the exit; gives how it ended and how long that took.
     pub(crate) fn terminate(self) -> (ExitStatus, Duration) {
         let started = Instant::now();
