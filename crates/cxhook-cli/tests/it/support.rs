@@ -127,11 +127,20 @@ impl Server {
             .arg("serve")
             .args(args)
             .envs(env.iter().copied())
-            .current_dir(dir)
+            .current_dir(dir);
+        Self::spawn(command)
+    }
+
+    /// Runs `command`, a `cxhook serve` however started, and waits for it to say where it
+    /// listens.
+    pub(crate) fn spawn(mut command: Command) -> Self {
+        command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap();
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
         let lines = lines(child.stdout.take().unwrap());
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut pipe = child.stderr.take().unwrap();
@@ -250,7 +259,16 @@ pub(crate) fn get(url: &str) -> Answer {
 
 /// `POST url` with a JSON body.
 pub(crate) fn post(url: &str, body: &Value) -> Answer {
-    call(reqwest::Client::new().post(url).json(body))
+    post_with(url, body, &[])
+}
+
+/// `POST url` with a JSON body and these headers.
+pub(crate) fn post_with(url: &str, body: &Value, headers: &[(&str, &str)]) -> Answer {
+    let mut request = reqwest::Client::new().post(url).json(body);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    call(request)
 }
 
 fn call(request: reqwest::RequestBuilder) -> Answer {
@@ -358,13 +376,22 @@ pub(crate) struct HalfSent {
 impl HalfSent {
     /// Sends the headers of `POST /webhook` with `body` and the first half of the body.
     pub(crate) fn start(port: u16, body: &[u8]) -> Self {
+        Self::start_with(port, body, &[])
+    }
+
+    /// [`HalfSent::start`], with these headers too.
+    pub(crate) fn start_with(port: u16, body: &[u8], headers: &[(&str, &str)]) -> Self {
         use std::io::Write;
         let (first, rest) = body.split_at(body.len() / 2);
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        let extra: String = headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}\r\n"))
+            .collect();
         write!(
             stream,
-            "POST /webhook HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            "POST /webhook HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\n\r\n",
             body.len()
         )
         .unwrap();
