@@ -628,6 +628,7 @@ mod tests {
                 "request_timeout_ms",
                 "max_header_bytes",
                 "max_headers",
+                "authenticated_by",
                 "token_envs",
                 "token_files",
                 "username",
