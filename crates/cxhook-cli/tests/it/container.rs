@@ -36,7 +36,7 @@ use rsa::traits::PublicKeyParts;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::support::{HalfSent, Server, Stub, free_port, post_with, request};
+use crate::support::{HalfSent, PATIENCE, Server, Stub, free_port, post_with, request};
 
 /// The repository's root.
 fn repo() -> PathBuf {
@@ -200,14 +200,19 @@ fn shell_words(line: &str) -> Vec<String> {
     words
 }
 
+/// The document of `kind` in the YAML manifest at `path`.
+fn manifest(path: &str, kind: &str) -> Value {
+    let text = read(path);
+    serde_norway::Deserializer::from_str(&text)
+        .map(|document| Value::deserialize(document).unwrap())
+        .find(|document| document["kind"] == kind)
+        .unwrap_or_else(|| panic!("{path} has no {kind}"))
+}
+
 /// The variables a manifest's first container sets: a value, or (`None`) a Kubernetes
 /// Secret's key.
 fn manifest_env(path: &str, kind: &str) -> Vec<(String, Option<String>)> {
-    let text = read(path);
-    let document = serde_norway::Deserializer::from_str(&text)
-        .map(|document| Value::deserialize(document).unwrap())
-        .find(|document| document["kind"] == kind)
-        .unwrap_or_else(|| panic!("{path} has no {kind}"));
+    let document = manifest(path, kind);
     let env = document["spec"]["template"]["spec"]["containers"][0]["env"]
         .as_array()
         .unwrap_or_else(|| panic!("{path}: the container sets no env"));
@@ -228,15 +233,19 @@ fn manifest_env(path: &str, kind: &str) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
+/// Every file and directory under a root, with its size and modification time.
+type Snapshot = BTreeMap<PathBuf, (u64, i64, i64)>;
+
 /// The image's file system, and its entrypoint started in it.
 struct Image {
     rootfs: PathBuf,
+    /// The file system before the entrypoint started.
+    before: Snapshot,
     server: Server,
     _dir: tempfile::TempDir,
 }
 
-/// Every file and directory under `root`, with its size and modification time.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, i64, i64)> {
+fn snapshot(root: &Path) -> Snapshot {
     let mut all = BTreeMap::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
@@ -256,7 +265,7 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, i64, i64)> {
 impl Image {
     /// Assembles the rootfs and runs the runtime stage's entrypoint in it, with the stage's
     /// environment and `variables` over it.
-    fn start(variables: &[(String, String)]) -> (Self, BTreeMap<PathBuf, (u64, i64, i64)>) {
+    fn start(variables: &[(String, String)]) -> Self {
         let stage = runtime_stage();
         let dir = tempfile::tempdir().unwrap();
         let rootfs = dir.path().join("rootfs");
@@ -298,37 +307,33 @@ impl Image {
             .envs(stage.env.iter().map(|(k, v)| (k, v)))
             .envs(variables.iter().map(|(k, v)| (k, v)));
         let server = Server::spawn(command);
-        (
-            Self {
-                rootfs,
-                server,
-                _dir: dir,
-            },
+        Self {
+            rootfs,
             before,
-        )
+            server,
+            _dir: dir,
+        }
     }
 
-    /// Stops the entrypoint with SIGTERM and checks that it wrote nothing outside `/data`.
-    fn stop(self, before: &BTreeMap<PathBuf, (u64, i64, i64)>) {
+    /// Stops the entrypoint with SIGTERM, and checks that it exited well and wrote nothing
+    /// outside `/data`.
+    fn stop(self) {
         let (status, _) = self.server.terminate();
         assert!(status.success(), "{status:?}");
-        assert_written_only_in_data(&self.rootfs, before);
+        let before = &self.before;
+        let after = snapshot(&self.rootfs);
+        let data = Path::new("data");
+        let changed: Vec<_> = before
+            .keys()
+            .chain(after.keys())
+            .filter(|path| !path.starts_with(data) && before.get(*path) != after.get(*path))
+            .collect();
+        assert!(changed.is_empty(), "written outside /data: {changed:?}");
+        assert!(
+            after.contains_key(&data.join("cxhook.db")),
+            "no database in /data: {after:?}"
+        );
     }
-}
-
-fn assert_written_only_in_data(rootfs: &Path, before: &BTreeMap<PathBuf, (u64, i64, i64)>) {
-    let after = snapshot(rootfs);
-    let data = Path::new("data");
-    let changed: Vec<_> = before
-        .keys()
-        .chain(after.keys())
-        .filter(|path| !path.starts_with(data) && before.get(*path) != after.get(*path))
-        .collect();
-    assert!(changed.is_empty(), "written outside /data: {changed:?}");
-    assert!(
-        after.contains_key(&data.join("cxhook.db")),
-        "no database in /data: {after:?}"
-    );
 }
 
 /// A balance call for u-1001.
@@ -442,7 +447,7 @@ fn the_image_serves_the_cloud_run_manifest_checking_dialogflows_id_tokens() {
         google.jwks_url(),
     ));
 
-    let (mut image, before) = Image::start(&variables);
+    let mut image = Image::start(&variables);
     assert_eq!(image.server.addr.to_string(), format!("0.0.0.0:{port}"));
     let bearer = format!("Bearer {}", google.id_token(&audience, &agent));
     answers_only_with(&image, &[("authorization", &bearer)]);
@@ -455,6 +460,19 @@ fn the_image_serves_the_cloud_run_manifest_checking_dialogflows_id_tokens() {
         post_with(&url, &balance(), &[("authorization", &elsewhere)]).status,
         403
     );
+    let logged = Instant::now();
+    while !image
+        .server
+        .stderr()
+        .contains("https://elsewhere.example.com")
+    {
+        assert!(
+            logged.elapsed() < PATIENCE,
+            "the rejected audience is not logged: {}",
+            image.server.stderr()
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
 
     // SIGTERM while a call is in flight: the call is answered, then the process exits.
     let body = serde_json::to_vec(&balance()).unwrap();
@@ -473,7 +491,7 @@ fn the_image_serves_the_cloud_run_manifest_checking_dialogflows_id_tokens() {
     let answer = call.finish();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("$1,250.75"), "{answer}");
-    image.stop(&before);
+    image.stop();
     assert!(
         stopping.elapsed() < Duration::from_secs(10),
         "Cloud Run kills the container 10 s after SIGTERM"
@@ -490,9 +508,9 @@ fn the_image_serves_the_kubernetes_manifest_with_its_header_secret() {
         .collect();
     variables.retain(|(name, _)| name != "PORT");
     variables.push(("PORT".to_owned(), free_port().to_string()));
-    let (image, before) = Image::start(&variables);
+    let image = Image::start(&variables);
     answers_only_with(&image, &[("x-webhook-secret", SECRET)]);
-    image.stop(&before);
+    image.stop();
 }
 
 #[test]
@@ -502,7 +520,45 @@ fn the_image_serves_the_dockerfiles_own_run_line() {
         .map(|(name, value)| (name, value.unwrap_or_else(|| SECRET.to_owned())))
         .collect();
     variables.push(("PORT".to_owned(), free_port().to_string()));
-    let (image, before) = Image::start(&variables);
+    let image = Image::start(&variables);
     answers_only_with(&image, &[("x-webhook-secret", SECRET)]);
-    image.stop(&before);
+    image.stop();
+}
+
+/// The MB figure of the row of `deploy/container/sizes.md` whose first cell starts `what`.
+fn measured(sizes: &str, what: &str) -> String {
+    let row = sizes
+        .lines()
+        .find(|line| line.starts_with(&format!("| {what}")))
+        .unwrap_or_else(|| panic!("sizes.md has no row for {what}"));
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    cells[cells.len() - 2].to_owned()
+}
+
+#[test]
+fn the_readmes_quote_the_sizes_build_local_sh_measured_last() {
+    let sizes = read("deploy/container/sizes.md");
+    let binary = format!("{} MB", measured(&sizes, "release binary"));
+    let image = format!("{} MB", measured(&sizes, "runtime image"));
+    for name in ["README.md", "deploy/README.md"] {
+        let text = read(name);
+        for figure in [&binary, &image] {
+            assert!(
+                text.contains(figure.as_str()),
+                "{name} does not quote {figure} (deploy/container/sizes.md)"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_shipped_manifests_run_one_instance_of_the_sqlite_default() {
+    let service = manifest("deploy/cloudrun/service.yaml", "Service");
+    assert_eq!(
+        service["spec"]["template"]["metadata"]["annotations"]["autoscaling.knative.dev/maxScale"],
+        "1"
+    );
+    let deployment = manifest("deploy/k8s/cxhook.yaml", "Deployment");
+    assert_eq!(deployment["spec"]["replicas"], 1);
+    assert_eq!(deployment["spec"]["strategy"]["type"], "Recreate");
 }
