@@ -36,7 +36,9 @@ use rsa::traits::PublicKeyParts;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::support::{HalfSent, PATIENCE, Server, Stub, free_port, post_with, request};
+use crate::support::{
+    HalfSent, PATIENCE, Server, Stub, free_port, post_with, request, shell_words,
+};
 
 /// The repository's root.
 fn repo() -> PathBuf {
@@ -176,28 +178,6 @@ fn docker_run_variables() -> Vec<(String, Option<String>)> {
             None => (pair[1].clone(), None),
         })
         .collect()
-}
-
-/// Splits a command line into words as a shell does with quotes; it has no expansions.
-fn shell_words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word: Option<String> = None;
-    let mut quote = None;
-    for c in line.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => word.get_or_insert_with(String::new).push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                word.get_or_insert_with(String::new);
-            }
-            (None, c) if c.is_whitespace() => words.extend(word.take()),
-            (None, c) => word.get_or_insert_with(String::new).push(c),
-        }
-    }
-    assert!(quote.is_none(), "unclosed quote in {line}");
-    words.extend(word);
-    words
 }
 
 /// The document of `kind` in the YAML manifest at `path`.
