@@ -18,7 +18,9 @@
 //! test's user, in the rootfs's working directory, on the host's libraries.
 //!
 //! Cloud Run's contract holds too: listen on `$PORT`, write nothing outside `/data`, and on
-//! SIGTERM finish the call in flight and exit well within 10 s.
+//! SIGTERM finish the call in flight and exit well within 10 s. The guide's `gcloud run
+//! deploy` sets the same auth variables as the Cloud Run manifest, the manifests run one
+//! instance, and the READMEs quote the sizes `build-local.sh` measured last.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
@@ -37,7 +39,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::support::{
-    HalfSent, PATIENCE, Server, Stub, free_port, post_with, request, shell_words,
+    HalfSent, PATIENCE, Server, Stub, command_line, free_port, post_with, request, shell_words,
 };
 
 /// The repository's root.
@@ -148,27 +150,8 @@ fn env_pairs(args: &str) -> Vec<(String, String)> {
 /// `NAME` alone (`None`), which docker takes from the caller's environment.
 fn docker_run_variables() -> Vec<(String, Option<String>)> {
     let dockerfile = read("Dockerfile");
-    let mut command = String::new();
-    for line in dockerfile.lines() {
-        let Some(text) = line.strip_prefix('#') else {
-            continue;
-        };
-        let text = text.trim();
-        if command.is_empty() && !text.starts_with("docker run") {
-            continue;
-        }
-        match text.strip_suffix('\\') {
-            Some(part) => command.push_str(part),
-            None => {
-                command.push_str(text);
-                break;
-            }
-        }
-    }
-    assert!(
-        !command.is_empty(),
-        "the Dockerfile shows no docker run line"
-    );
+    let comments = dockerfile.lines().filter_map(|line| line.strip_prefix('#'));
+    let command = command_line(comments, "docker run");
     let words = shell_words(&command);
     words
         .windows(2)
@@ -476,6 +459,48 @@ fn the_image_serves_the_cloud_run_manifest_checking_dialogflows_id_tokens() {
         stopping.elapsed() < Duration::from_secs(10),
         "Cloud Run kills the container 10 s after SIGTERM"
     );
+}
+
+#[test]
+fn the_cloud_run_guides_deploy_command_sets_what_the_manifest_sets() {
+    let guide = read("deploy/README.md");
+    // The shell variables the guide sets before the command, expanded in its values.
+    let assignments: Vec<(String, String)> = guide
+        .lines()
+        .map(str::trim)
+        .filter_map(|line| line.split_once('='))
+        .filter(|(name, value)| {
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                && !value.contains(' ')
+        })
+        .map(|(name, value)| (format!("${name}"), value.to_owned()))
+        .collect();
+    let words = shell_words(&command_line(guide.lines(), "gcloud run deploy"));
+    let set = words
+        .windows(2)
+        .find(|pair| pair[0] == "--set-env-vars")
+        .map(|pair| pair[1].clone())
+        .expect("gcloud run deploy sets variables");
+    let mut deployed = Vec::new();
+    for pair in set.split(',') {
+        let (name, value) = pair.split_once('=').unwrap();
+        let mut value = value.to_owned();
+        for (variable, with) in &assignments {
+            value = value.replace(variable, with);
+        }
+        // The manifest names the placeholders the guide's shell variables fill.
+        let value = value
+            .replace("$PROJECT_NUMBER", "PROJECT_NUMBER")
+            .replace("$REGION", "REGION");
+        deployed.push((name.to_owned(), value));
+    }
+    let manifest: Vec<(String, String)> = manifest_env("deploy/cloudrun/service.yaml", "Service")
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("CXHOOK_AUTH__"))
+        .map(|(name, value)| (name, value.unwrap()))
+        .collect();
+    assert_eq!(deployed, manifest);
 }
 
 const SECRET: &str = "container-secret-eeeeeeeeeeeeeeeeeeeeeeee";

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use crate::support::{Stub, cxhook, keep_for_contract, request, shell_words};
+use crate::support::{Stub, command_line, cxhook, keep_for_contract, request, shell_words};
 
 #[derive(Default)]
 struct Runtime {
@@ -159,19 +159,7 @@ fn guide_variables() -> Vec<(String, String)> {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/README.md"),
     )
     .unwrap();
-    let mut command = String::new();
-    for line in guide.lines().map(str::trim) {
-        if command.is_empty() && !line.starts_with("cargo lambda deploy") {
-            continue;
-        }
-        match line.strip_suffix('\\') {
-            Some(part) => command.push_str(part),
-            None => {
-                command.push_str(line);
-                break;
-            }
-        }
-    }
+    let command = command_line(guide.lines(), "cargo lambda deploy");
     let words = shell_words(&command);
     words
         .windows(2)

@@ -414,6 +414,26 @@ impl HalfSent {
     }
 }
 
+/// The command among `lines` that starts with `start`, its continuation lines (ending in `\`)
+/// joined.
+pub(crate) fn command_line<'a>(lines: impl IntoIterator<Item = &'a str>, start: &str) -> String {
+    let mut command = String::new();
+    for line in lines.into_iter().map(str::trim) {
+        if command.is_empty() && !line.starts_with(start) {
+            continue;
+        }
+        match line.strip_suffix('\\') {
+            Some(part) => command.push_str(part),
+            None => {
+                command.push_str(line);
+                break;
+            }
+        }
+    }
+    assert!(!command.is_empty(), "no command starts with {start}");
+    command
+}
+
 /// Splits a command line into words as a shell does with quotes; it has no expansions.
 pub(crate) fn shell_words(line: &str) -> Vec<String> {
     let mut words = Vec::new();
