@@ -3,7 +3,16 @@
 # non-root user.
 #
 #   docker build -t cxhook .                       # or: podman build -t cxhook .
-#   docker run -p 8080:8080 -e PORT=8080 cxhook
+#   export WEBHOOK_SECRET="$(openssl rand -hex 24)"
+#   docker run -p 8080:8080 -e WEBHOOK_SECRET -e CXHOOK_AUTH__HEADER__NAME=x-webhook-secret \
+#     -e CXHOOK_AUTH__HEADER__VALUE_ENVS='[WEBHOOK_SECRET]' cxhook
+#   cxhook send http://127.0.0.1:8080/webhook --tag account.balance -p user_id=u-1001 \
+#     -H "x-webhook-secret: $WEBHOOK_SECRET"
+#
+# The image configures no authentication and cxhook refuses to serve an open webhook, so every
+# run names one: a header secret as above (deploy/k8s, AWS Lambda), Google ID tokens on Cloud
+# Run (deploy/cloudrun/service.yaml), or CXHOOK_AUTH__AUTHENTICATED_BY when something in front
+# lets only authenticated callers through. deploy/README.md has the steps.
 #
 # The runtime honours Cloud Run's contract: it listens on 0.0.0.0:$PORT, stops on SIGTERM
 # after the calls in flight finish, and writes only to /data (the SQLite file of the embedded

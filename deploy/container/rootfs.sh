@@ -2,12 +2,14 @@
 # Assembles the runtime file system of the cxhook image: the binary at
 # /usr/local/bin/cxhook, the shared libraries it links (as `ldd` lists them), the CA
 # certificates that HTTPS calls (weather, an external scheduling API) are verified against,
-# and /data owned by the non-root user 65532 that the image runs as.
+# and /data owned by the non-root user 65532 that the image runs as (ROOTFS_OWNER=UID:GID
+# gives it to another user: giving files away takes root, which a test need not be).
 #
 #   bash deploy/container/rootfs.sh BINARY ROOTFS
 set -euo pipefail
 bin="$1"
 root="$2"
+owner="${ROOTFS_OWNER:-65532:65532}"
 
 rm -rf "$root"
 mkdir -p "$root/usr/local/bin" "$root/data" "$root/tmp" "$root/etc"
@@ -20,5 +22,5 @@ cas=/etc/ssl/certs/ca-certificates.crt
 cp --parents -L "$cas" "$root"
 echo "nonroot:x:65532:65532:nonroot:/data:/sbin/nologin" > "$root/etc/passwd"
 echo "nonroot:x:65532:" > "$root/etc/group"
-chown -R 65532:65532 "$root/data"
+chown -R "$owner" "$root/data"
 chmod 1777 "$root/tmp"

@@ -20,7 +20,6 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use cxhook::logging::LogFormat;
-use cxhook::middleware::auth::Auth;
 use cxhook::server::Limits;
 use figment::error::Kind;
 use figment::providers::{Env, Format, Toml};
@@ -62,8 +61,9 @@ pub(crate) struct Config {
     pub(crate) record: crate::record::Record,
     /// `[limits]`: what one client may ask of the server.
     pub(crate) limits: Limits,
-    /// `[auth]`: which credentials a call must carry, their secrets read.
-    pub(crate) auth: Auth,
+    /// `[auth]`: which credentials a call must carry, their secrets read, and what
+    /// authenticates calls in front of cxhook.
+    pub(crate) auth: crate::security::Access,
     /// `[accounts]`: the accounts integration.
     pub(crate) accounts: AccountsConfig,
     /// `[weather]`: the weather integration.
@@ -696,6 +696,7 @@ mod tests {
                 "request_timeout_ms",
                 "max_header_bytes",
                 "max_headers",
+                "authenticated_by",
                 "token_envs",
                 "token_files",
                 "username",

@@ -26,6 +26,7 @@ pub(crate) fn run(flags: &LambdaArgs) -> anyhow::Result<()> {
     // A function is frozen between calls: lines gathered for later could wait for minutes.
     config.log.batch = None;
     let webhook = crate::serve::webhook(&config)?;
+    crate::security::announce(&config.auth);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -3,6 +3,11 @@
 //!
 //! Secrets never sit in the configuration: each key names an environment variable
 //! (`*_env`) or a file (`*_file`, a mounted secret) that holds one.
+//!
+//! A webhook without credentials of its own is served on such an address only when the
+//! configuration says what authenticates its calls in front of it (`auth.authenticated_by`,
+//! say Cloud Run's IAM check) or `--insecure` is given; that setting is off by default and
+//! logged at every start, so an open webhook is never one by accident.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -18,6 +23,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuthConfig {
+    authenticated_by: String,
     bearer: BearerConfig,
     basic: BasicConfig,
     header: HeaderConfig,
@@ -68,9 +74,35 @@ fn problem(key: &str, problem: impl Into<String>) -> ConfigError {
     }
 }
 
+/// The `[auth]` section built: what cxhook checks itself, and what checks in front of it.
+#[derive(Debug, Clone)]
+pub(crate) struct Access {
+    /// The credentials a call must carry; empty when cxhook checks none itself.
+    pub(crate) methods: Auth,
+    /// What authenticates every call before it reaches cxhook (`auth.authenticated_by`), when
+    /// the configuration names something.
+    pub(crate) authenticated_by: Option<String>,
+}
+
 impl AuthConfig {
+    /// The methods configured, their secrets read from the environment and files, and what
+    /// authenticates in front of cxhook.
+    pub(crate) fn build(&self) -> Result<Access, ConfigError> {
+        let authenticated_by = self.authenticated_by.trim();
+        if authenticated_by.chars().any(char::is_control) {
+            return Err(problem(
+                "authenticated_by",
+                "must be one line of text naming what authenticates the calls",
+            ));
+        }
+        Ok(Access {
+            methods: self.methods()?,
+            authenticated_by: (!authenticated_by.is_empty()).then(|| authenticated_by.to_owned()),
+        })
+    }
+
     /// The methods configured, their secrets read from the environment and files.
-    pub(crate) fn build(&self) -> Result<Auth, ConfigError> {
+    fn methods(&self) -> Result<Auth, ConfigError> {
         let mut auth = Auth::new();
 
         let mut tokens = Vec::new();
@@ -222,33 +254,75 @@ impl LimitsConfig {
     }
 }
 
-/// Refuses to serve without auth on an address other machines reach, unless `insecure`.
-pub(crate) fn require_auth(addr: SocketAddr, auth: &Auth, insecure: bool) -> anyhow::Result<()> {
-    if !auth.is_empty() || insecure || addr.ip().is_loopback() {
+/// Refuses to serve without auth on an address other machines reach, unless the
+/// configuration names what authenticates calls in front of cxhook or `insecure` is given.
+pub(crate) fn require_auth(
+    addr: SocketAddr,
+    access: &Access,
+    insecure: bool,
+) -> anyhow::Result<()> {
+    if !access.methods.is_empty()
+        || access.authenticated_by.is_some()
+        || insecure
+        || addr.ip().is_loopback()
+    {
         return Ok(());
     }
     bail!(
         "refusing to serve on {addr} without authentication: anyone who reaches this address \
          could call the webhook and the systems behind it. Configure a method in [auth] \
          (bearer, basic, header or id_token), listen on a loopback address such as \
-         127.0.0.1, or pass --insecure when something in front of cxhook authenticates calls"
+         127.0.0.1, or, when something in front of cxhook lets only authenticated callers \
+         through, name it in auth.authenticated_by (CXHOOK_AUTH__AUTHENTICATED_BY=\"Cloud Run \
+         IAM\") or pass --insecure"
     )
+}
+
+/// Logs, at start-up, that calls are taken as authenticated by what `auth.authenticated_by`
+/// names: a warning when cxhook checks no credentials itself.
+pub(crate) fn announce(access: &Access) {
+    let Some(front) = &access.authenticated_by else {
+        return;
+    };
+    if access.methods.is_empty() {
+        tracing::warn!(
+            authenticated_by = %front,
+            "cxhook checks no credentials itself: every call that reaches it is taken as \
+             authenticated by {front} (auth.authenticated_by)"
+        );
+    } else {
+        tracing::info!(
+            authenticated_by = %front,
+            "calls are authenticated by {front} in front of cxhook (auth.authenticated_by), \
+             and by the methods of [auth]"
+        );
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn access(methods: Auth, authenticated_by: Option<&str>) -> Access {
+        Access {
+            methods,
+            authenticated_by: authenticated_by.map(str::to_owned),
+        }
+    }
+
     #[test]
     fn only_open_webhooks_on_other_addresses_are_refused() {
-        let open = Auth::new();
+        let open = access(Auth::new(), None);
         let public: SocketAddr = "0.0.0.0:8080".parse().unwrap();
         let error = require_auth(public, &open, false).unwrap_err().to_string();
         assert!(error.contains("--insecure"), "{error}");
+        assert!(error.contains("auth.authenticated_by"), "{error}");
         assert!(require_auth(public, &open, true).is_ok());
         assert!(require_auth("127.0.0.1:8080".parse().unwrap(), &open, false).is_ok());
         assert!(require_auth("[::1]:8080".parse().unwrap(), &open, false).is_ok());
-        let closed = Auth::new().bearer([Secret::new("t").unwrap()]);
+        let closed = access(Auth::new().bearer([Secret::new("t").unwrap()]), None);
         assert!(require_auth(public, &closed, false).is_ok());
+        let fronted = access(Auth::new(), Some("Cloud Run IAM"));
+        assert!(require_auth(public, &fronted, false).is_ok());
     }
 }

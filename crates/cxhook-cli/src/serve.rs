@@ -18,9 +18,9 @@ use crate::routes;
 pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
     let config = Config::resolve(flags.config.as_deref(), flags.addr).context("config error")?;
     crate::security::require_auth(config.server.addr, &config.auth, flags.insecure)?;
-    let (webhook, recorder) = config
-        .record
-        .attach(webhook(&config)?, flags.record.as_deref())?;
+    let webhook = webhook(&config)?;
+    crate::security::announce(&config.auth);
+    let (webhook, recorder) = config.record.attach(webhook, flags.record.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -58,7 +58,7 @@ pub(crate) fn webhook(config: &Config) -> anyhow::Result<Webhook> {
         .body_limit(config.server.body_limit)
         .deadline(deadline(config))
         .log_params(config.log.params.iter().cloned())
-        .auth(config.auth.clone())
+        .auth(config.auth.methods.clone())
         .limits(config.limits);
     if let Some(metrics) = metrics {
         webhook = webhook.metrics(metrics);

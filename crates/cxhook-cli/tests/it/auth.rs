@@ -1,6 +1,7 @@
 //! Auth from the command line: `serve` refuses an open webhook on a public address unless
-//! `--insecure`, reads its secrets from the environment and files, and `send` authenticates
-//! with `--bearer`, `--basic`, `-H` and a minted ID token.
+//! the config names what authenticates in front of it (`auth.authenticated_by`) or
+//! `--insecure` is given, reads its secrets from the environment and files, and `send`
+//! authenticates with `--bearer`, `--basic`, `-H` and a minted ID token.
 
 use std::path::Path;
 
@@ -11,7 +12,7 @@ use rsa::pkcs1::{EncodeRsaPrivateKey, LineEnding};
 use rsa::traits::PublicKeyParts;
 use serde_json::json;
 
-use crate::support::{Run, Server, Stub, cxhook_run, get as http_get, post, request};
+use crate::support::{Run, Server, Stub, cxhook, cxhook_run, get as http_get, post, request, run};
 
 const TOKEN_A: &str = "tok-cli-aaaaaaaaaaaaaaaaaaaaaa";
 const TOKEN_B: &str = "tok-cli-bbbbbbbbbbbbbbbbbbbbbb";
@@ -56,6 +57,51 @@ fn an_open_webhook_on_a_public_address_needs_insecure() {
         post(&server.url("/webhook"), &request("no.such.tag")).status,
         200
     );
+}
+
+#[test]
+fn an_open_webhook_serves_on_a_public_address_when_the_config_names_what_authenticates_in_front() {
+    let refused = cxhook_run(&["serve", "--addr", "0.0.0.0:0"]);
+    assert_eq!(refused.code, Some(2), "{refused:?}");
+    assert!(
+        refused.stderr.contains("auth.authenticated_by"),
+        "{refused:?}"
+    );
+    let mut blank = cxhook();
+    blank
+        .args(["serve", "--addr", "0.0.0.0:0"])
+        .env("CXHOOK_AUTH__AUTHENTICATED_BY", "  ");
+    let blank = run(blank, "");
+    assert_eq!(blank.code, Some(2), "a blank name is no name: {blank:?}");
+    assert!(blank.stderr.contains("refusing to serve"), "{blank:?}");
+
+    let server = Server::start(
+        &["--addr", "0.0.0.0:0"],
+        &[
+            ("CXHOOK_AUTH__AUTHENTICATED_BY", "Cloud Run IAM"),
+            ("CXHOOK_LOG__FORMAT", "json"),
+        ],
+    );
+    assert_eq!(
+        post(&server.url("/webhook"), &request("no.such.tag")).status,
+        200
+    );
+    let warning = server
+        .stderr()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|line| line["authenticated_by"] == "Cloud Run IAM")
+        .unwrap_or_else(|| panic!("no start-up line names it: {}", server.stderr()));
+    assert_eq!(warning["severity"], "WARNING", "{warning}");
+    assert!(
+        warning["message"]
+            .as_str()
+            .unwrap()
+            .contains("checks no credentials itself"),
+        "{warning}"
+    );
+    let (status, _) = server.terminate();
+    assert!(status.success(), "{status:?}");
 }
 
 #[test]

@@ -1,58 +1,569 @@
-//! The container contract (Cloud Run's): listen on `$PORT`, write nothing outside the data
-//! path, and on SIGTERM finish the call in flight and exit well within 10 s.
+//! The image as it ships, started the ways the deployment guides start it.
+//!
+//! The runtime file system is the one `deploy/container/rootfs.sh` assembles (the Dockerfile's
+//! `rootfs` stage runs it), made here from the binary under test. The environment, working
+//! directory, user and entrypoint are read from the runtime stage of the Dockerfile itself, so
+//! a change there changes what runs here. Each test adds only what its deployment documents:
+//! the variables of the Cloud Run manifest, of the Kubernetes manifest or of the Dockerfile's
+//! `docker run` line, a test value for each secret they take from elsewhere, and `PORT` (a free
+//! port, as Cloud Run sets it, where `docker run -p` maps one instead). One variable more, and
+//! only for ID tokens: `CXHOOK_AUTH__ID_TOKEN__JWKS_URL`, which no guide sets, points Google's
+//! key endpoint at a key set on 127.0.0.1. Container engines also set `PATH`, `HOSTNAME` and
+//! `HOME`; cxhook reads none of them, and none is set here.
+//!
+//! As root (CI runs as root), the entrypoint runs as the image's user with the rootfs as its
+//! root directory and the image's working directory (`unshare --root --wd --setuid --setgid`,
+//! without new namespaces): the image's libraries, CA certificates and passwd, nothing of the
+//! host's file system. Not as root, the closest equivalent: the rootfs's binary runs as the
+//! test's user, in the rootfs's working directory, on the host's libraries.
+//!
+//! Cloud Run's contract holds too: listen on `$PORT`, write nothing outside `/data`, and on
+//! SIGTERM finish the call in flight and exit well within 10 s. The guide's `gcloud run
+//! deploy` sets the same auth variables as the Cloud Run manifest, the manifests run one
+//! instance, and the READMEs quote the sizes `build-local.sh` measured last.
 
-use std::os::unix::fs::PermissionsExt;
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::support::{HalfSent, Server, free_port, request};
+use axum::routing::get;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use rsa::pkcs1::{EncodeRsaPrivateKey, LineEnding};
+use rsa::traits::PublicKeyParts;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::support::{
+    HalfSent, PATIENCE, Server, Stub, command_line, free_port, post_with, request, shell_words,
+};
+
+/// The repository's root.
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(repo().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// What the Dockerfile's runtime stage says the container runs.
+#[derive(Debug)]
+struct Stage {
+    env: Vec<(String, String)>,
+    workdir: String,
+    user: (u32, u32),
+    entrypoint: Vec<String>,
+}
+
+/// The Dockerfile's instructions, each with its arguments, continuation lines joined and
+/// comments left out.
+fn instructions(dockerfile: &str) -> Vec<(String, String)> {
+    let mut all = Vec::new();
+    let mut pending = String::new();
+    for line in dockerfile.lines() {
+        let line = line.trim();
+        if line.starts_with('#') || (line.is_empty() && pending.is_empty()) {
+            continue;
+        }
+        match line.strip_suffix('\\') {
+            Some(part) => pending.push_str(part),
+            None => {
+                pending.push_str(line);
+                let (name, args) = pending.trim().split_once(char::is_whitespace).unwrap();
+                all.push((name.to_ascii_uppercase(), args.trim().to_owned()));
+                pending.clear();
+            }
+        }
+    }
+    all
+}
+
+/// The runtime stage of the Dockerfile.
+fn runtime_stage() -> Stage {
+    let all = instructions(&read("Dockerfile"));
+    let start = all
+        .iter()
+        .position(|(name, args)| {
+            name == "FROM" && args.to_ascii_lowercase().ends_with(" as runtime")
+        })
+        .expect("the Dockerfile has a stage named runtime");
+    let mut stage = Stage {
+        env: Vec::new(),
+        workdir: "/".to_owned(),
+        user: (0, 0),
+        entrypoint: Vec::new(),
+    };
+    for (name, args) in all[start + 1..]
+        .iter()
+        .take_while(|(name, _)| name != "FROM")
+    {
+        match name.as_str() {
+            "ENV" => stage.env.extend(env_pairs(args)),
+            "WORKDIR" => stage.workdir = args.clone(),
+            "USER" => {
+                let (uid, gid) = args.split_once(':').unwrap_or((args, args));
+                stage.user = (
+                    uid.parse().expect("USER names a numeric uid"),
+                    gid.parse().expect("USER names a numeric gid"),
+                );
+            }
+            "ENTRYPOINT" => {
+                stage.entrypoint =
+                    serde_json::from_str(args).expect("ENTRYPOINT is in exec (JSON) form");
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        stage.workdir.starts_with('/'),
+        "WORKDIR {} is not absolute",
+        stage.workdir
+    );
+    assert!(
+        !stage.entrypoint.is_empty(),
+        "the runtime stage has no ENTRYPOINT"
+    );
+    stage
+}
+
+/// The variables of an `ENV` instruction: `KEY=VALUE …`, or the older `KEY VALUE`.
+fn env_pairs(args: &str) -> Vec<(String, String)> {
+    let unquote = |value: &str| value.trim_matches('"').to_owned();
+    match args.split_once(char::is_whitespace) {
+        Some((key, value)) if !key.contains('=') => vec![(key.to_owned(), unquote(value.trim()))],
+        _ => args
+            .split_whitespace()
+            .map(|pair| {
+                let (key, value) = pair.split_once('=').expect("ENV KEY=VALUE");
+                (key.to_owned(), unquote(value))
+            })
+            .collect(),
+    }
+}
+
+/// The `-e` variables of the `docker run` line in the Dockerfile's comments: `NAME=VALUE`, or
+/// `NAME` alone (`None`), which docker takes from the caller's environment.
+fn docker_run_variables() -> Vec<(String, Option<String>)> {
+    let dockerfile = read("Dockerfile");
+    let comments = dockerfile.lines().filter_map(|line| line.strip_prefix('#'));
+    let command = command_line(comments, "docker run");
+    let words = shell_words(&command);
+    words
+        .windows(2)
+        .filter(|pair| pair[0] == "-e" || pair[0] == "--env")
+        .map(|pair| match pair[1].split_once('=') {
+            Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+            None => (pair[1].clone(), None),
+        })
+        .collect()
+}
+
+/// The document of `kind` in the YAML manifest at `path`.
+fn manifest(path: &str, kind: &str) -> Value {
+    let text = read(path);
+    serde_norway::Deserializer::from_str(&text)
+        .map(|document| Value::deserialize(document).unwrap())
+        .find(|document| document["kind"] == kind)
+        .unwrap_or_else(|| panic!("{path} has no {kind}"))
+}
+
+/// The variables a manifest's first container sets: a value, or (`None`) a Kubernetes
+/// Secret's key.
+fn manifest_env(path: &str, kind: &str) -> Vec<(String, Option<String>)> {
+    let document = manifest(path, kind);
+    let env = document["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{path}: the container sets no env"));
+    env.iter()
+        .map(|variable| {
+            let name = variable["name"].as_str().unwrap().to_owned();
+            match &variable["value"] {
+                Value::String(value) => (name, Some(value.clone())),
+                other => {
+                    assert!(
+                        variable["valueFrom"]["secretKeyRef"].is_object(),
+                        "{path}: {name} is {other}, not a string or a Secret's key"
+                    );
+                    (name, None)
+                }
+            }
+        })
+        .collect()
+}
+
+/// Every file and directory under a root, with its size and modification time.
+type Snapshot = BTreeMap<PathBuf, (u64, i64, i64)>;
+
+/// The image's file system, and its entrypoint started in it.
+struct Image {
+    rootfs: PathBuf,
+    /// The file system before the entrypoint started.
+    before: Snapshot,
+    server: Server,
+    _dir: tempfile::TempDir,
+}
+
+fn snapshot(root: &Path) -> Snapshot {
+    let mut all = BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                pending.push(path.clone());
+            }
+            let relative = path.strip_prefix(root).unwrap().to_path_buf();
+            all.insert(relative, (meta.len(), meta.mtime(), meta.mtime_nsec()));
+        }
+    }
+    all
+}
+
+impl Image {
+    /// Assembles the rootfs and runs the runtime stage's entrypoint in it, with the stage's
+    /// environment and `variables` over it.
+    fn start(variables: &[(String, String)]) -> Self {
+        let stage = runtime_stage();
+        let dir = tempfile::tempdir().unwrap();
+        let rootfs = dir.path().join("rootfs");
+        let me = std::fs::metadata(dir.path()).unwrap();
+        let root = me.uid() == 0;
+        let mut assemble = Command::new("bash");
+        assemble
+            .arg(repo().join("deploy/container/rootfs.sh"))
+            .arg(env!("CARGO_BIN_EXE_cxhook"))
+            .arg(&rootfs);
+        if !root {
+            assemble.env("ROOTFS_OWNER", format!("{}:{}", me.uid(), me.gid()));
+        }
+        let assembled = assemble.status().unwrap();
+        assert!(assembled.success(), "rootfs.sh failed: {assembled:?}");
+        let before = snapshot(&rootfs);
+
+        let workdir = stage.workdir.trim_start_matches('/');
+        let mut command = if root {
+            let mut command = Command::new("unshare");
+            command
+                .arg(format!("--root={}", rootfs.display()))
+                .arg(format!("--wd={}", stage.workdir))
+                .arg(format!("--setgid={}", stage.user.1))
+                .arg(format!("--setuid={}", stage.user.0))
+                .arg("--")
+                .args(&stage.entrypoint);
+            command
+        } else {
+            let program = stage.entrypoint[0].trim_start_matches('/');
+            let mut command = Command::new(rootfs.join(program));
+            command
+                .args(&stage.entrypoint[1..])
+                .current_dir(rootfs.join(workdir));
+            command
+        };
+        command
+            .env_clear()
+            .envs(stage.env.iter().map(|(k, v)| (k, v)))
+            .envs(variables.iter().map(|(k, v)| (k, v)));
+        let server = Server::spawn(command);
+        Self {
+            rootfs,
+            before,
+            server,
+            _dir: dir,
+        }
+    }
+
+    /// Stops the entrypoint with SIGTERM, and checks that it exited well and wrote nothing
+    /// outside `/data`.
+    fn stop(self) {
+        let (status, _) = self.server.terminate();
+        assert!(status.success(), "{status:?}");
+        let before = &self.before;
+        let after = snapshot(&self.rootfs);
+        let data = Path::new("data");
+        let changed: Vec<_> = before
+            .keys()
+            .chain(after.keys())
+            .filter(|path| !path.starts_with(data) && before.get(*path) != after.get(*path))
+            .collect();
+        assert!(changed.is_empty(), "written outside /data: {changed:?}");
+        assert!(
+            after.contains_key(&data.join("cxhook.db")),
+            "no database in /data: {after:?}"
+        );
+    }
+}
+
+/// A balance call for u-1001.
+fn balance() -> Value {
+    let mut call = request("account.balance");
+    call["sessionInfo"]["parameters"] = json!({"user_id": "u-1001"});
+    call
+}
+
+/// Checks a 200 with u-1001's balance for these credentials, and a 401 without any.
+fn answers_only_with(image: &Image, credentials: &[(&str, &str)]) {
+    let url = image.server.url("/webhook");
+    let answer = post_with(&url, &balance(), credentials);
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(
+        answer.json()["fulfillmentResponse"]["messages"][0]["text"]["text"][0],
+        "The balance of account u-1001 is $1,250.75.",
+        "{answer:?}"
+    );
+    let anonymous = post_with(&url, &balance(), &[]);
+    assert_eq!(anonymous.status, 401, "{anonymous:?}");
+}
+
+/// An RSA key that signs ID tokens, and a key set on 127.0.0.1 that publishes it.
+struct Google {
+    key: EncodingKey,
+    jwks: Stub,
+}
+
+const KID: &str = "container-1";
+
+impl Google {
+    fn start() -> Self {
+        let private = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+        let public = private.to_public_key();
+        let jwk = json!({
+            "kty": "RSA", "alg": "RS256", "use": "sig", "kid": KID,
+            "n": URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()),
+            "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
+        });
+        let jwks = Stub::start(axum::Router::new().route(
+            "/certs",
+            get(move || {
+                let body = json!({ "keys": [jwk.clone()] }).to_string();
+                async move { ([("content-type", "application/json")], body) }
+            }),
+        ));
+        let pem = private.to_pkcs1_pem(LineEnding::LF).unwrap();
+        Self {
+            key: EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap(),
+            jwks,
+        }
+    }
+
+    fn jwks_url(&self) -> String {
+        self.jwks.url.replace("/webhook", "/certs")
+    }
+
+    /// An ID token as Google signs it for `email`, for the audience `aud`.
+    fn id_token(&self, aud: &str, email: &str) -> String {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let claims = json!({
+            "iss": "https://accounts.google.com",
+            "aud": aud,
+            "sub": "1234567890",
+            "email": email,
+            "email_verified": true,
+            "iat": now,
+            "exp": now + 3600,
+        });
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some(KID.to_owned());
+        jsonwebtoken::encode(&header, &claims, &self.key).unwrap()
+    }
+}
 
 #[test]
-fn serve_keeps_the_container_contract() {
-    let work = tempfile::tempdir().unwrap();
-    let data = tempfile::tempdir().unwrap();
-    // Read-only, as a container's working directory is (root ignores the mode; the check
-    // below that nothing was written catches it then).
-    std::fs::set_permissions(work.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
-    let database = data.path().join("cxhook.db");
-    let database = database.to_str().unwrap();
+fn the_image_serves_the_cloud_run_manifest_checking_dialogflows_id_tokens() {
+    let google = Google::start();
     let port = free_port().to_string();
-    let mut server = Server::start_in(
-        work.path(),
-        &["--insecure"],
-        &[
-            ("PORT", &port),
-            ("CXHOOK_ACCOUNTS__DATABASE", database),
-            ("CXHOOK_BOOKING__DATABASE", database),
-            ("CXHOOK_LOG__FORMAT", "json"),
-        ],
+    // The placeholders deploy/README.md has replaced.
+    let fill = |value: &str| {
+        value
+            .replace("PROJECT_NUMBER", "123456789012")
+            .replace("REGION", "us-central1")
+    };
+    let mut variables: Vec<(String, String)> =
+        manifest_env("deploy/cloudrun/service.yaml", "Service")
+            .into_iter()
+            .map(|(name, value)| (name.clone(), fill(&value.expect("no Secrets on Cloud Run"))))
+            .collect();
+    let value = |name: &str| {
+        variables
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("the Cloud Run manifest sets no {name}"))
+    };
+    let audience = value("CXHOOK_AUTH__ID_TOKEN__AUDIENCES")
+        .trim_matches(['[', ']'])
+        .to_owned();
+    assert_eq!(audience, "https://cxhook-123456789012.us-central1.run.app");
+    let agent = value("CXHOOK_AUTH__ID_TOKEN__EMAIL");
+    variables.push(("PORT".to_owned(), port.clone()));
+    // Not in any guide: Google's key endpoint, replaced by the local key set.
+    variables.push((
+        "CXHOOK_AUTH__ID_TOKEN__JWKS_URL".to_owned(),
+        google.jwks_url(),
+    ));
+
+    let mut image = Image::start(&variables);
+    assert_eq!(image.server.addr.to_string(), format!("0.0.0.0:{port}"));
+    let bearer = format!("Bearer {}", google.id_token(&audience, &agent));
+    answers_only_with(&image, &[("authorization", &bearer)]);
+    let elsewhere = format!(
+        "Bearer {}",
+        google.id_token("https://elsewhere.example.com", &agent)
     );
-    assert_eq!(server.addr.to_string(), format!("0.0.0.0:{port}"));
+    let url = image.server.url("/webhook");
+    assert_eq!(
+        post_with(&url, &balance(), &[("authorization", &elsewhere)]).status,
+        403
+    );
+    let logged = Instant::now();
+    while !image
+        .server
+        .stderr()
+        .contains("https://elsewhere.example.com")
+    {
+        assert!(
+            logged.elapsed() < PATIENCE,
+            "the rejected audience is not logged: {}",
+            image.server.stderr()
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
 
-    let mut call = request("account.balance");
-    call["sessionInfo"]["parameters"] = serde_json::json!({"user_id": "u-1001"});
-    let body = serde_json::to_vec(&call).unwrap();
-    let call = HalfSent::start(server.addr.port(), &body);
-
+    // SIGTERM while a call is in flight: the call is answered, then the process exits.
+    let body = serde_json::to_vec(&balance()).unwrap();
+    let call = HalfSent::start_with(
+        image.server.addr.port(),
+        &body,
+        &[("Authorization", &bearer)],
+    );
     let stopping = Instant::now();
-    server.sigterm();
+    image.server.sigterm();
     thread::sleep(Duration::from_millis(300));
-    assert!(server.is_running(), "serve waits for the call in flight");
+    assert!(
+        image.server.is_running(),
+        "serve waits for the call in flight"
+    );
     let answer = call.finish();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("$1,250.75"), "{answer}");
-    let status = server.wait_exit();
-    assert!(status.success(), "{status:?}");
+    image.stop();
     assert!(
         stopping.elapsed() < Duration::from_secs(10),
         "Cloud Run kills the container 10 s after SIGTERM"
     );
+}
 
-    let written: Vec<_> = std::fs::read_dir(work.path()).unwrap().collect();
-    assert!(
-        written.is_empty(),
-        "wrote into the working directory: {written:?}"
+#[test]
+fn the_cloud_run_guides_deploy_command_sets_what_the_manifest_sets() {
+    let guide = read("deploy/README.md");
+    // The shell variables the guide sets before the command, expanded in its values.
+    let assignments: Vec<(String, String)> = guide
+        .lines()
+        .map(str::trim)
+        .filter_map(|line| line.split_once('='))
+        .filter(|(name, value)| {
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                && !value.contains(' ')
+        })
+        .map(|(name, value)| (format!("${name}"), value.to_owned()))
+        .collect();
+    let words = shell_words(&command_line(guide.lines(), "gcloud run deploy"));
+    let set = words
+        .windows(2)
+        .find(|pair| pair[0] == "--set-env-vars")
+        .map(|pair| pair[1].clone())
+        .expect("gcloud run deploy sets variables");
+    let mut deployed = Vec::new();
+    for pair in set.split(',') {
+        let (name, value) = pair.split_once('=').unwrap();
+        let mut value = value.to_owned();
+        for (variable, with) in &assignments {
+            value = value.replace(variable, with);
+        }
+        // The manifest names the placeholders the guide's shell variables fill.
+        let value = value
+            .replace("$PROJECT_NUMBER", "PROJECT_NUMBER")
+            .replace("$REGION", "REGION");
+        deployed.push((name.to_owned(), value));
+    }
+    let manifest: Vec<(String, String)> = manifest_env("deploy/cloudrun/service.yaml", "Service")
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("CXHOOK_AUTH__"))
+        .map(|(name, value)| (name, value.unwrap()))
+        .collect();
+    assert_eq!(deployed, manifest);
+}
+
+const SECRET: &str = "container-secret-eeeeeeeeeeeeeeeeeeeeeeee";
+
+#[test]
+fn the_image_serves_the_kubernetes_manifest_with_its_header_secret() {
+    let mut variables: Vec<(String, String)> = manifest_env("deploy/k8s/cxhook.yaml", "Deployment")
+        .into_iter()
+        .map(|(name, value)| (name, value.unwrap_or_else(|| SECRET.to_owned())))
+        .collect();
+    variables.retain(|(name, _)| name != "PORT");
+    variables.push(("PORT".to_owned(), free_port().to_string()));
+    let image = Image::start(&variables);
+    answers_only_with(&image, &[("x-webhook-secret", SECRET)]);
+    image.stop();
+}
+
+#[test]
+fn the_image_serves_the_dockerfiles_own_run_line() {
+    let mut variables: Vec<(String, String)> = docker_run_variables()
+        .into_iter()
+        .map(|(name, value)| (name, value.unwrap_or_else(|| SECRET.to_owned())))
+        .collect();
+    variables.push(("PORT".to_owned(), free_port().to_string()));
+    let image = Image::start(&variables);
+    answers_only_with(&image, &[("x-webhook-secret", SECRET)]);
+    image.stop();
+}
+
+/// The MB figure of the row of `deploy/container/sizes.md` whose first cell starts `what`.
+fn measured(sizes: &str, what: &str) -> String {
+    let row = sizes
+        .lines()
+        .find(|line| line.starts_with(&format!("| {what}")))
+        .unwrap_or_else(|| panic!("sizes.md has no row for {what}"));
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    cells[cells.len() - 2].to_owned()
+}
+
+#[test]
+fn the_readmes_quote_the_sizes_build_local_sh_measured_last() {
+    let sizes = read("deploy/container/sizes.md");
+    let binary = format!("{} MB", measured(&sizes, "release binary"));
+    let image = format!("{} MB", measured(&sizes, "runtime image"));
+    for name in ["README.md", "deploy/README.md"] {
+        let text = read(name);
+        for figure in [&binary, &image] {
+            assert!(
+                text.contains(figure.as_str()),
+                "{name} does not quote {figure} (deploy/container/sizes.md)"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_shipped_manifests_run_one_instance_of_the_sqlite_default() {
+    let service = manifest("deploy/cloudrun/service.yaml", "Service");
+    assert_eq!(
+        service["spec"]["template"]["metadata"]["annotations"]["autoscaling.knative.dev/maxScale"],
+        "1"
     );
-    assert!(data.path().join("cxhook.db").exists());
-    std::fs::set_permissions(work.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let deployment = manifest("deploy/k8s/cxhook.yaml", "Deployment");
+    assert_eq!(deployment["spec"]["replicas"], 1);
+    assert_eq!(deployment["spec"]["strategy"]["type"], "Recreate");
 }

@@ -1,5 +1,7 @@
 //! `cxhook` as a Lambda `bootstrap`: started without arguments by a Lambda runtime API (a
-//! stub on loopback here), it takes an API Gateway event and posts back the proxy response.
+//! stub on loopback here), it takes an API Gateway event and posts back the proxy response;
+//! with the variables of deploy/README.md's `cargo lambda deploy`, only calls that carry the
+//! header secret are answered.
 
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -9,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use crate::support::{Stub, cxhook, keep_for_contract, request};
+use crate::support::{Stub, command_line, cxhook, keep_for_contract, request, shell_words};
 
 #[derive(Default)]
 struct Runtime {
@@ -52,21 +54,20 @@ async fn respond(
     http::StatusCode::ACCEPTED
 }
 
-#[test]
-fn a_bootstrap_answers_an_http_api_event() {
-    let runtime = Arc::new(Runtime::default());
-    let body = {
-        let mut call = request("account.balance");
-        call["sessionInfo"]["parameters"] = json!({"user_id": "u-1001"});
-        call["languageCode"] = "en-US".into();
-        call.to_string()
-    };
-    *runtime.event.lock().unwrap() = Some(json!({
+/// A function URL's event (an HTTP API payload 2.0) posting `body` to /webhook with these
+/// headers.
+fn event(body: &Value, headers: &[(&str, &str)]) -> Value {
+    let mut all = serde_json::Map::new();
+    all.insert("content-type".to_owned(), "application/json".into());
+    for (name, value) in headers {
+        all.insert((*name).to_owned(), (*value).into());
+    }
+    json!({
         "version": "2.0",
         "routeKey": "$default",
         "rawPath": "/webhook",
         "rawQueryString": "",
-        "headers": {"content-type": "application/json"},
+        "headers": all,
         "requestContext": {
             "accountId": "123456789012", "apiId": "api", "domainName": "api.lambda-url.us-east-1.on.aws",
             "http": {"method": "POST", "path": "/webhook", "protocol": "HTTP/1.1",
@@ -74,9 +75,16 @@ fn a_bootstrap_answers_an_http_api_event() {
             "requestId": "id", "routeKey": "$default", "stage": "$default",
             "time": "27/Nov/2026:16:00:00 +0000", "timeEpoch": 1_764_259_200_000_i64
         },
-        "body": body,
+        "body": body.to_string(),
         "isBase64Encoded": false
-    }));
+    })
+}
+
+/// Starts `cxhook` as a Lambda runtime starts its `bootstrap`, with these variables, hands it
+/// `event`, and gives the request ID and the proxy response it posted back.
+fn invoke(event: Value, env: &[(String, String)]) -> (String, Value) {
+    let runtime = Arc::new(Runtime::default());
+    *runtime.event.lock().unwrap() = Some(event);
     let api = Stub::start(
         axum::Router::new()
             .route("/2018-06-01/runtime/invocation/next", get(next))
@@ -98,6 +106,7 @@ fn a_bootstrap_answers_an_http_api_event() {
         .env("AWS_LAMBDA_FUNCTION_NAME", "cxhook")
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -116,9 +125,17 @@ fn a_bootstrap_answers_an_http_api_event() {
     };
     let _ = child.kill();
     let _ = child.wait();
+    answered
+}
 
-    let (id, response) = answered;
-    assert_eq!(id, "req-1");
+fn balance() -> Value {
+    let mut call = request("account.balance");
+    call["sessionInfo"]["parameters"] = json!({"user_id": "u-1001"});
+    call["languageCode"] = "en-US".into();
+    call
+}
+
+fn assert_balance(response: &Value) {
     assert_eq!(response["statusCode"], 200, "{response}");
     let reply: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
     assert_eq!(
@@ -127,4 +144,57 @@ fn a_bootstrap_answers_an_http_api_event() {
         "{reply}"
     );
     keep_for_contract(&reply);
+}
+
+#[test]
+fn a_bootstrap_answers_an_http_api_event() {
+    let (id, response) = invoke(event(&balance(), &[]), &[]);
+    assert_eq!(id, "req-1");
+    assert_balance(&response);
+}
+
+/// The `--env-var` settings of the guide's `cargo lambda deploy` command.
+fn guide_variables() -> Vec<(String, String)> {
+    let guide = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/README.md"),
+    )
+    .unwrap();
+    let command = command_line(guide.lines(), "cargo lambda deploy");
+    let words = shell_words(&command);
+    words
+        .windows(2)
+        .filter(|pair| pair[0] == "--env-var")
+        .map(|pair| {
+            let (name, value) = pair[1].split_once('=').expect("--env-var NAME=VALUE");
+            (name.to_owned(), value.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn a_bootstrap_with_the_guides_variables_answers_only_calls_with_the_secret() {
+    const SECRET: &str = "lambda-secret-ffffffffffffffffffffffff";
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("cxhook.db").display().to_string();
+    let variables: Vec<(String, String)> = guide_variables()
+        .into_iter()
+        .map(|(name, value)| match value.as_str() {
+            // The secret is the guide's shell variable; the database its /tmp, here a test's.
+            "$WEBHOOK_SECRET" => (name, SECRET.to_owned()),
+            "/tmp/cxhook.db" => (name, database.clone()),
+            _ => (name, value),
+        })
+        .collect();
+    assert!(
+        variables.iter().any(|(name, _)| name == "WEBHOOK_SECRET"),
+        "{variables:?}"
+    );
+
+    let (_, response) = invoke(
+        event(&balance(), &[("x-webhook-secret", SECRET)]),
+        &variables,
+    );
+    assert_balance(&response);
+    let (_, response) = invoke(event(&balance(), &[]), &variables);
+    assert_eq!(response["statusCode"], 401, "{response}");
 }

@@ -141,11 +141,20 @@ impl Server {
             .arg("serve")
             .args(args)
             .envs(env.iter().copied())
-            .current_dir(dir)
+            .current_dir(dir);
+        Self::spawn(command)
+    }
+
+    /// Runs `command`, a `cxhook serve` however started, and waits for it to say where it
+    /// listens.
+    pub(crate) fn spawn(mut command: Command) -> Self {
+        command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap();
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
         let lines = lines(child.stdout.take().unwrap());
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut pipe = child.stderr.take().unwrap();
@@ -234,6 +243,11 @@ impl Server {
         format!("http://127.0.0.1:{}{path}", self.addr.port())
     }
 
+    /// What the server has written to stderr so far.
+    pub(crate) fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
     /// Sends SIGTERM and waits for the exit; gives how it ended and how long that took.
     pub(crate) fn terminate(self) -> (ExitStatus, Duration) {
         let started = Instant::now();
@@ -307,7 +321,16 @@ pub(crate) fn get(url: &str) -> Answer {
 
 /// `POST url` with a JSON body.
 pub(crate) fn post(url: &str, body: &Value) -> Answer {
-    call(reqwest::Client::new().post(url).json(body))
+    post_with(url, body, &[])
+}
+
+/// `POST url` with a JSON body and these headers.
+pub(crate) fn post_with(url: &str, body: &Value, headers: &[(&str, &str)]) -> Answer {
+    let mut request = reqwest::Client::new().post(url).json(body);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    call(request)
 }
 
 fn call(request: reqwest::RequestBuilder) -> Answer {
@@ -415,13 +438,22 @@ pub(crate) struct HalfSent {
 impl HalfSent {
     /// Sends the headers of `POST /webhook` with `body` and the first half of the body.
     pub(crate) fn start(port: u16, body: &[u8]) -> Self {
+        Self::start_with(port, body, &[])
+    }
+
+    /// [`HalfSent::start`], with these headers too.
+    pub(crate) fn start_with(port: u16, body: &[u8], headers: &[(&str, &str)]) -> Self {
         use std::io::Write;
         let (first, rest) = body.split_at(body.len() / 2);
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        let extra: String = headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}\r\n"))
+            .collect();
         write!(
             stream,
-            "POST /webhook HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            "POST /webhook HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\n\r\n",
             body.len()
         )
         .unwrap();
@@ -442,4 +474,46 @@ impl HalfSent {
         self.stream.read_to_string(&mut answer).unwrap();
         answer
     }
+}
+
+/// The command among `lines` that starts with `start`, its continuation lines (ending in `\`)
+/// joined.
+pub(crate) fn command_line<'a>(lines: impl IntoIterator<Item = &'a str>, start: &str) -> String {
+    let mut command = String::new();
+    for line in lines.into_iter().map(str::trim) {
+        if command.is_empty() && !line.starts_with(start) {
+            continue;
+        }
+        match line.strip_suffix('\\') {
+            Some(part) => command.push_str(part),
+            None => {
+                command.push_str(line);
+                break;
+            }
+        }
+    }
+    assert!(!command.is_empty(), "no command starts with {start}");
+    command
+}
+
+/// Splits a command line into words as a shell does with quotes; it has no expansions.
+pub(crate) fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quote = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.get_or_insert_with(String::new).push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.get_or_insert_with(String::new);
+            }
+            (None, c) if c.is_whitespace() => words.extend(word.take()),
+            (None, c) => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    assert!(quote.is_none(), "unclosed quote in {line}");
+    words.extend(word);
+    words
 }
