@@ -130,6 +130,50 @@ async fn a_booking_whose_caller_heard_failed_is_never_stored() {
     assert!(booked > 0 && failed > 0, "{booked} booked, {failed} failed");
 }
 
+#[tokio::test]
+async fn every_write_whose_caller_gave_up_is_rolled_back() {
+    const ROUNDS: u32 = 40;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cxhook.db");
+    let store = accounts_store(path.clone(), 100);
+    // A single statement commits on its own: its commit is held to the same rule.
+    let mut told_written = 0;
+    for round in 0..ROUNDS {
+        let hold = Duration::from_millis(70 + u64::from(round * 60 / (ROUNDS - 1)));
+        let holder = hold_write_lock(&path, hold);
+        let written = store
+            .with_connection(|connection| {
+                connection.execute(
+                    "UPDATE accounts SET balance_minor = balance_minor + 1 WHERE user_id = 'u-1001'",
+                    [],
+                )
+            })
+            .await;
+        holder.join().unwrap();
+        match written {
+            Ok(1) => told_written += 1,
+            Err(StoreError::Timeout(_)) => {}
+            other => panic!("round {round}: {other:?}"),
+        }
+        // Queued behind the write (one connection): what the file holds once it ended.
+        let stored: i64 = store
+            .with_connection(|connection| {
+                connection.query_row(
+                    "SELECT balance_minor FROM accounts WHERE user_id = 'u-1001'",
+                    [],
+                    |row| row.get(0),
+                )
+            })
+            .await
+            .unwrap();
+        assert_eq!(stored, 125_075 + told_written, "round {round}");
+    }
+    assert!(
+        told_written > 0 && told_written < i64::from(ROUNDS),
+        "{told_written} of {ROUNDS} written"
+    );
+}
+
 /// Waits until the connection thread has finished what it was given before.
 async fn store_barrier(store: &SqliteBookingStore) {
     use cxhook_integrations::booking::BookingStore;
