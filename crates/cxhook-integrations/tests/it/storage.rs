@@ -174,6 +174,61 @@ async fn every_write_whose_caller_gave_up_is_rolled_back() {
     );
 }
 
+#[tokio::test]
+async fn a_confirmation_the_database_did_not_take_is_told_as_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, "s3cret-token").unwrap();
+    let path = dir.path().join("cxhook.db");
+    // The scheduling API books, but the file is write-locked from then until well past the
+    // query timeout: the booking cannot be marked confirmed in time.
+    let locked = path.clone();
+    let app = axum::Router::new().route(
+        "/api/appointments",
+        axum::routing::post(move || {
+            let locked = locked.clone();
+            async move {
+                drop(hold_write_lock(&locked, Duration::from_millis(600)));
+                (
+                    http::StatusCode::CREATED,
+                    [("content-type", "application/json")],
+                    r#"{"id": "apt-1", "status": "confirmed"}"#,
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let config = BookingConfig {
+        backend: booking::Backend::External,
+        external: booking::ExternalConfig {
+            api_url: url,
+            token_file: Some(token),
+            ..booking::ExternalConfig::default()
+        },
+        ..booking_config(dir.path(), 200)
+    };
+    let store = Arc::new(SqliteBookingStore::open(&config.database_options()).unwrap());
+    let clock = Clock::fixed(NOW.parse().unwrap());
+    let client = TestClient::new(booking::router_with(&config, store.clone(), clock).unwrap());
+
+    let reply = answer(&client, create("external", 1, 9, 0)).await;
+    assert_eq!(
+        reply.param("booking_status"),
+        Some(&json!("pending")),
+        "{reply}"
+    );
+    let heard = reply.param("confirmation_id").and_then(Value::as_str);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    store_barrier(&store).await;
+    let stored = stored(&path, "external").unwrap();
+    assert_eq!(
+        (Some(stored.0.as_str()), stored.1.as_str()),
+        (heard, "pending")
+    );
+}
+
 /// Waits until the connection thread has finished what it was given before.
 async fn store_barrier(store: &SqliteBookingStore) {
     use cxhook_integrations::booking::BookingStore;
