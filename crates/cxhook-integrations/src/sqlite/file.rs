@@ -5,7 +5,7 @@
 //! (a restore, a `mv`): a server whose `cxhook.db` was deleted kept confirming bookings into
 //! the unlinked file, lost at the next restart. The file is known by its device and inode at
 //! open; before every commit, and in each readiness check, the path is looked up again
-//! (one `stat`, about a microsecond beside a commit's tens) and a file that is gone or is
+//! (one `stat` system call, small beside a commit's write) and a file that is gone or is
 //! another one stops the database for good: every query fails and readiness says so, until a
 //! restart opens the file that is there.
 //!
