@@ -98,7 +98,7 @@ impl SqliteStore {
     }
 
     /// Runs `query` on a connection thread and waits for its answer, at most the query
-    /// timeout.
+    /// timeout unless it had begun to commit (see [`Database::run`]).
     async fn run<T, F>(&self, query: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
