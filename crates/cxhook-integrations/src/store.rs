@@ -24,6 +24,10 @@ pub enum StoreError {
     /// The database answered with an error (busy, locked, corrupt, I/O …).
     #[error("database error")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database file was removed or replaced since it was opened: nothing more is
+    /// written to it (see [`crate::sqlite`]).
+    #[error("the database file was removed or replaced since it was opened")]
+    Replaced,
     /// A stored value is not what the schema promises.
     #[error("the database holds a bad value: {0}")]
     Data(String),

@@ -2,7 +2,7 @@
 //! on dedicated connection threads).
 //!
 //! Opening creates the file when it is missing, applies the accounts' embedded migrations
-//! (tracked per component, see [`crate::sqlite`]) and, when the accounts tables were new,
+//! (tracked per component, see [`crate::sqlite`]) and, when this process created the file,
 //! writes the demo accounts, all in one transaction.
 
 use std::path::PathBuf;
@@ -30,7 +30,8 @@ pub struct SqliteOptions {
     pub connections: usize,
     /// How long a caller waits for an answer.
     pub query_timeout: Duration,
-    /// Whether a newly created database gets the demo accounts.
+    /// Whether a database this process created gets the demo accounts (an existing one
+    /// never does).
     pub seed: bool,
 }
 
@@ -75,8 +76,8 @@ impl SqliteStore {
 
     /// Runs `f` on a connection thread, under the same query timeout as the store's own
     /// queries: for maintenance and for reads the [`AccountStore`] trait does not have. When
-    /// the timeout passes first, `f` still runs to its end on its thread (or is skipped when
-    /// it had not started), but nobody waits for it.
+    /// the timeout passes first, `f` is stopped and what it wrote is rolled back, unless it
+    /// had begun to commit, and then its outcome is awaited (see [`Database::run`]).
     pub async fn with_connection<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
@@ -97,7 +98,7 @@ impl SqliteStore {
     }
 
     /// Runs `query` on a connection thread and waits for its answer, at most the query
-    /// timeout.
+    /// timeout unless it had begun to commit (see [`Database::run`]).
     async fn run<T, F>(&self, query: F) -> Result<T, StoreError>
     where
         T: Send + 'static,

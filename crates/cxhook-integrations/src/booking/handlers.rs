@@ -101,7 +101,15 @@ impl Bookings {
         };
         match api.book(&booking).await {
             Ok(Answer::Booked(external_id)) => {
-                self.0.store.confirm(booking.id, &external_id).await?;
+                if let Err(error) = self.0.store.confirm(booking.id, &external_id).await {
+                    // Not recorded (a failed write leaves nothing): it is pending, as stored.
+                    tracing::warn!(
+                        confirmation = %booking.confirmation,
+                        error = %error,
+                        "the booking stays pending"
+                    );
+                    return Ok(Settled::Pending(booking));
+                }
                 Ok(Settled::Confirmed(Booking {
                     status: Status::Confirmed,
                     external_id: Some(external_id),

@@ -3,7 +3,9 @@
 //! A booking is written in one `BEGIN IMMEDIATE` transaction: look for the same turn's (or
 //! the same session's same-slot) booking, insert the booking, then claim its slot-grid cells
 //! in `booking_slots`, whose primary key `(resource, slot)` refuses a second claim. A refused
-//! claim rolls the whole booking back.
+//! claim rolls the whole booking back. What the caller hears is what the file holds: a
+//! booking whose caller stopped waiting (the query timeout) is rolled back before it commits,
+//! or, when it had begun to commit, awaited and told (see [`crate::sqlite`]).
 
 use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};

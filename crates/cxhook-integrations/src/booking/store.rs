@@ -103,7 +103,10 @@ pub enum Created {
 }
 
 /// The bookings backend; object safe, like the accounts store, so the backend is picked at
-/// run time. Every method answers within the store's query timeout.
+/// run time. Every method answers within the store's query timeout, and its answer is what
+/// the database holds: a write that fails or times out has left nothing (a backend stops or
+/// rolls back what its caller stopped waiting for), and one that had begun to commit at the
+/// timeout is waited for and answered as it ended.
 pub trait BookingStore: Send + Sync + 'static {
     /// Whether a live booking of `resource` covers any of `cells`.
     fn is_taken(&self, resource: &str, cells: &[Timestamp]) -> StoreFuture<'_, bool>;

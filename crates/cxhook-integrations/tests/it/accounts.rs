@@ -543,6 +543,8 @@ async fn readiness_fails_while_the_migrations_are_missing() {
             [],
         )
         .unwrap();
+    // A probe's outcome is reused for a second.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(
         webhook.readiness().check().await,
         Err(vec!["accounts".to_owned()])

@@ -2,5 +2,6 @@
 
 mod accounts;
 mod booking;
+mod storage;
 mod support;
 mod weather;
