@@ -67,6 +67,10 @@ pub mod accounts;
 #[cfg(feature = "booking")]
 pub mod booking;
 #[cfg(any(feature = "accounts", feature = "booking"))]
+pub mod database;
+#[cfg(all(feature = "postgres", any(feature = "accounts", feature = "booking")))]
+pub mod postgres;
+#[cfg(any(feature = "accounts", feature = "booking"))]
 pub mod sqlite;
 #[cfg(any(feature = "accounts", feature = "booking"))]
 pub mod store;

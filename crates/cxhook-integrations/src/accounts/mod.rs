@@ -16,10 +16,14 @@
 //! that fails, is locked or does not answer within the query timeout gives an error with a
 //! sentence that is safe to say; the recover layer answers with it and logs the error.
 //!
-//! The store sits behind [`AccountStore`]; [`SqliteStore`] is the embedded default.
+//! The store sits behind [`AccountStore`]; [`SqliteStore`] is the embedded default, and
+//! [`PostgresStore`] (feature `postgres`) serves many replicas from one server, picked when
+//! `database` is a Postgres URL ([`crate::database`]).
 
 mod handlers;
 pub mod money;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
 mod store;
 
@@ -31,8 +35,12 @@ use cxhook::Router;
 use serde::{Deserialize, Serialize};
 
 pub use crate::ConfigError;
+pub use crate::database::PostgresConfig;
+use crate::database::is_postgres;
 pub use crate::sqlite::OpenError;
 use crate::{check_database, check_tags, problem};
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 /// The rusqlite this crate uses, for [`SqliteStore::with_connection`].
 pub use rusqlite;
 pub use sqlite::{SqliteOptions, SqliteStore};
@@ -48,7 +56,10 @@ pub struct AccountsConfig {
     /// Whether the accounts tags are served (default true).
     pub enabled: bool,
     /// The SQLite database file, relative to the working directory (default `cxhook.db`);
-    /// created, migrated and seeded with demo accounts when missing.
+    /// created, migrated and seeded with demo accounts when missing. Or a Postgres server:
+    /// a `postgres://` URL or a key/value connection string, without the password (see
+    /// [`AccountsConfig::postgres`]); its tables are created, with the demo accounts, when
+    /// missing.
     pub database: PathBuf,
     /// How many connection threads serve queries (default 2); at least 1.
     pub connections: usize,
@@ -59,6 +70,8 @@ pub struct AccountsConfig {
     pub max_transactions: u32,
     /// The tags served.
     pub tags: AccountTags,
+    /// The password, pool and TLS of a Postgres `database`.
+    pub postgres: PostgresConfig,
 }
 
 /// The tags of the accounts handlers.
@@ -80,6 +93,7 @@ impl Default for AccountsConfig {
             query_timeout_ms: 1000,
             max_transactions: 10,
             tags: AccountTags::default(),
+            postgres: PostgresConfig::default(),
         }
     }
 }
@@ -102,6 +116,10 @@ pub enum Error {
     /// The database could not be opened.
     #[error(transparent)]
     Open(#[from] OpenError),
+    /// The Postgres database could not be opened.
+    #[cfg(feature = "postgres")]
+    #[error(transparent)]
+    Postgres(#[from] crate::postgres::OpenError),
 }
 
 impl AccountsConfig {
@@ -109,6 +127,9 @@ impl AccountsConfig {
     /// distinct.
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_database(&self.database, self.connections, self.query_timeout_ms)?;
+        if is_postgres(&self.database) {
+            self.postgres.validate(&self.database)?;
+        }
         if self.max_transactions == 0 {
             return problem("max_transactions", "must be at least 1");
         }
@@ -135,12 +156,27 @@ impl AccountsConfig {
 }
 
 /// The accounts router for `config`: opens (creating and seeding when new) the SQLite
-/// database and serves both tags. When the integration is disabled, a router with no tags
-/// and no database.
+/// database, or the Postgres one, and serves both tags. When the integration is disabled, a
+/// router with no tags and no database.
 pub fn router(config: &AccountsConfig) -> Result<Router, Error> {
     config.validate()?;
     if !config.enabled {
         return Ok(Router::new());
+    }
+    #[cfg(feature = "postgres")]
+    if is_postgres(&config.database) {
+        let options = crate::postgres::Options::new(
+            &config.database,
+            &config.postgres,
+            config.query_timeout(),
+        )?;
+        let store = Arc::new(PostgresStore::open(&options, true)?);
+        let pinged = store.clone();
+        let router = router_with_store(store, config)?.ready_check("accounts", move || {
+            let store = pinged.clone();
+            async move { store.ping().await.map_err(Into::into) }
+        });
+        return Ok(router);
     }
     let store = Arc::new(SqliteStore::open(&config.sqlite_options())?);
     let pinged = store.clone();

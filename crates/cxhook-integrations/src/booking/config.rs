@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::schedule::{Hours, Schedule};
 pub use crate::ConfigError;
+use crate::database::PostgresConfig;
 use crate::sqlite::DatabaseOptions;
 use crate::{check_database, check_tags, problem};
 
@@ -20,7 +21,9 @@ pub struct BookingConfig {
     /// Whether the booking tags are served (default true).
     pub enabled: bool,
     /// The SQLite database file, relative to the working directory (default `cxhook.db`,
-    /// shared with the accounts); the booking tables are created when missing.
+    /// shared with the accounts); the booking tables are created when missing. Or a
+    /// Postgres server: a `postgres://` URL or a key/value connection string, without the
+    /// password (see [`BookingConfig::postgres`]).
     pub database: PathBuf,
     /// How many connection threads serve queries (default 2); at least 1.
     pub connections: usize,
@@ -48,6 +51,8 @@ pub struct BookingConfig {
     pub external: ExternalConfig,
     /// The tags served.
     pub tags: BookingTags,
+    /// The password, pool and TLS of a Postgres `database`.
+    pub postgres: PostgresConfig,
 }
 
 /// Opening hours per weekday, each `"HH:MM-HH:MM"` in the configured time zone, or `""` for
@@ -129,6 +134,7 @@ impl Default for BookingConfig {
             backend: Backend::Builtin,
             external: ExternalConfig::default(),
             tags: BookingTags::default(),
+            postgres: PostgresConfig::default(),
         }
     }
 }
@@ -203,9 +209,18 @@ impl BookingConfig {
         }
     }
 
+    /// The options of the Postgres database this configuration names, with its password.
+    #[cfg(feature = "postgres")]
+    pub fn postgres_options(&self) -> Result<crate::postgres::Options, ConfigError> {
+        crate::postgres::Options::new(&self.database, &self.postgres, self.query_timeout())
+    }
+
     /// The checked schedule: time zone, hours, services.
     pub(super) fn schedule(&self) -> Result<Schedule, ConfigError> {
         check_database(&self.database, self.connections, self.query_timeout_ms)?;
+        if crate::database::is_postgres(&self.database) {
+            self.postgres.validate(&self.database)?;
+        }
         check_tags(&[
             ("tags.validate", &self.tags.validate),
             ("tags.create", &self.tags.create),

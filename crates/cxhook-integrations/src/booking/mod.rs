@@ -30,6 +30,8 @@
 mod config;
 mod external;
 mod handlers;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod schedule;
 mod sqlite;
 mod store;
@@ -42,6 +44,8 @@ pub use config::{Backend, BookingConfig, BookingTags, ConfigError, ExternalConfi
 pub use external::TokenError;
 /// The jiff this crate uses, for [`Clock::fixed`].
 pub use jiff;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresBookingStore;
 pub use schedule::Clock;
 pub use sqlite::SqliteBookingStore;
 pub use store::{Booking, BookingStore, Created, NewBooking, Status, StoreError, StoreFuture};
@@ -57,6 +61,10 @@ pub enum BookingError {
     /// The database could not be opened.
     #[error(transparent)]
     Open(#[from] OpenError),
+    /// The Postgres database could not be opened.
+    #[cfg(feature = "postgres")]
+    #[error(transparent)]
+    Postgres(#[from] crate::postgres::OpenError),
     /// The external API's token could not be read.
     #[error(transparent)]
     Token(#[from] TokenError),
@@ -73,6 +81,17 @@ pub fn router(config: &BookingConfig) -> Result<Router, BookingError> {
     let (schedule, external) = parts(config)?;
     if !config.enabled {
         return Ok(Router::new());
+    }
+    #[cfg(feature = "postgres")]
+    if crate::database::is_postgres(&config.database) {
+        let options = config.postgres_options()?;
+        let store = Arc::new(PostgresBookingStore::open(&options)?);
+        let pinged = store.clone();
+        let router = serve(config, store, schedule, external, Clock::system());
+        return Ok(router.ready_check("booking", move || {
+            let store = pinged.clone();
+            async move { store.ping().await.map_err(Into::into) }
+        }));
     }
     let store = Arc::new(SqliteBookingStore::open(&config.database_options())?);
     let pinged = store.clone();

@@ -218,7 +218,7 @@ fn create(connection: &mut Connection, booking: &NewBooking) -> Result<Created, 
 }
 
 /// A fresh `BK-XXXXXX`: 6 characters of a 31-letter alphabet, about 887 million numbers.
-fn confirmation_number() -> String {
+pub(super) fn confirmation_number() -> String {
     let code: String = (0..6)
         .map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())]))
         .collect();

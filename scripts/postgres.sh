@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the Postgres tests, on 127.0.0.1 and a free port.
+#
+#   eval "$(bash scripts/postgres.sh start /tmp/cxhook-pg)"   # prints the export lines
+#   cargo test --workspace
+#   bash scripts/postgres.sh stop /tmp/cxhook-pg
+#
+# `start` needs initdb, pg_ctl and postgres (PostgreSQL 15 or later) on PATH. It makes a
+# cluster in DIR (created, or empty) with the user `cxhook` and a random password, starts it
+# and prints `export CXHOOK_TEST_POSTGRES_URL=…` and `export CXHOOK_TEST_POSTGRES_PASSWORD=…`.
+# initdb refuses to run as root: as root, the cluster runs as the system user `cxhook-pg`
+# (created when missing). `stop` stops the cluster and removes DIR.
+set -euo pipefail
+
+usage() {
+    echo "usage: $0 start|stop DIR" >&2
+    exit 2
+}
+
+[ $# -eq 2 ] || usage
+action=$1
+dir=$2
+
+# Runs a command as the cluster's owner.
+as_owner() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u cxhook-pg -- "$@"
+    else
+        "$@"
+    fi
+}
+
+case "$action" in
+start)
+    for tool in initdb pg_ctl postgres; do
+        command -v "$tool" >/dev/null || {
+            echo "$tool is not on PATH: install PostgreSQL 15 or later" >&2
+            exit 1
+        }
+    done
+    mkdir -p "$dir"
+    if [ "$(id -u)" -eq 0 ]; then
+        id cxhook-pg >/dev/null 2>&1 || useradd --system --no-create-home cxhook-pg
+        chown cxhook-pg "$dir"
+    fi
+    password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+    printf '%s\n' "$password" >"$dir/pwfile"
+    [ "$(id -u)" -ne 0 ] || chown cxhook-pg "$dir/pwfile"
+    as_owner initdb --pgdata="$dir/data" --username=cxhook --pwfile="$dir/pwfile" \
+        --auth-host=scram-sha-256 --auth-local=trust --encoding=UTF8 --locale=C.UTF-8 \
+        >"$dir/initdb.log" 2>&1 || {
+        cat "$dir/initdb.log" >&2
+        exit 1
+    }
+    rm -f "$dir/pwfile"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    # Sockets in DIR, not /var/run/postgresql (which may be missing or not writable).
+    as_owner pg_ctl --pgdata="$dir/data" --log="$dir/postgres.log" --wait --timeout=60 \
+        --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300 -c fsync=off" \
+        start >/dev/null || {
+        cat "$dir/postgres.log" >&2
+        exit 1
+    }
+    echo "export CXHOOK_TEST_POSTGRES_URL=postgres://cxhook@127.0.0.1:$port/postgres"
+    echo "export CXHOOK_TEST_POSTGRES_PASSWORD=$password"
+    ;;
+stop)
+    if [ -d "$dir/data" ]; then
+        as_owner pg_ctl --pgdata="$dir/data" --mode=immediate --wait stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
+    ;;
+*)
+    usage
+    ;;
+esac
