@@ -1,7 +1,10 @@
-//! Integration tests of the built-in integrations, against real SQLite files.
+//! Integration tests of the built-in integrations, against real SQLite files and, when the
+//! tests are given one (`CXHOOK_TEST_POSTGRES_URL`, see `scripts/postgres.sh`), a real
+//! Postgres server.
 
 mod accounts;
 mod booking;
 mod storage;
+mod stores;
 mod support;
 mod weather;

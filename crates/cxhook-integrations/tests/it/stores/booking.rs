@@ -1,0 +1,298 @@
+//! The `BookingStore` suite: one booking per slot however many ask at once, the same turn
+//! answered the same, pending bookings confirmed, and nothing left by a write whose caller
+//! gave up.
+
+use std::time::Duration;
+
+use cxhook_integrations::booking::jiff::{Timestamp, ToSpan};
+use cxhook_integrations::booking::{Booking, Created, NewBooking, Status};
+
+use super::backend::{Db, Kind};
+
+on_every_backend!(
+    of_fifty_concurrent_bookings_of_one_slot_exactly_one_is_recorded,
+    a_repeated_turn_answers_the_same_booking,
+    concurrent_repeats_of_one_turn_record_one_booking,
+    the_same_session_asking_for_the_same_slot_gets_its_booking,
+    a_turn_id_from_another_session_books_anew,
+    a_pending_booking_is_confirmed_after_the_external_call,
+    a_released_booking_frees_its_slot,
+    a_booking_is_found_only_by_its_session,
+    a_write_whose_caller_gave_up_at_the_timeout_leaves_nothing,
+    a_write_whose_caller_was_dropped_leaves_nothing,
+);
+
+/// 3 December 2026, 14:00 in New York.
+const START: &str = "2026-12-03T19:00:00Z";
+
+/// A booking of the 30-minute slot at `start` on `chair-1` by `session` in turn `turn`.
+fn new(session: &str, turn: Option<&str>, start: &str, status: Status) -> NewBooking {
+    let start: Timestamp = start.parse().unwrap();
+    NewBooking {
+        // As the handler makes it: the session, the turn ID and the tag.
+        turn_key: turn.map(|turn| format!("{session}#{turn}#booking.create")),
+        session: session.to_owned(),
+        service: "haircut".to_owned(),
+        resource: "chair-1".to_owned(),
+        start,
+        end: start + 30.minutes(),
+        cells: vec![start],
+        status,
+        idempotency_key: format!("key-{session}-{}", turn.unwrap_or("none")),
+        created_at: "2026-11-30T15:00:00Z".parse().unwrap(),
+    }
+}
+
+fn confirmed(session: &str, turn: &str) -> NewBooking {
+    new(session, Some(turn), START, Status::Confirmed)
+}
+
+fn recorded(created: Created) -> Booking {
+    match created {
+        Created::New(booking) => booking,
+        other => panic!("expected a new booking, got {other:?}"),
+    }
+}
+
+fn existing(created: Created) -> Booking {
+    match created {
+        Created::Existing(booking) => booking,
+        other => panic!("expected an existing booking, got {other:?}"),
+    }
+}
+
+async fn of_fifty_concurrent_bookings_of_one_slot_exactly_one_is_recorded(kind: Kind) {
+    let test = "of_fifty_concurrent_bookings_of_one_slot_exactly_one_is_recorded";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.bookings(10_000);
+    let calls: Vec<_> = (0..50)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move { store.create(confirmed(&format!("s-{n}"), "t-1")).await })
+        })
+        .collect();
+    let mut booked = Vec::new();
+    let mut taken = 0;
+    for call in calls {
+        match call.await.unwrap().unwrap() {
+            Created::New(booking) => booked.push(booking),
+            Created::Taken => taken += 1,
+            Created::Existing(booking) => panic!("no session asked twice: {booking:?}"),
+        }
+    }
+    assert_eq!((booked.len(), taken), (1, 49), "{booked:?}");
+    assert_eq!(db.count("bookings").await, 1);
+    assert_eq!(db.count("booking_slots").await, 1);
+    let cell = [START.parse().unwrap()];
+    assert!(store.is_taken("chair-1", &cell).await.unwrap());
+    assert!(!store.is_taken("chair-2", &cell).await.unwrap());
+}
+
+async fn a_repeated_turn_answers_the_same_booking(kind: Kind) {
+    let Some(db) = Db::new(kind, "a_repeated_turn_answers_the_same_booking").await else {
+        return;
+    };
+    let store = db.bookings(1000);
+    let first = recorded(store.create(confirmed("s-1", "t-1")).await.unwrap());
+    assert!(first.confirmation.starts_with("BK-"), "{first:?}");
+    assert_eq!(first.status, Status::Confirmed);
+    // The same turn again, even asking for another slot: the booking it made.
+    let again = new(
+        "s-1",
+        Some("t-1"),
+        "2026-12-03T20:00:00Z",
+        Status::Confirmed,
+    );
+    assert_eq!(existing(store.create(again).await.unwrap()), first);
+    assert_eq!(db.count("bookings").await, 1);
+}
+
+async fn concurrent_repeats_of_one_turn_record_one_booking(kind: Kind) {
+    let Some(db) = Db::new(kind, "concurrent_repeats_of_one_turn_record_one_booking").await else {
+        return;
+    };
+    let store = db.bookings(10_000);
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.create(confirmed("s-1", "t-1")).await })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    let mut new = 0;
+    for call in calls {
+        match call.await.unwrap().unwrap() {
+            Created::New(booking) => {
+                new += 1;
+                numbers.push(booking.confirmation);
+            }
+            Created::Existing(booking) => numbers.push(booking.confirmation),
+            Created::Taken => panic!("a repeat of the turn that holds the slot was refused"),
+        }
+    }
+    assert_eq!(new, 1);
+    numbers.dedup();
+    assert_eq!(numbers.len(), 1, "{numbers:?}");
+    assert_eq!(db.count("bookings").await, 1);
+}
+
+async fn the_same_session_asking_for_the_same_slot_gets_its_booking(kind: Kind) {
+    let test = "the_same_session_asking_for_the_same_slot_gets_its_booking";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.bookings(1000);
+    let first = recorded(store.create(confirmed("s-1", "t-1")).await.unwrap());
+    // A later turn of the same session, the same slot: the same booking.
+    assert_eq!(
+        existing(store.create(confirmed("s-1", "t-2")).await.unwrap()),
+        first
+    );
+    // Without a turn ID too.
+    let turnless = new("s-1", None, START, Status::Confirmed);
+    assert_eq!(existing(store.create(turnless).await.unwrap()), first);
+    assert_eq!(db.count("bookings").await, 1);
+}
+
+async fn a_turn_id_from_another_session_books_anew(kind: Kind) {
+    let Some(db) = Db::new(kind, "a_turn_id_from_another_session_books_anew").await else {
+        return;
+    };
+    let store = db.bookings(1000);
+    let mine = recorded(store.create(confirmed("s-1", "t-1")).await.unwrap());
+    // Another session's turn of the same ID, another slot: a booking of its own.
+    let later = "2026-12-03T20:00:00Z";
+    let theirs = new("s-2", Some("t-1"), later, Status::Confirmed);
+    let theirs = recorded(store.create(theirs).await.unwrap());
+    assert_ne!(theirs.confirmation, mine.confirmation);
+    assert_eq!(
+        (theirs.session.as_str(), theirs.start),
+        ("s-2", later.parse().unwrap())
+    );
+    // A third session's turn of the same ID, the first slot: taken, not the first booking.
+    assert_eq!(
+        store.create(confirmed("s-3", "t-1")).await.unwrap(),
+        Created::Taken
+    );
+    assert_eq!(db.count("bookings").await, 2);
+}
+
+async fn a_pending_booking_is_confirmed_after_the_external_call(kind: Kind) {
+    let test = "a_pending_booking_is_confirmed_after_the_external_call";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.bookings(1000);
+    let asked = new("s-1", Some("t-1"), START, Status::Pending);
+    let booking = recorded(store.create(asked.clone()).await.unwrap());
+    assert_eq!(booking.status, Status::Pending);
+    // Recorded before the external call: listed as pending, its slot held.
+    assert_eq!(store.pending().await.unwrap(), [booking.clone()]);
+    assert_eq!(
+        store.create(confirmed("s-2", "t-1")).await.unwrap(),
+        Created::Taken
+    );
+    // The repeated turn finds it pending, with the same idempotency key to send again.
+    let again = existing(store.create(asked).await.unwrap());
+    assert_eq!(
+        (again.status, again.idempotency_key.as_str()),
+        (Status::Pending, "key-s-1-t-1")
+    );
+
+    store.confirm(booking.id, "ext-42").await.unwrap();
+    assert_eq!(store.pending().await.unwrap(), []);
+    let stored = store
+        .find(&booking.confirmation, "s-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.status, stored.external_id.as_deref()),
+        (Status::Confirmed, Some("ext-42"))
+    );
+    // Confirming again changes nothing.
+    store.confirm(booking.id, "ext-43").await.unwrap();
+    let stored = store.find(&booking.confirmation, "s-1").await.unwrap();
+    assert_eq!(stored.unwrap().external_id.as_deref(), Some("ext-42"));
+}
+
+async fn a_released_booking_frees_its_slot(kind: Kind) {
+    let Some(db) = Db::new(kind, "a_released_booking_frees_its_slot").await else {
+        return;
+    };
+    let store = db.bookings(1000);
+    let booking = recorded(store.create(confirmed("s-1", "t-1")).await.unwrap());
+    store.release(booking.id, Status::Cancelled).await.unwrap();
+    let cell = [START.parse().unwrap()];
+    assert!(!store.is_taken("chair-1", &cell).await.unwrap());
+    let stored = store.find(&booking.confirmation, "s-1").await.unwrap();
+    assert_eq!(stored.unwrap().status, Status::Cancelled);
+    // Free for another session, and for the same session in a new turn.
+    let other = recorded(store.create(confirmed("s-2", "t-1")).await.unwrap());
+    assert_ne!(other.confirmation, booking.confirmation);
+    assert_eq!(db.count("booking_slots").await, 1);
+}
+
+async fn a_booking_is_found_only_by_its_session(kind: Kind) {
+    let Some(db) = Db::new(kind, "a_booking_is_found_only_by_its_session").await else {
+        return;
+    };
+    let store = db.bookings(1000);
+    let booking = recorded(store.create(confirmed("s-1", "t-1")).await.unwrap());
+    let found = store.find(&booking.confirmation, "s-1").await.unwrap();
+    assert_eq!(found, Some(booking.clone()));
+    assert_eq!(
+        store.find(&booking.confirmation, "s-2").await.unwrap(),
+        None
+    );
+    assert_eq!(store.find("BK-NOSUCH", "s-1").await.unwrap(), None);
+}
+
+async fn a_write_whose_caller_gave_up_at_the_timeout_leaves_nothing(kind: Kind) {
+    let test = "a_write_whose_caller_gave_up_at_the_timeout_leaves_nothing";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.bookings(300);
+    let hold = db.hold_writes("bookings").await;
+    let error = store.create(confirmed("s-1", "t-1")).await.unwrap_err();
+    assert!(
+        error.to_string().contains("did not answer within"),
+        "{error}"
+    );
+    hold.release().await;
+    // Given the time to commit, had it gone on: nothing was written.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(db.count("bookings").await, 0);
+    assert_eq!(db.count("booking_slots").await, 0);
+    // The store goes on: the same turn books now.
+    let booking = recorded(store.create(confirmed("s-1", "t-1")).await.unwrap());
+    assert_eq!(booking.session, "s-1");
+    assert_eq!(db.count("bookings").await, 1);
+}
+
+async fn a_write_whose_caller_was_dropped_leaves_nothing(kind: Kind) {
+    let test = "a_write_whose_caller_was_dropped_leaves_nothing";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.bookings(5000);
+    let hold = db.hold_writes("bookings").await;
+    // The caller stops waiting long before the store's timeout, as a webhook deadline does.
+    let gave_up = tokio::time::timeout(
+        Duration::from_millis(200),
+        store.create(confirmed("s-1", "t-1")),
+    )
+    .await;
+    assert!(gave_up.is_err(), "{gave_up:?}");
+    hold.release().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(db.count("bookings").await, 0);
+    assert_eq!(db.count("booking_slots").await, 0);
+    let booking = recorded(store.create(confirmed("s-1", "t-1")).await.unwrap());
+    assert_eq!(db.count("bookings").await, 1);
+    assert_eq!(store.pending().await.unwrap(), []);
+    assert_eq!(booking.status, Status::Confirmed);
+}
