@@ -717,6 +717,11 @@ mod tests {
                 "max_transactions",
                 "balance",
                 "transactions",
+                "password_env",
+                "password_file",
+                "pool_size",
+                "sslmode",
+                "sslrootcert",
                 "enabled",
                 "geocoding_url",
                 "forecast_url",
@@ -751,8 +756,71 @@ mod tests {
                 "validate",
                 "create",
                 "cancel",
+                "password_env",
+                "password_file",
+                "pool_size",
+                "sslmode",
+                "sslrootcert",
             ]
         );
+    }
+
+    #[test]
+    fn a_postgres_database_is_read_and_its_password_never_sits_in_the_config() {
+        let config = resolve(
+            "[accounts]\ndatabase = \"postgres://cxhook@db.internal:5432/cxhook\"\n\
+             [accounts.postgres]\npassword_env = \"DB_PASSWORD\"\npool_size = 8\n\
+             sslmode = \"verify-full\"\nsslrootcert = \"/run/secrets/ca.pem\"\n\
+             [booking]\ndatabase = \"host=/cloudsql/p:r:i dbname=cxhook user=cxhook\"\n",
+        )
+        .unwrap();
+        let postgres = &config.accounts.postgres;
+        assert_eq!(
+            (postgres.password_env.as_str(), postgres.pool_size),
+            ("DB_PASSWORD", 8)
+        );
+        assert_eq!(
+            postgres.sslmode,
+            Some(cxhook_integrations::database::SslMode::VerifyFull)
+        );
+        assert_eq!(config.booking.postgres.pool_size, 5);
+
+        for database in [
+            "postgres://cxhook:hunter2@db.internal/cxhook",
+            "postgresql://cxhook:hunter2@db.internal/cxhook",
+            "host=db.internal user=cxhook password=hunter2",
+        ] {
+            let error = error(&format!("[accounts]\ndatabase = \"{database}\""));
+            assert!(
+                error.contains("`accounts.database`: holds a password")
+                    && error.contains("postgres.password_env"),
+                "{error}"
+            );
+            assert!(!error.contains("hunter2"), "{error}");
+        }
+        for (toml, expected) in [
+            (
+                "[booking]\ndatabase = \"postgres://x@h/d\"\n[booking.postgres]\npool_size = 0",
+                "`booking.postgres.pool_size`: must be at least 1",
+            ),
+            (
+                "[accounts]\ndatabase = \"postgres://x@h/d\"\n\
+                 [accounts.postgres]\nsslrootcert = \"ca.pem\"",
+                "`accounts.postgres.sslrootcert`: is only used with sslmode",
+            ),
+            (
+                "[accounts]\ndatabase = \"postgres://x@h/d?sslmode=verify-full\"",
+                "set `postgres.sslmode = \"verify-full\"`",
+            ),
+            (
+                "[accounts.postgres]\nsslmode = \"verify-ca\"",
+                "`accounts.postgres.sslmode`: `verify-ca` is not one of disable, require, \
+                 verify-full",
+            ),
+        ] {
+            let error = error(toml);
+            assert!(error.contains(expected), "{toml}: {error}");
+        }
     }
 
     #[test]
@@ -871,7 +939,7 @@ mod tests {
         assert_eq!(
             error("[accounts]\ndatabse = \"x.db\""),
             "unknown key `accounts.databse` ([accounts] has enabled, database, connections, \
-             query_timeout_ms, max_transactions, tags)"
+             query_timeout_ms, max_transactions, tags, postgres)"
         );
         assert_eq!(
             error("[accounts.tags]\nbalanse = \"b\""),

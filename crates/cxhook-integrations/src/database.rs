@@ -47,8 +47,8 @@ pub enum SslMode {
 pub struct PostgresConfig {
     /// The environment variable that holds the password (default empty: none).
     pub password_env: String,
-    /// A file that holds the password (a mounted secret); its content, trimmed of a final
-    /// newline. At most one of `password_env` and `password_file` is set.
+    /// A file that holds the password (a mounted secret); when set it wins over
+    /// `password_env`.
     pub password_file: Option<PathBuf>,
     /// The most connections this instance opens (default 5); at least 1. The database's
     /// connection limit must cover every instance's pool.
@@ -87,16 +87,11 @@ impl Default for PostgresConfig {
 
 impl PostgresConfig {
     /// Checks the keys and the connection string `database` names without connecting or
-    /// reading the password: no password in it, a pool of at least one, one password source.
+    /// reading the password: no password in it, a pool of at least one, a CA file only to
+    /// verify with.
     pub fn validate(&self, database: &Path) -> Result<(), ConfigError> {
         if self.pool_size == 0 {
             return problem("postgres.pool_size", "must be at least 1");
-        }
-        if !self.password_env.trim().is_empty() && self.password_file.is_some() {
-            return problem(
-                "postgres.password_env",
-                "set either password_env or password_file, not both",
-            );
         }
         if self.sslrootcert.is_some() && self.sslmode != Some(SslMode::VerifyFull) {
             return problem(
