@@ -165,7 +165,7 @@ fn config_error(key: &str, problem: impl Into<String>) -> ConfigError {
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     /// The server refused or could not be reached.
-    #[error("cannot migrate the Postgres database")]
+    #[error("cannot connect to or migrate the Postgres database")]
     Postgres(#[source] tokio_postgres::Error),
     /// The database is newer than this program: a component has migrations this program lacks.
     #[error(

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod booking;
+mod postgres;
 mod storage;
 mod stores;
 mod support;

@@ -1,0 +1,206 @@
+//! The integrations on a real Postgres server, picked by a `postgres://` URL in their
+//! configuration: the routers, readiness, migrations many replicas start at once, and the
+//! password kept out of sight. Skipped (saying so) without a server, failing in CI.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use cxhook::server::Webhook;
+use cxhook::testing::{RequestBuilder, TestClient};
+use cxhook::types::ParameterState;
+use cxhook_integrations::accounts::{self, AccountsConfig, PostgresConfig, PostgresStore};
+use cxhook_integrations::booking::{self, BookingConfig};
+use serde_json::{Value, json};
+
+use crate::stores::backend::{PASSWORD_VAR, connect, fresh_database, options, server};
+use crate::support::answer;
+
+fn postgres_keys() -> PostgresConfig {
+    PostgresConfig {
+        password_env: PASSWORD_VAR.to_owned(),
+        ..PostgresConfig::default()
+    }
+}
+
+fn accounts_config(url: &str) -> AccountsConfig {
+    AccountsConfig {
+        database: PathBuf::from(url),
+        postgres: postgres_keys(),
+        ..AccountsConfig::default()
+    }
+}
+
+/// Whether the webhook over `router` is ready, or why not.
+async fn readiness(router: &cxhook::Router) -> Result<(), Vec<String>> {
+    Webhook::new(router.clone()).readiness().check().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_accounts_router_on_postgres_answers_and_is_ready() {
+    let Some(server) = server("the_accounts_router_on_postgres_answers_and_is_ready") else {
+        return;
+    };
+    let url = fresh_database(&server).await;
+    let router = accounts::router(&accounts_config(&url)).unwrap();
+    assert_eq!(readiness(&router).await, Ok(()));
+    let client = TestClient::new(router.clone());
+    let reply = answer(
+        &client,
+        RequestBuilder::new()
+            .tag("account.balance")
+            .text("what's my balance")
+            .lang("en-US")
+            .param("user_id", "u-1001"),
+    )
+    .await;
+    reply.assert_text("The balance of account u-1001 is $1,250.75.");
+
+    // A schema that is not there (dropped behind its back) is not ready.
+    connect(&url)
+        .await
+        .batch_execute("DROP TABLE cxhook_migrations")
+        .await
+        .unwrap();
+    let not_ready = readiness(&router).await.unwrap_err().join("; ");
+    assert!(not_ready.contains("accounts"), "{not_ready}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_booking_router_on_postgres_books_a_turn_once() {
+    let Some(server) = server("the_booking_router_on_postgres_books_a_turn_once") else {
+        return;
+    };
+    let url = fresh_database(&server).await;
+    let config = BookingConfig {
+        database: PathBuf::from(&url),
+        postgres: postgres_keys(),
+        ..BookingConfig::default()
+    };
+    let router = booking::router(&config).unwrap();
+    assert_eq!(readiness(&router).await, Ok(()));
+    let client = TestClient::new(router);
+    let mut create = RequestBuilder::new()
+        .tag("booking.create")
+        .text("book me in")
+        .lang("en")
+        .session("s-1")
+        .response_id("turn-1")
+        .page("Book");
+    let params = [
+        ("service", json!("haircut")),
+        ("date", json!({"year": 2030.0, "month": 12.0, "day": 3.0})),
+        (
+            "time",
+            json!({"hours": 14.0, "minutes": 0.0, "seconds": 0.0}),
+        ),
+    ];
+    for (name, value) in params {
+        create = create
+            .param(name, value.clone())
+            .form_param(name, ParameterState::Filled, Some(value))
+            .form_required(name, true);
+    }
+    let first = answer(&client, &create).await;
+    let number = first
+        .param("confirmation_id")
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert!(
+        number.as_str().is_some_and(|n| n.starts_with("BK-")),
+        "{first}"
+    );
+    // The same turn again (Dialogflow retrying): the same answer, one row.
+    assert_eq!(answer(&client, &create).await.json(), first.json());
+    let stored = connect(&url)
+        .await
+        .query_one("SELECT confirmation, status FROM bookings", &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        (stored.get::<_, String>(0), stored.get::<_, String>(1)),
+        (number.as_str().unwrap().to_owned(), "confirmed".to_owned())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_replicas_starting_together_migrate_once() {
+    let Some(server) = server("ten_replicas_starting_together_migrate_once") else {
+        return;
+    };
+    let url = fresh_database(&server).await;
+    let options = options(&url, 5000);
+    let opened: Vec<_> = std::thread::scope(|scope| {
+        let starts: Vec<_> = (0..10)
+            .map(|_| scope.spawn(|| PostgresStore::open(&options, true).map(|_| ())))
+            .collect();
+        starts.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    for result in opened {
+        result.unwrap();
+    }
+    let admin = connect(&url).await;
+    let version: i64 = admin
+        .query_one(
+            "SELECT version FROM cxhook_migrations WHERE component = 'accounts'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 1);
+    // The demo accounts went in once.
+    let accounts: i64 = admin
+        .query_one("SELECT count(*) FROM accounts", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(accounts, 5);
+    // A later start finds the tables there: nothing seeded again, even into an empty table.
+    admin
+        .batch_execute("DELETE FROM transactions; DELETE FROM accounts")
+        .await
+        .unwrap();
+    let store = Arc::new(PostgresStore::open(&options, true).unwrap());
+    store.ping().await.unwrap();
+    let accounts: i64 = admin
+        .query_one("SELECT count(*) FROM accounts", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(accounts, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_password_never_shows_and_a_wrong_one_is_refused() {
+    let Some(server) = server("the_password_never_shows_and_a_wrong_one_is_refused") else {
+        return;
+    };
+    let password = std::env::var(PASSWORD_VAR).unwrap_or_default();
+    let options = options(&server, 1000);
+    let debug = format!("{options:?}");
+    assert!(
+        !password.is_empty() && !debug.contains(&password),
+        "{debug}"
+    );
+
+    let wrong_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(wrong_file.path(), "not-the-password-7f3a\n").unwrap();
+    let keys = PostgresConfig {
+        password_file: Some(wrong_file.path().to_owned()),
+        ..postgres_keys()
+    };
+    let config = AccountsConfig {
+        postgres: keys,
+        ..accounts_config(&server)
+    };
+    let error = accounts::router(&config).unwrap_err();
+    let mut said = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        said = format!("{said}: {cause}");
+        source = cause.source();
+    }
+    assert!(said.contains("password authentication failed"), "{said}");
+    assert!(!said.contains("not-the-password-7f3a"), "{said}");
+    assert!(!said.contains(&password), "{said}");
+}
