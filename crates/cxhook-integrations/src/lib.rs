@@ -8,6 +8,10 @@
 //!   and cancellation; in the SQLite file, or through an external scheduling API.
 //! - [`weather`] (feature `weather`, on by default): the current weather of a place from an
 //!   HTTP provider (Open-Meteo, no API key), behind an in-process cache that coalesces misses.
+//!
+//! The accounts and bookings live in SQLite ([`sqlite`]) or, with feature `postgres` (on by
+//! default), on a Postgres server that many replicas share ([`postgres`]), picked by the
+//! `database` key ([`database`]).
 
 /// A configuration value that cannot work, in any integration's section.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -189,7 +189,10 @@ async fn a_pending_booking_is_confirmed_after_the_external_call(kind: Kind) {
     let booking = recorded(store.create(asked.clone()).await.unwrap());
     assert_eq!(booking.status, Status::Pending);
     // Recorded before the external call: listed as pending, its slot held.
-    assert_eq!(store.pending().await.unwrap(), [booking.clone()]);
+    assert_eq!(
+        store.pending().await.unwrap(),
+        std::slice::from_ref(&booking)
+    );
     assert_eq!(
         store.create(confirmed("s-2", "t-1")).await.unwrap(),
         Created::Taken
