@@ -10,6 +10,7 @@ use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{self, AccountsConfig, PostgresConfig, PostgresStore};
 use cxhook_integrations::booking::{self, BookingConfig};
+use cxhook_integrations::database::SslMode;
 use serde_json::{Value, json};
 
 use crate::stores::backend::{PASSWORD_VAR, connect, fresh_database, options, server};
@@ -203,4 +204,122 @@ async fn the_password_never_shows_and_a_wrong_one_is_refused() {
     assert!(said.contains("password authentication failed"), "{said}");
     assert!(!said.contains("not-the-password-7f3a"), "{said}");
     assert!(!said.contains(&password), "{said}");
+}
+
+/// The test server's CA certificate (`CXHOOK_TEST_POSTGRES_CA`); `None` (after saying so)
+/// without one on a developer machine, a failure in CI.
+fn test_ca(test: &str) -> Option<PathBuf> {
+    match std::env::var("CXHOOK_TEST_POSTGRES_CA") {
+        Ok(file) if !file.trim().is_empty() => Some(PathBuf::from(file.trim())),
+        _ if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
+            panic!("CI must provide Postgres with TLS: CXHOOK_TEST_POSTGRES_CA is unset")
+        }
+        _ => {
+            eprintln!(
+                "SKIPPED {test}: CXHOOK_TEST_POSTGRES_CA is unset (scripts/postgres.sh sets it)"
+            );
+            None
+        }
+    }
+}
+
+/// How many of this database's connections from cxhook are encrypted, and how many not.
+async fn encrypted(url: &str) -> (i64, i64) {
+    let name = url.rsplit('/').next().unwrap();
+    let row = connect(url)
+        .await
+        .query_one(
+            "SELECT count(*) FILTER (WHERE s.ssl), count(*) FILTER (WHERE NOT s.ssl) \
+             FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+             WHERE a.datname = $1 AND a.application_name = 'cxhook'",
+            &[&name],
+        )
+        .await
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_verifies_the_server_against_the_ca_file_or_encrypts_without_when_told() {
+    let test = "tls_verifies_the_server_against_the_ca_file_or_encrypts_without_when_told";
+    let Some(server) = server(test) else {
+        return;
+    };
+    let Some(ca) = test_ca(test) else {
+        return;
+    };
+    for sslmode in [SslMode::VerifyFull, SslMode::Require] {
+        let url = fresh_database(&server).await;
+        let keys = PostgresConfig {
+            sslmode: Some(sslmode),
+            sslrootcert: (sslmode == SslMode::VerifyFull).then(|| ca.clone()),
+            ..postgres_keys()
+        };
+        let config = AccountsConfig {
+            postgres: keys,
+            ..accounts_config(&url)
+        };
+        let router = accounts::router(&config).unwrap();
+        assert_eq!(readiness(&router).await, Ok(()), "{sslmode:?}");
+        let (tls, plain) = encrypted(&url).await;
+        assert!(
+            tls >= 1 && plain == 0,
+            "{sslmode:?}: {tls} encrypted, {plain} plain"
+        );
+    }
+
+    // The server's certificate is not signed by a CA the system trusts: verify-full refuses
+    // it when no CA file says otherwise.
+    let url = fresh_database(&server).await;
+    let keys = PostgresConfig {
+        sslmode: Some(SslMode::VerifyFull),
+        ..postgres_keys()
+    };
+    let config = AccountsConfig {
+        postgres: keys,
+        ..accounts_config(&url)
+    };
+    let error = accounts::router(&config).unwrap_err();
+    let mut said = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        said = format!("{said}: {cause}");
+        source = cause.source();
+    }
+    assert!(said.to_lowercase().contains("certificate"), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_value_form_reaches_the_server_over_its_unix_socket() {
+    let test = "the_key_value_form_reaches_the_server_over_its_unix_socket";
+    let Some(server) = server(test) else {
+        return;
+    };
+    let Ok(socket_dir) = std::env::var("CXHOOK_TEST_POSTGRES_SOCKET_DIR") else {
+        assert!(
+            !std::env::var("CI").is_ok_and(|ci| ci == "true"),
+            "CI must provide CXHOOK_TEST_POSTGRES_SOCKET_DIR"
+        );
+        eprintln!("SKIPPED {test}: CXHOOK_TEST_POSTGRES_SOCKET_DIR is unset");
+        return;
+    };
+    let url = fresh_database(&server).await;
+    let parsed: tokio_postgres::Config = url.parse().unwrap();
+    let port = parsed.get_ports()[0];
+    let dbname = parsed.get_dbname().unwrap();
+    let user = parsed.get_user().unwrap();
+    // As Cloud SQL's socket is named: host=/cloudsql/PROJECT:REGION:INSTANCE.
+    let database = format!("host={socket_dir} port={port} dbname={dbname} user={user}");
+    let router = accounts::router(&accounts_config(&database)).unwrap();
+    assert_eq!(readiness(&router).await, Ok(()));
+    let reply = answer(
+        &TestClient::new(router),
+        RequestBuilder::new()
+            .tag("account.balance")
+            .text("what's my balance")
+            .lang("en-US")
+            .param("user_id", "u-1002"),
+    )
+    .await;
+    reply.assert_text("The balance of account u-1002 is £3,842.10.");
 }
