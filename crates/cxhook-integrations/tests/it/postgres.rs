@@ -8,7 +8,9 @@ use std::sync::Arc;
 use cxhook::server::Webhook;
 use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::types::ParameterState;
-use cxhook_integrations::accounts::{self, AccountsConfig, PostgresConfig, PostgresStore};
+use cxhook_integrations::accounts::{
+    self, AccountStore, AccountsConfig, PostgresConfig, PostgresStore,
+};
 use cxhook_integrations::booking::{self, BookingConfig};
 use cxhook_integrations::database::SslMode;
 use serde_json::{Value, json};
@@ -322,4 +324,49 @@ async fn the_key_value_form_reaches_the_server_over_its_unix_socket() {
     )
     .await;
     reply.assert_text("The balance of account u-1002 is £3,842.10.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_ends_a_statement_nobody_waits_for_at_the_query_timeout() {
+    let test = "the_server_ends_a_statement_nobody_waits_for_at_the_query_timeout";
+    let Some(server) = server(test) else {
+        return;
+    };
+    let url = fresh_database(&server).await;
+    let store = PostgresStore::open(&options(&url, 300), true).unwrap();
+    store.account("u-1001").await.unwrap().unwrap();
+    // A lock that even reads wait for, held far longer than the query timeout.
+    let holder = connect(&url).await;
+    holder
+        .batch_execute("BEGIN; LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    let error = store.account("u-1001").await.unwrap_err();
+    assert!(
+        error.to_string().contains("did not answer within"),
+        "{error}"
+    );
+    // The caller gave up at 300 ms; statement_timeout ends the statement on the server too,
+    // while the lock is still held.
+    let admin = connect(&url).await;
+    let name = url.rsplit('/').next().unwrap().to_owned();
+    let mut waiting = i64::MAX;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waiting = admin
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 \
+                 AND application_name = 'cxhook' AND state = 'active'",
+                &[&name],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        if waiting == 0 {
+            break;
+        }
+    }
+    assert_eq!(waiting, 0, "a statement still waits for the lock");
+    holder.batch_execute("ROLLBACK").await.unwrap();
+    assert!(store.account("u-1001").await.unwrap().is_some());
 }
