@@ -33,14 +33,20 @@
 //! The password comes from an environment variable or a file, never from the configuration
 //! text (a connection string holding one is refused); it is never logged, and the
 //! connection's `Debug` shows `_` in its place. TLS is rustls ([`crate::database::SslMode`]).
+//!
+//! Readiness ([`Database::ping`]) asks the server for the migrations applied, once a second
+//! at most however often `/readyz` is asked; queries are counted in the same metrics as
+//! SQLite's (`cxhook_db_queries_total`, `cxhook_db_connections_busy`, and
+//! `cxhook_db_queue_depth` for the callers waiting for a connection).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use cxhook::middleware::auth::Secret;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod};
+use metrics::{Counter, Gauge};
 use tokio::sync::{Notify, oneshot};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{CancelToken, NoTls};
@@ -55,6 +61,10 @@ mod tls;
 
 /// The key of the advisory lock that migrations are applied under (`cxhook` and 1).
 pub const MIGRATION_LOCK: i64 = 0x6378_686f_6f6b_0001;
+
+/// How long a readiness probe's outcome is reused: `/readyz` polled many times a second
+/// costs one query a second.
+const PROBE_REUSE: Duration = Duration::from_secs(1);
 
 /// A pooled connection.
 pub type Client = Object;
@@ -202,6 +212,64 @@ pub struct Database {
     timeout: Duration,
     /// The components it was opened for and their latest versions, for [`Database::ping`].
     components: Vec<(&'static str, usize)>,
+    /// Its metrics, looked up at the first query (after the server installed its recorder).
+    metrics: Metrics,
+    /// The last readiness probe's outcome; its lock makes concurrent checks share a probe.
+    probed: tokio::sync::Mutex<Option<(Instant, Result<(), String>)>>,
+}
+
+/// The metrics of one database, labelled `db` with its components' names joined by `+`,
+/// named as the SQLite database's: queries by outcome, connections busy, callers waiting
+/// for a connection.
+struct Metrics {
+    label: String,
+    handles: OnceLock<Handles>,
+}
+
+/// The metric handles of one database.
+struct Handles {
+    waiting: Gauge,
+    busy: Gauge,
+    ok: Counter,
+    timeout: Counter,
+    closed: Counter,
+    error: Counter,
+}
+
+impl Metrics {
+    fn handles(&self) -> &Handles {
+        self.handles.get_or_init(|| {
+            let db = self.label.clone();
+            let queries = |result: &'static str| {
+                metrics::counter!("cxhook_db_queries_total", "db" => db.clone(), "result" => result)
+            };
+            Handles {
+                waiting: metrics::gauge!("cxhook_db_queue_depth", "db" => db.clone()),
+                busy: metrics::gauge!("cxhook_db_connections_busy", "db" => db.clone()),
+                ok: queries("ok"),
+                timeout: queries("timeout"),
+                closed: queries("closed"),
+                error: queries("error"),
+            }
+        })
+    }
+
+    /// Counts one query by how it ended, and sets the pool's gauges.
+    fn count<T>(&self, result: &Result<T, StoreError>, pool: &Pool) {
+        let handles = self.handles();
+        match result {
+            Ok(_) => &handles.ok,
+            Err(StoreError::Timeout(_)) => &handles.timeout,
+            Err(StoreError::Closed) => &handles.closed,
+            Err(_) => &handles.error,
+        }
+        .increment(1);
+        let status = pool.status();
+        handles.waiting.set(status.waiting as f64);
+        handles
+            .busy
+            .set(status.size.saturating_sub(status.available) as f64);
+    }
 }
 
 impl std::fmt::Debug for Database {
@@ -278,6 +346,7 @@ impl Database {
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .build()
             .map_err(|e| OpenError::Start(e.to_string()))?;
+        let names: Vec<&str> = components.iter().map(|c| c.component).collect();
         Ok(Self {
             pool,
             tls,
@@ -286,6 +355,11 @@ impl Database {
                 .iter()
                 .map(|c| (c.component, c.steps.len()))
                 .collect(),
+            metrics: Metrics {
+                label: names.join("+"),
+                handles: OnceLock::new(),
+            },
+            probed: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -295,8 +369,29 @@ impl Database {
     }
 
     /// The readiness check: the server answers within the query timeout and every
-    /// component's migrations are applied.
+    /// component's migrations are applied. An outcome is reused for a second, and a change
+    /// of outcome is logged with its cause.
     pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut probed = self.probed.lock().await;
+        if let Some((_, outcome)) = probed.as_ref().filter(|(at, _)| at.elapsed() < PROBE_REUSE) {
+            return outcome.clone().map_err(|e| StoreError::Database(e.into()));
+        }
+        let outcome = self.probe().await.map_err(|error| describe(&error));
+        match (probed.as_ref().map(|(_, outcome)| outcome), &outcome) {
+            (None | Some(Ok(())), Err(error)) => {
+                tracing::warn!(db = %self.metrics.label, %error, "the database is not ready");
+            }
+            (Some(Err(_)), Ok(())) => {
+                tracing::info!(db = %self.metrics.label, "the database is ready again");
+            }
+            _ => {}
+        }
+        *probed = Some((Instant::now(), outcome.clone()));
+        outcome.map_err(|e| StoreError::Database(e.into()))
+    }
+
+    /// One readiness probe (see [`Database::ping`]).
+    async fn probe(&self) -> Result<(), StoreError> {
         let components = self.components.clone();
         let found = self
             .read((), |client, ()| {
@@ -341,9 +436,11 @@ impl Database {
                 .await
                 .map_err(|e| timed_out(e, timeout))
         };
-        tokio::time::timeout(timeout, read)
+        let result = tokio::time::timeout(timeout, read)
             .await
-            .unwrap_or(Err(StoreError::Timeout(timeout)))
+            .unwrap_or(Err(StoreError::Timeout(timeout)));
+        self.metrics.count(&result, &self.pool);
+        result
     }
 
     /// Runs `body` in one transaction on a task of its own and waits for its answer, at most
@@ -367,12 +464,15 @@ impl Database {
             let _ = answer.send(result);
         });
         let abandon = Abandon(fate);
-        match tokio::time::timeout(timeout, &mut answered).await {
+        let result = match tokio::time::timeout(timeout, &mut answered).await {
             Ok(answer) => answer.unwrap_or(Err(StoreError::Closed)),
             Err(_) if abandon.0.abandon() => Err(StoreError::Timeout(timeout)),
             // It is committing: its outcome is the answer.
             Err(_) => answered.await.unwrap_or(Err(StoreError::Closed)),
-        }
+        };
+        drop(abandon);
+        self.metrics.count(&result, &self.pool);
+        result
     }
 }
 
@@ -513,6 +613,22 @@ fn timed_out(error: StoreError, timeout: Duration) -> StoreError {
         }
         _ => error,
     }
+}
+
+/// An error and its causes, on one line, for the [`StoreError::Database`] that
+/// [`Database::ping`] answers with.
+fn describe(error: &StoreError) -> String {
+    let error: &(dyn std::error::Error + 'static) = match error {
+        StoreError::Database(source) => source.as_ref(),
+        error => error,
+    };
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    text
 }
 
 fn pool_error(error: PoolError, timeout: Duration) -> StoreError {
