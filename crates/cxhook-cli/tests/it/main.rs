@@ -5,6 +5,7 @@ mod auth;
 mod config;
 mod container;
 mod lambda;
+mod postgres;
 mod record;
 mod replay;
 mod scenario;
