@@ -17,7 +17,9 @@
 //! passed, or its future was dropped by the webhook's deadline) is stopped, its running
 //! statement cancelled on the server and its transaction rolled back, unless it had begun
 //! to commit, and then its `COMMIT` is awaited and its outcome told. A connection whose
-//! rollback failed leaves the pool. Every connection also carries `statement_timeout` (the
+//! rollback failed leaves the pool. One case stays open, as with any client: a connection
+//! lost while its `COMMIT` is on the way leaves the outcome unknown, and the caller hears a
+//! database error; a booking's turn key makes the retried turn find what did commit. Every connection also carries `statement_timeout` (the
 //! query timeout), so the server ends a statement nobody waits for; a pool of 5 by default
 //! (the database's connection limit must cover every instance's pool), whose wait for a
 //! free connection ends with the query timeout too.
@@ -542,9 +544,11 @@ async fn transact<D, T>(
         client = pool.get() => client.map_err(|e| pool_error(e, timeout))?,
         () = fate.abandoned() => return Err(gave_up()),
     };
+    let mut held = InTransaction(Some(client));
+    let client = held.client();
     let ran = async {
         client.batch_execute("BEGIN").await?;
-        body(&client, data).await
+        body(client, data).await
     };
     let ran = tokio::select! {
         biased;
@@ -554,37 +558,59 @@ async fn transact<D, T>(
     match ran {
         Some(Ok((value, Finish::Commit))) => {
             if fate.commit() {
-                client
-                    .batch_execute("COMMIT")
-                    .await
-                    .map_err(|e| timed_out(e.into(), timeout))?;
+                let committed = client.batch_execute("COMMIT").await;
+                held.release();
+                committed.map_err(|e| timed_out(e.into(), timeout))?;
                 Ok(value)
             } else {
-                roll_back(client).await;
+                held.roll_back().await;
                 Err(gave_up())
             }
         }
         Some(Ok((value, Finish::Rollback))) => {
-            roll_back(client).await;
+            held.roll_back().await;
             Ok(value)
         }
         Some(Err(error)) => {
-            roll_back(client).await;
+            held.roll_back().await;
             Err(timed_out(error, timeout))
         }
         None => {
             cancel(client.cancel_token(), tls).await;
-            roll_back(client).await;
+            held.roll_back().await;
             Err(gave_up())
         }
     }
 }
 
-/// Rolls back the connection's transaction; a connection where that fails leaves the pool
-/// (closing it, which ends the transaction on the server).
-async fn roll_back(client: Client) {
-    if client.batch_execute("ROLLBACK").await.is_err() {
-        drop(Object::take(client));
+/// A connection inside a transaction. Dropped before its transaction ended (the write
+/// panicked, or its task was dropped), it leaves the pool, closing the connection so that
+/// the server aborts the transaction, rather than going back with the transaction open.
+struct InTransaction(Option<Client>);
+
+impl InTransaction {
+    fn client(&self) -> &Client {
+        self.0.as_ref().expect("a connection until released")
+    }
+
+    /// Gives the connection back to the pool: its transaction ended.
+    fn release(&mut self) {
+        self.0.take();
+    }
+
+    /// Rolls back the transaction; a connection where that fails leaves the pool.
+    async fn roll_back(mut self) {
+        if self.client().batch_execute("ROLLBACK").await.is_ok() {
+            self.release();
+        }
+    }
+}
+
+impl Drop for InTransaction {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take() {
+            drop(Object::take(client));
+        }
     }
 }
 

@@ -61,7 +61,8 @@ pub struct AccountsConfig {
     /// [`AccountsConfig::postgres`]); its tables are created, with the demo accounts, when
     /// missing.
     pub database: PathBuf,
-    /// How many connection threads serve queries (default 2); at least 1.
+    /// How many connection threads serve SQLite queries (default 2); at least 1. (On
+    /// Postgres the pool's size is [`PostgresConfig::pool_size`].)
     pub connections: usize,
     /// How long a query may take before the call gets the fallback answer, in milliseconds
     /// (default 1000); more than 0.

@@ -25,7 +25,8 @@ pub struct BookingConfig {
     /// Postgres server: a `postgres://` URL or a key/value connection string, without the
     /// password (see [`BookingConfig::postgres`]).
     pub database: PathBuf,
-    /// How many connection threads serve queries (default 2); at least 1.
+    /// How many connection threads serve SQLite queries (default 2); at least 1. (On
+    /// Postgres the pool's size is [`PostgresConfig::pool_size`].)
     pub connections: usize,
     /// How long a query may take before the call gets the fallback answer, in milliseconds
     /// (default 1000); more than 0.
