@@ -19,10 +19,13 @@
 //! to commit, and then its `COMMIT` is awaited and its outcome told. A connection whose
 //! rollback failed leaves the pool. One case stays open, as with any client: a connection
 //! lost while its `COMMIT` is on the way leaves the outcome unknown, and the caller hears a
-//! database error; a booking's turn key makes the retried turn find what did commit. Every connection also carries `statement_timeout` (the
-//! query timeout), so the server ends a statement nobody waits for; a pool of 5 by default
-//! (the database's connection limit must cover every instance's pool), whose wait for a
-//! free connection ends with the query timeout too.
+//! database error; a booking's turn key makes the retried turn find what did commit.
+//!
+//! Every connection carries `statement_timeout` (the query timeout), so the server ends a
+//! statement nobody waits for (a read stuck behind a lock used to wait for as long as the
+//! lock was held). The pool holds 5 connections by default (the database's connection limit
+//! must cover every instance's pool), and its wait for a free one ends with the query
+//! timeout too.
 //!
 //! Several components (accounts, bookings) may share one database. Each brings its own
 //! [`Migrations`], tracked per component in `cxhook_migrations (component, version)`, as
