@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use cxhook_integrations::booking::jiff::{Timestamp, ToSpan};
-use cxhook_integrations::booking::{Booking, Created, NewBooking, Status};
+use cxhook_integrations::booking::{Booking, Created, NewBooking, Status, StoreError};
 
 use super::backend::{Db, Kind};
 
@@ -260,11 +260,13 @@ async fn a_write_whose_caller_gave_up_at_the_timeout_leaves_nothing(kind: Kind) 
     };
     let store = db.bookings(300);
     let hold = db.hold_writes("bookings").await;
-    let error = store.create(confirmed("s-1", "t-1")).await.unwrap_err();
-    assert!(
-        error.to_string().contains("did not answer within"),
-        "{error}"
-    );
+    // Past the query timeout the caller's timer, or SQLite's own wait for the lock when it
+    // ends first on a loaded machine, says it failed.
+    match store.create(confirmed("s-1", "t-1")).await {
+        Err(StoreError::Timeout(_)) => {}
+        Err(StoreError::Database(error)) if error.to_string() == "database is locked" => {}
+        other => panic!("{other:?}"),
+    }
     hold.release().await;
     // Given the time to commit, had it gone on: nothing was written.
     tokio::time::sleep(Duration::from_millis(300)).await;
