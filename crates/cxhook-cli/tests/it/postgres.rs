@@ -4,8 +4,43 @@
 
 use crate::support::{Server, get, keep_for_contract, post, request};
 
-/// A fresh database on the test server; its URL. `None` (after saying so) without a server.
-fn fresh_database(test: &str) -> Option<String> {
+/// A fresh database on the test server, dropped (its connections ended) when this is.
+struct Fresh {
+    url: String,
+    server: String,
+    name: String,
+}
+
+impl Drop for Fresh {
+    fn drop(&mut self) {
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        if let Err(error) = block_on(admin(&self.server, &sql)) {
+            eprintln!("could not drop the test database {}: {error}", self.name);
+        }
+    }
+}
+
+fn block_on<T>(future: impl Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// Runs `sql` on the test server's own database.
+async fn admin(server: &str, sql: &str) -> Result<(), tokio_postgres::Error> {
+    let mut config: tokio_postgres::Config = server.parse().unwrap();
+    if let Ok(password) = std::env::var("CXHOOK_TEST_POSTGRES_PASSWORD") {
+        config.password(password);
+    }
+    let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
+    tokio::spawn(connection);
+    client.batch_execute(sql).await
+}
+
+/// A fresh database on the test server. `None` (after saying so) without a server.
+fn fresh_database(test: &str) -> Option<Fresh> {
     let server = match std::env::var("CXHOOK_TEST_POSTGRES_URL") {
         Ok(url) if !url.trim().is_empty() => url.trim().to_owned(),
         _ if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
@@ -25,34 +60,24 @@ fn fresh_database(test: &str) -> Option<String> {
         .unwrap()
         .subsec_nanos();
     let name = format!("cli_{}_{nanos}", std::process::id());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let mut config: tokio_postgres::Config = server.parse().unwrap();
-        if let Ok(password) = std::env::var("CXHOOK_TEST_POSTGRES_PASSWORD") {
-            config.password(password);
-        }
-        let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
-        tokio::spawn(connection);
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-    });
+    block_on(admin(&server, &format!("CREATE DATABASE {name}"))).unwrap();
     let base = server
         .rsplit_once('/')
         .map_or(server.as_str(), |(base, _)| base);
-    Some(format!("{base}/{name}"))
+    Some(Fresh {
+        url: format!("{base}/{name}"),
+        server,
+        name,
+    })
 }
 
 #[test]
 fn two_instances_on_one_postgres_database_share_accounts_and_bookings() {
     let test = "two_instances_on_one_postgres_database_share_accounts_and_bookings";
-    let Some(url) = fresh_database(test) else {
+    let Some(database) = fresh_database(test) else {
         return;
     };
+    let url = &database.url;
     // The server starts with a clean environment: the password goes in by name.
     let password = std::env::var("CXHOOK_TEST_POSTGRES_PASSWORD").unwrap_or_default();
     let env = [

@@ -77,7 +77,7 @@ async fn the_booking_router_on_postgres_books_a_turn_once() {
     };
     let url = fresh_database(&server).await;
     let config = BookingConfig {
-        database: PathBuf::from(&url),
+        database: PathBuf::from(&url.url),
         postgres: postgres_keys(),
         ..BookingConfig::default()
     };

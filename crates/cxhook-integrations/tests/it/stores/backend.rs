@@ -47,8 +47,45 @@ pub(crate) fn server(test: &str) -> Option<String> {
     }
 }
 
-/// A fresh, empty database on the test server, named after nothing else; its URL.
-pub(crate) async fn fresh_database(server: &str) -> String {
+/// A fresh, empty database on the test server, dropped (its connections ended) when this
+/// is, so that test runs do not fill the server's disk.
+pub(crate) struct Fresh {
+    /// Its URL.
+    pub(crate) url: String,
+    server: String,
+    name: String,
+}
+
+impl std::ops::Deref for Fresh {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for Fresh {
+    fn drop(&mut self) {
+        let (server, sql) = (
+            self.server.clone(),
+            format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
+        // On a thread and runtime of its own: the test's runtime may be shutting down.
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(async { connect(&server).await.batch_execute(&sql).await })
+        });
+        if let Ok(Err(error)) = dropped.join() {
+            eprintln!("could not drop the test database {}: {error}", self.name);
+        }
+    }
+}
+
+/// A fresh, empty database on the test server, named after nothing else.
+pub(crate) async fn fresh_database(server: &str) -> Fresh {
     let name = format!("t_{:016x}", fastrand::u64(..));
     let admin = connect(server).await;
     admin
@@ -56,7 +93,11 @@ pub(crate) async fn fresh_database(server: &str) -> String {
         .await
         .unwrap();
     let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
-    format!("{base}/{name}")
+    Fresh {
+        url: format!("{base}/{name}"),
+        server: server.to_owned(),
+        name,
+    }
 }
 
 /// A plain connection to `url`, with the test password.
@@ -91,7 +132,7 @@ pub(crate) enum Db {
         path: PathBuf,
     },
     Postgres {
-        url: String,
+        url: Fresh,
     },
 }
 
