@@ -254,9 +254,11 @@ pub(super) async fn create(
             return Ok(refusals.reply());
         }
     };
+    // A turn ID is only unique within its session: another session sending the same one
+    // (by accident or on purpose) is another turn, never a way to this session's booking.
     let turn_key = Some(&request.detect_intent_response_id)
         .filter(|id| !id.is_empty())
-        .map(|id| format!("{id}#{tag}"));
+        .map(|id| format!("{}#{id}#{tag}", session.name()));
     let new = NewBooking {
         idempotency_key: idempotency_key(turn_key.as_deref()),
         turn_key,

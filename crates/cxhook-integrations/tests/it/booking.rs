@@ -496,6 +496,57 @@ async fn the_same_turn_twice_books_once() {
 }
 
 #[tokio::test]
+async fn a_turn_id_from_another_session_books_anew() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let client = open(&config, Clock::fixed(now()));
+    let mine = call("booking.create", haircut(3, 14, 0), "s-1", "turn-1");
+    let first = answer(&client, &mine).await;
+    let my_number = first.param("confirmation_id").cloned().unwrap();
+
+    // Another session sends the same turn ID for another slot: its own booking, its own slot.
+    let theirs = answer(
+        &client,
+        call("booking.create", haircut(4, 11, 0), "s-2", "turn-1"),
+    )
+    .await;
+    let their_number = theirs.param("confirmation_id").cloned().unwrap();
+    assert_ne!(their_number, my_number);
+    assert_eq!(
+        theirs.text(),
+        format!(
+            "You're booked: haircut on Friday, December 4 at 11:00 AM. \
+             Your confirmation number is {}.",
+            their_number.as_str().unwrap()
+        )
+    );
+    let rows = bookings(&config.database);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        (rows[1].0.as_str(), rows[1].1.as_str(), rows[1].2.as_str()),
+        (
+            their_number.as_str().unwrap(),
+            "2026-12-04T16:00:00Z",
+            "confirmed"
+        )
+    );
+
+    // The same slot under the same turn ID from a third session: taken, not the first
+    // session's booking.
+    let third = answer(
+        &client,
+        call("booking.create", haircut(3, 14, 0), "s-3", "turn-1"),
+    )
+    .await;
+    assert!(third.text().contains("is already taken"), "{third}");
+    assert_eq!(third.param("confirmation_id"), None, "{third}");
+
+    // Each session repeating its turn still gets its own booking.
+    assert_eq!(answer(&client, &mine).await.json(), first.json());
+    assert_eq!(bookings(&config.database).len(), 2);
+}
+
+#[tokio::test]
 async fn a_create_without_the_slot_asks_for_it() {
     let dir = tempfile::tempdir().unwrap();
     let client = open(&config(dir.path()), Clock::fixed(now()));
