@@ -17,13 +17,18 @@ use crate::routes;
 pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
     let config = Config::resolve(flags.config.as_deref(), flags.addr).context("config error")?;
     crate::security::require_auth(config.server.addr, &config.auth, flags.insecure)?;
-    let (webhook, recorder) = config
-        .record
-        .attach(webhook(&config)?, flags.record.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // Built inside the runtime, so that the integrations' background work (reconciling
+    // pending external bookings) starts with the server rather than at the first call.
+    let (webhook, recorder) = {
+        let _runtime = runtime.enter();
+        config
+            .record
+            .attach(webhook(&config)?, flags.record.as_deref())?
+    };
     let served = runtime.block_on(async {
         let listener = TcpListener::bind(config.server.addr)
             .await

@@ -51,10 +51,16 @@ impl Bookings {
         }))
     }
 
-    /// Starts reconciling the pending bookings once, in the background, when there is an
-    /// external API and a Tokio runtime (at start-up, or else on the first call).
-    pub(super) fn reconcile_once(&self) {
-        if self.0.external.is_none() || self.0.reconciling.load(Ordering::Relaxed) {
+    /// Starts reconciling the pending bookings in the background, when there is an
+    /// external API and a Tokio runtime: a pass right away, then one every
+    /// `reconcile_interval_ms`, for as long as the handlers' state lives. Only the first
+    /// call starts it; `router` makes that call (inside the runtime that serves, it starts
+    /// there and then), and so does every handler (for a router built outside one).
+    pub(super) fn start_reconciling(&self) {
+        let Some(api) = &self.0.external else {
+            return;
+        };
+        if self.0.reconciling.load(Ordering::Relaxed) {
             return;
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
@@ -63,8 +69,20 @@ impl Bookings {
         if self.0.reconciling.swap(true, Ordering::AcqRel) {
             return;
         }
-        let bookings = self.clone();
-        runtime.spawn(async move { bookings.reconcile().await });
+        let every = api.reconcile_every();
+        // Weak, so that the loop ends with the router rather than keep its store open.
+        let state = Arc::downgrade(&self.0);
+        runtime.spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let Some(inner) = state.upgrade() else {
+                    return;
+                };
+                Bookings(inner).reconcile().await;
+            }
+        });
     }
 
     /// Sends every pending booking to the external API again, with its idempotency key.
@@ -139,7 +157,7 @@ pub(super) async fn validate(
     session: Session,
     form: Form,
 ) -> Result<Reply, cxhook::Error> {
-    bookings.reconcile_once();
+    bookings.start_reconciling();
     let inner = &bookings.0;
     let schedule = &inner.schedule;
     let now = inner.clock.now();
@@ -226,7 +244,7 @@ pub(super) async fn create(
     session: Session,
     form: Form,
 ) -> Result<Reply, cxhook::Error> {
-    bookings.reconcile_once();
+    bookings.start_reconciling();
     let inner = &bookings.0;
     let schedule = &inner.schedule;
     let now = inner.clock.now();
@@ -332,7 +350,7 @@ pub(super) async fn cancel(
     session: Session,
     form: Form,
 ) -> Result<Reply, cxhook::Error> {
-    bookings.reconcile_once();
+    bookings.start_reconciling();
     let inner = &bookings.0;
     let said = [CONFIRMATION, CONFIRMATION_ID]
         .into_iter()

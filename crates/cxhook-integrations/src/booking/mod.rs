@@ -28,8 +28,8 @@
 //! (`POST {api_url}/api/appointments`, a bearer token from the environment or a file, an
 //! `Idempotency-Key` derived from the turn): the booking is recorded as pending before the
 //! call and confirmed after it, so a timeout never loses or duplicates it. A pending booking
-//! is sent again, with the same key, when its turn (or its session and slot) comes back, and
-//! at start-up.
+//! is sent again, with the same key, when its turn (or its session and slot) comes back, at
+//! start-up, and every `reconcile_interval_ms` (a minute) after, with no call needed.
 
 mod config;
 mod external;
@@ -70,9 +70,9 @@ pub enum BookingError {
 /// database and serves the three tags on the system clock. When the integration is
 /// disabled, a router with no tags and no database.
 ///
-/// With the external backend, pending bookings are reconciled in the background as soon as
-/// a Tokio runtime is there: right away when this is called inside one, else on the first
-/// call.
+/// With the external backend, pending bookings are reconciled in the background, at once
+/// and then every `reconcile_interval_ms`, as soon as a Tokio runtime is there: right away
+/// when this is called inside one (as `cxhook serve` does), else from the first call.
 pub fn router(config: &BookingConfig) -> Result<Router, BookingError> {
     let (schedule, external) = parts(config)?;
     if !config.enabled {
@@ -121,7 +121,7 @@ fn serve(
     clock: Clock,
 ) -> Router {
     let state = handlers::Bookings::new(store, schedule, clock, external);
-    state.reconcile_once();
+    state.start_reconciling();
     Router::new()
         .route(&config.tags.validate, handlers::validate)
         .route(&config.tags.create, handlers::create)

@@ -997,6 +997,63 @@ async fn a_restart_reconciles_pending_bookings() {
     assert!(keys.iter().all(|key| *key == keys[0]), "{keys:?}");
 }
 
+#[tokio::test]
+async fn pending_bookings_are_reconciled_periodically_with_no_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scheduler, url) = scheduler().await;
+    let mut config = external_config(dir.path(), &url);
+    config.external.reconcile_interval_ms = 200;
+    scheduler.delay_ms.store(1000, Ordering::SeqCst);
+    let client = open(&config, Clock::fixed(now()));
+    // Let the start-up pass (nothing pending) finish first.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let response = answer(
+        &client,
+        call("booking.create", haircut(2, 9, 30), "s-1", "turn-1"),
+    )
+    .await;
+    assert_eq!(
+        response.json()["sessionInfo"]["parameters"]["booking_status"],
+        "pending"
+    );
+
+    // The API recovers; nobody calls again, and the booking is confirmed anyway.
+    scheduler.delay_ms.store(0, Ordering::SeqCst);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let rows = bookings(&config.database);
+        if rows[0].2 == "confirmed" {
+            assert_eq!(rows[0].3.as_deref(), Some("apt-1"));
+            break;
+        }
+        assert!(Instant::now() < deadline, "still {rows:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(scheduler.created.load(Ordering::SeqCst), 1);
+    let keys = scheduler.keys.lock().unwrap().clone();
+    assert!(keys.iter().all(|key| *key == keys[0]), "{keys:?}");
+
+    // The loop ends with the router: a booking left pending when it is dropped is not sent
+    // again by it.
+    scheduler.delay_ms.store(1000, Ordering::SeqCst);
+    let response = answer(
+        &client,
+        call("booking.create", haircut(2, 10, 30), "s-1", "turn-2"),
+    )
+    .await;
+    assert_eq!(
+        response.json()["sessionInfo"]["parameters"]["booking_status"],
+        "pending"
+    );
+    drop(client);
+    scheduler.delay_ms.store(0, Ordering::SeqCst);
+    // A pass already under way finishes (each call gives up after 300 ms); none follows.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let posts = scheduler.posts.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(scheduler.posts.load(Ordering::SeqCst), posts);
+}
+
 #[test]
 fn a_missing_token_or_bad_configuration_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
