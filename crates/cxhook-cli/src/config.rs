@@ -748,6 +748,7 @@ mod tests {
                 "token_env",
                 "token_file",
                 "timeout_ms",
+                "reconcile_interval_ms",
                 "validate",
                 "create",
                 "cancel",

@@ -18,13 +18,18 @@ use crate::routes;
 pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
     let config = Config::resolve(flags.config.as_deref(), flags.addr).context("config error")?;
     crate::security::require_auth(config.server.addr, &config.auth, flags.insecure)?;
-    let webhook = webhook(&config)?;
-    crate::security::announce(&config.auth);
-    let (webhook, recorder) = config.record.attach(webhook, flags.record.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // Built inside the runtime, so that the integrations' background work (reconciling
+    // pending external bookings) starts with the server rather than at the first call.
+    let (webhook, recorder) = {
+        let _runtime = runtime.enter();
+        let webhook = webhook(&config)?;
+        crate::security::announce(&config.auth);
+        config.record.attach(webhook, flags.record.as_deref())?
+    };
     let served = runtime.block_on(async {
         let listener = TcpListener::bind(config.server.addr)
             .await

@@ -348,3 +348,122 @@ fn in_json_mode_every_line_is_json() {
     );
     assert_eq!(human.announced[1], human.tags);
 }
+
+#[test]
+fn serve_reconciles_pending_external_bookings_at_start_up_with_no_call() {
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+
+    use axum::http::HeaderMap;
+    use cxhook_integrations::booking::{
+        BookingConfig, BookingStore, Created, NewBooking, SqliteBookingStore, Status,
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let options = BookingConfig {
+        database: dir.path().join("cxhook.db"),
+        ..BookingConfig::default()
+    }
+    .database_options();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let session = "projects/p/locations/global/agents/a/sessions/s-1";
+    // Two bookings left pending, as a server stopped before the API answered leaves them.
+    let store = SqliteBookingStore::open(&options).unwrap();
+    let pending: Vec<(String, String)> = runtime.block_on(async {
+        let mut pending = Vec::new();
+        for (i, start) in ["2030-01-08T15:00:00Z", "2030-01-08T16:00:00Z"]
+            .into_iter()
+            .enumerate()
+        {
+            let start: jiff::Timestamp = start.parse().unwrap();
+            let key = format!("cxhook-left-pending-{i}");
+            let created = store
+                .create(NewBooking {
+                    turn_key: None,
+                    session: session.to_owned(),
+                    service: "haircut".to_owned(),
+                    resource: "haircut".to_owned(),
+                    start,
+                    end: start + jiff::SignedDuration::from_mins(30),
+                    cells: vec![start],
+                    status: Status::Pending,
+                    idempotency_key: key.clone(),
+                    created_at: jiff::Timestamp::now(),
+                })
+                .await
+                .unwrap();
+            let Created::New(booking) = created else {
+                panic!("{created:?}")
+            };
+            pending.push((booking.confirmation, key));
+        }
+        pending
+    });
+
+    let keys = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = keys.clone();
+    let api = Stub::start(axum::Router::new().route(
+        "/api/appointments",
+        axum::routing::post(move |headers: HeaderMap| {
+            let seen = seen.clone();
+            async move {
+                let key = headers["idempotency-key"].to_str().unwrap().to_owned();
+                let mut seen = seen.lock().unwrap();
+                seen.push(key.clone());
+                (
+                    axum::http::StatusCode::CREATED,
+                    json_response(&serde_json::json!({"id": format!("apt-{key}")})),
+                )
+            }
+        }),
+    ));
+    let token = dir.path().join("token");
+    std::fs::write(&token, "s3cret\n").unwrap();
+    let _server = Server::start_in(
+        dir.path(),
+        &["--addr", "127.0.0.1:0"],
+        &[
+            ("CXHOOK_BOOKING__BACKEND", "external"),
+            (
+                "CXHOOK_BOOKING__EXTERNAL__API_URL",
+                api.url.trim_end_matches("/webhook"),
+            ),
+            (
+                "CXHOOK_BOOKING__EXTERNAL__TOKEN_FILE",
+                token.to_str().unwrap(),
+            ),
+        ],
+    );
+
+    // No call is made: the server's start-up pass confirms both within seconds.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !runtime.block_on(store.pending()).unwrap().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "still pending; the API saw {:?}",
+            keys.lock().unwrap()
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    for (confirmation, key) in &pending {
+        let booking = runtime
+            .block_on(store.find(confirmation, session))
+            .unwrap()
+            .unwrap();
+        assert_eq!(booking.status, Status::Confirmed);
+        assert_eq!(booking.external_id, Some(format!("apt-{key}")));
+    }
+    let mut sent = keys.lock().unwrap().clone();
+    sent.sort();
+    sent.dedup();
+    assert_eq!(
+        sent,
+        pending
+            .iter()
+            .map(|(_, key)| key.clone())
+            .collect::<Vec<_>>()
+    );
+}

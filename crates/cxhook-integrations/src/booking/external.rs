@@ -104,6 +104,7 @@ pub(super) struct ExternalApi {
     appointments: reqwest::Url,
     token: Token,
     timeout: Duration,
+    reconcile_every: Duration,
 }
 
 #[derive(Deserialize)]
@@ -119,7 +120,13 @@ impl ExternalApi {
             appointments: config.appointments_url()?,
             token,
             timeout: Duration::from_millis(config.timeout_ms),
+            reconcile_every: Duration::from_millis(config.reconcile_interval_ms),
         })
+    }
+
+    /// How often pending bookings are sent again.
+    pub(super) fn reconcile_every(&self) -> Duration {
+        self.reconcile_every
     }
 
     /// Books `booking` (or gets the appointment an earlier call with its key made).
