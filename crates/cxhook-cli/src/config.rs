@@ -625,6 +625,8 @@ mod tests {
                 "queue",
                 "concurrency",
                 "header_read_timeout_ms",
+                "idle_timeout_ms",
+                "max_connections",
                 "request_timeout_ms",
                 "max_header_bytes",
                 "max_headers",

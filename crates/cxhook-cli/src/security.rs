@@ -190,6 +190,8 @@ impl AuthConfig {
 pub(crate) struct LimitsConfig {
     concurrency: usize,
     header_read_timeout_ms: u64,
+    idle_timeout_ms: u64,
+    max_connections: usize,
     request_timeout_ms: u64,
     max_header_bytes: usize,
     max_headers: usize,
@@ -207,6 +209,8 @@ impl LimitsConfig {
         };
         positive("concurrency", self.concurrency as u64)?;
         positive("header_read_timeout_ms", self.header_read_timeout_ms)?;
+        positive("idle_timeout_ms", self.idle_timeout_ms)?;
+        positive("max_connections", self.max_connections as u64)?;
         positive("request_timeout_ms", self.request_timeout_ms)?;
         positive("max_headers", self.max_headers as u64)?;
         if self.max_header_bytes < 8192 {
@@ -215,6 +219,8 @@ impl LimitsConfig {
         Ok(Limits {
             concurrency: self.concurrency,
             header_read_timeout: Duration::from_millis(self.header_read_timeout_ms),
+            idle_timeout: Duration::from_millis(self.idle_timeout_ms),
+            max_connections: self.max_connections,
             request_timeout: Duration::from_millis(self.request_timeout_ms),
             max_header_bytes: self.max_header_bytes,
             max_headers: self.max_headers,

@@ -299,3 +299,50 @@ fn serve_exposes_metrics_and_readiness() {
         );
     }
 }
+
+/// 2,000 connections that send nothing, against a server allowed 1,024 file handles: the
+/// longest idle are closed to make room, and `/healthz` and a real call are answered within
+/// a second.
+#[test]
+fn silent_connections_never_stop_health_checks_or_calls() {
+    // This test holds its own 2,000 sockets.
+    let own_limit = rlimit::increase_nofile_limit(u64::MAX).unwrap();
+    assert!(
+        own_limit >= 2_100,
+        "the test needs 2,100 file handles; the hard limit allows {own_limit}"
+    );
+    let server = Server::start_with_file_limit(1024, &["--addr", "127.0.0.1:0"]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut silent = Vec::new();
+        for _ in 0..2_000 {
+            silent.push(tokio::net::TcpStream::connect(server.addr).await.unwrap());
+        }
+        let body = request("no.such.tag");
+        for _ in 0..3 {
+            let client = reqwest::Client::new();
+            let health = client
+                .get(server.url("/healthz"))
+                .timeout(Duration::from_secs(1))
+                .send()
+                .await
+                .expect("/healthz answers within a second");
+            assert_eq!(health.status(), 200);
+            let call = client
+                .post(server.url("/webhook"))
+                .json(&body)
+                .timeout(Duration::from_secs(1))
+                .send()
+                .await
+                .expect("a call is answered within a second");
+            assert_eq!(call.status(), 200);
+            // More silent connections between the checks.
+            for _ in 0..200 {
+                silent.push(tokio::net::TcpStream::connect(server.addr).await.unwrap());
+            }
+        }
+    });
+}
