@@ -54,6 +54,8 @@ pub(crate) struct Config {
     pub(crate) record: crate::record::Record,
     /// `[limits]`: what one client may ask of the server.
     pub(crate) limits: Limits,
+    /// `[limits] max_upstream_body_bytes`: the most bytes read of another service's answer.
+    pub(crate) upstream_body_limit: usize,
     /// `[auth]`: which credentials a call must carry, their secrets read.
     pub(crate) auth: Auth,
     /// `[accounts]`: the accounts integration.
@@ -245,7 +247,7 @@ impl Config {
         raw.accounts.validate().map_err(in_section("accounts"))?;
         raw.weather.validate().map_err(in_section("weather"))?;
         raw.booking.validate().map_err(in_section("booking"))?;
-        let limits = raw.limits.build().map_err(in_section("limits"))?;
+        let (limits, upstream_body_limit) = raw.limits.build().map_err(in_section("limits"))?;
         let record = raw.record.build().map_err(in_section("record"))?;
         let auth = raw.auth.build().map_err(in_section("auth"))?;
         Ok(Self {
@@ -271,6 +273,7 @@ impl Config {
             },
             otlp,
             limits,
+            upstream_body_limit,
             record,
             auth,
             fallback: Fallback {
@@ -630,6 +633,7 @@ mod tests {
                 "request_timeout_ms",
                 "max_header_bytes",
                 "max_headers",
+                "max_upstream_body_bytes",
                 "token_envs",
                 "token_files",
                 "username",

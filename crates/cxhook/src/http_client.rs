@@ -6,19 +6,67 @@
 //! blocking pool the first time a call asks for it, and kept. [`HttpClient::shared`] is one
 //! client for the whole process, so that its certificates are read once and its connections
 //! pooled across every caller; each caller sets its own timeout on each request.
+//!
+//! Answers are read through [`HttpClient::read_body`] and [`HttpClient::read_json`], which
+//! stop at the client's body limit (256 KiB unless set): `reqwest`'s own `bytes` reads a
+//! body whole, and one 256 MiB answer from a weather provider took the server to 268 MiB.
+//! Real answers are a few KiB: a forecast about 2 KiB, Google's key set about 2 KiB, an
+//! appointment under 1 KiB.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
 
+use bytes::{Bytes, BytesMut};
+use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 
-/// An HTTP client, built on first use; cheap to clone (clones share it).
-#[derive(Clone, Debug, Default)]
-pub struct HttpClient(Arc<OnceCell<reqwest::Client>>);
+/// The default most bytes read of an answer's body: 256 KiB, a hundred times a real one.
+pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
+
+/// An HTTP client, built on first use; cheap to clone (clones share it, and its body limit).
+#[derive(Clone, Debug)]
+pub struct HttpClient(Arc<Shared>);
+
+#[derive(Debug)]
+struct Shared {
+    client: OnceCell<reqwest::Client>,
+    body_limit: AtomicUsize,
+}
+
+impl Default for HttpClient {
+    fn default() -> Self {
+        Self::with_cell(OnceCell::new())
+    }
+}
 
 /// Why the client could not be built.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot build the HTTP client: {0}")]
 pub struct BuildError(String);
+
+/// Why an answer's body could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    /// The body is larger than the client's body limit; the rest was not read.
+    #[error("the body is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The body could not be read (the connection broke, or the timeout ran out).
+    #[error("cannot read the body")]
+    Read(#[source] reqwest::Error),
+    /// The body is not the JSON expected.
+    #[error("unexpected body")]
+    Json(#[source] serde_json::Error),
+}
+
+impl BodyError {
+    /// Whether the request's timeout ran out while the body was read.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Read(e) if e.is_timeout())
+    }
+}
 
 /// The process's client: what [`HttpClient::shared`] hands out.
 static SHARED: LazyLock<HttpClient> = LazyLock::new(HttpClient::default);
@@ -33,20 +81,69 @@ impl HttpClient {
 
     /// A handle on a client built already (with options of its own, or in tests).
     pub fn from_client(client: reqwest::Client) -> Self {
-        Self(Arc::new(OnceCell::new_with(Some(client))))
+        Self::with_cell(OnceCell::new_with(Some(client)))
+    }
+
+    fn with_cell(client: OnceCell<reqwest::Client>) -> Self {
+        Self(Arc::new(Shared {
+            client,
+            body_limit: AtomicUsize::new(DEFAULT_BODY_LIMIT),
+        }))
+    }
+
+    /// Sets the most bytes [`read_body`](Self::read_body) reads of a body, for this client
+    /// and every clone of it (for [`HttpClient::shared`], the whole process).
+    pub fn set_body_limit(&self, bytes: usize) {
+        self.0.body_limit.store(bytes, Ordering::Relaxed);
+    }
+
+    /// The most bytes [`read_body`](Self::read_body) reads of a body.
+    pub fn body_limit(&self) -> usize {
+        self.0.body_limit.load(Ordering::Relaxed)
+    }
+
+    /// Reads `response`'s body, at most [`body_limit`](Self::body_limit) bytes of it: a
+    /// larger one (by its `Content-Length`, or once more has arrived) is
+    /// [`BodyError::TooLarge`], and the connection is dropped rather than read to its end.
+    pub async fn read_body(&self, mut response: reqwest::Response) -> Result<Bytes, BodyError> {
+        let limit = self.body_limit();
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Err(BodyError::TooLarge { limit });
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
+            if body.len() + chunk.len() > limit {
+                return Err(BodyError::TooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+
+    /// Reads `response`'s body as [`read_body`](Self::read_body) does, and parses it as JSON.
+    pub async fn read_json<T: DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+    ) -> Result<T, BodyError> {
+        let body = self.read_body(response).await?;
+        serde_json::from_slice(&body).map_err(BodyError::Json)
     }
 
     /// Whether the client has been built (a built-in one is built by the first [`get`]).
     ///
     /// [`get`]: HttpClient::get
     pub fn is_built(&self) -> bool {
-        self.0.initialized()
+        self.0.client.initialized()
     }
 
     /// The client; the first call builds it on the blocking pool, and concurrent first calls
     /// wait for that one build. A build that fails is tried again by the next call.
     pub async fn get(&self) -> Result<&reqwest::Client, BuildError> {
         self.0
+            .client
             .get_or_try_init(|| async {
                 let build = tokio::task::spawn_blocking(|| {
                     reqwest::Client::builder()
