@@ -181,6 +181,61 @@ mod tests {
         assert_eq!(a, b);
     }
 
+    /// Serves one connection that answers with `head` and then `body_bytes` spaces; its URL.
+    async fn answering(head: &'static str, body_bytes: usize) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request).await;
+            let _ = stream.write_all(head.as_bytes()).await;
+            let chunk = vec![b' '; 16 * 1024];
+            let mut left = body_bytes;
+            while left > 0 {
+                let n = left.min(chunk.len());
+                if stream.write_all(&chunk[..n]).await.is_err() {
+                    return;
+                }
+                left -= n;
+            }
+        });
+        format!("http://{addr}/")
+    }
+
+    async fn read(client: &HttpClient, url: &str) -> Result<Bytes, BodyError> {
+        let response = client.get().await.unwrap().get(url).send().await.unwrap();
+        client.read_body(response).await
+    }
+
+    #[tokio::test]
+    async fn bodies_over_the_limit_are_refused_with_or_without_a_length() {
+        let client = HttpClient::from_client(reqwest::Client::new());
+        client.set_body_limit(1000);
+        let clone = client.clone();
+        assert_eq!(clone.body_limit(), 1000, "clones share the limit");
+        let close = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+        let within = read(&client, &answering(close, 1000).await).await.unwrap();
+        assert_eq!(within.len(), 1000);
+        let over = read(&client, &answering(close, 10 * 1024 * 1024).await).await;
+        assert!(
+            matches!(over, Err(BodyError::TooLarge { limit: 1000 })),
+            "{over:?}"
+        );
+        let declared = "HTTP/1.1 200 OK\r\nContent-Length: 1001\r\n\r\n";
+        let over = read(&client, &answering(declared, 1001).await).await;
+        assert!(
+            matches!(over, Err(BodyError::TooLarge { limit: 1000 })),
+            "{over:?}"
+        );
+    }
+
+    #[test]
+    fn the_default_limit_is_256_kib() {
+        assert_eq!(HttpClient::default().body_limit(), 256 * 1024);
+    }
+
     #[test]
     fn a_given_client_is_built_already() {
         assert!(HttpClient::from_client(reqwest::Client::new()).is_built());
