@@ -53,8 +53,14 @@ struct State {
 pub(super) enum Next {
     /// Wait for a change: a call is in flight.
     Wait,
-    /// Close the connection at this instant if nothing has changed by then.
-    CloseAt(Instant),
+    /// Close the connection at `at` if nothing has changed by then.
+    CloseAt {
+        /// When.
+        at: Instant,
+        /// Whether to drop it rather than shut it down gracefully: it has made no call, or
+        /// it is sending a request head, so there is no answer to finish.
+        drop: bool,
+    },
 }
 
 impl Activity {
@@ -98,24 +104,21 @@ impl Activity {
         Busy(Arc::clone(self))
     }
 
-    /// Whether a call has been made on the connection: one that never made one can be
-    /// closed at once, with nothing to finish.
-    pub(super) fn used(&self) -> bool {
-        self.state().used
-    }
-
     /// When to close the connection, by the header read and idle timeouts.
     pub(super) fn next(&self, header_read_timeout: Duration, idle_timeout: Duration) -> Next {
         let state = self.state();
         if state.busy > 0 {
-            Next::Wait
-        } else if state.shed {
-            Next::CloseAt(Instant::now())
-        } else if let Some(started) = state.head_started {
-            Next::CloseAt(started + header_read_timeout)
-        } else {
-            Next::CloseAt(state.idle_since + idle_timeout)
+            return Next::Wait;
         }
+        let drop = !state.used || state.head_started.is_some();
+        let at = if state.shed {
+            Instant::now()
+        } else if let Some(started) = state.head_started {
+            started + header_read_timeout
+        } else {
+            state.idle_since + idle_timeout
+        };
+        Next::CloseAt { at, drop }
     }
 
     /// Completes when the deadline may have moved.
@@ -248,17 +251,15 @@ mod tests {
         let connections = OpenConnections::new(4);
         let open = connections.admit().unwrap();
         let accepted = Instant::now();
-        assert_eq!(
-            open.activity().next(HEAD, IDLE),
-            Next::CloseAt(accepted + HEAD)
-        );
+        let first = Next::CloseAt {
+            at: accepted + HEAD,
+            drop: true,
+        };
+        assert_eq!(open.activity().next(HEAD, IDLE), first);
         // Bytes do not move the first deadline.
         tokio::time::advance(Duration::from_secs(3)).await;
         open.activity().read();
-        assert_eq!(
-            open.activity().next(HEAD, IDLE),
-            Next::CloseAt(accepted + HEAD)
-        );
+        assert_eq!(open.activity().next(HEAD, IDLE), first);
     }
 
     #[tokio::test(start_paused = true)]
@@ -271,12 +272,21 @@ mod tests {
         tokio::time::advance(Duration::from_secs(1)).await;
         drop(busy);
         let idle = Instant::now();
-        assert_eq!(activity.next(HEAD, IDLE), Next::CloseAt(idle + IDLE));
+        assert_eq!(
+            activity.next(HEAD, IDLE),
+            Next::CloseAt {
+                at: idle + IDLE,
+                drop: false
+            }
+        );
         tokio::time::advance(Duration::from_secs(30)).await;
         activity.read();
         assert_eq!(
             activity.next(HEAD, IDLE),
-            Next::CloseAt(Instant::now() + HEAD)
+            Next::CloseAt {
+                at: Instant::now() + HEAD,
+                drop: true
+            }
         );
     }
 
@@ -288,7 +298,13 @@ mod tests {
         drop(activity.call(Version::HTTP_2));
         let idle = Instant::now();
         activity.read();
-        assert_eq!(activity.next(HEAD, IDLE), Next::CloseAt(idle + IDLE));
+        assert_eq!(
+            activity.next(HEAD, IDLE),
+            Next::CloseAt {
+                at: idle + IDLE,
+                drop: false
+            }
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -302,7 +318,10 @@ mod tests {
         let third = connections.admit().unwrap();
         assert_eq!(
             first.activity().next(HEAD, IDLE),
-            Next::CloseAt(Instant::now()),
+            Next::CloseAt {
+                at: Instant::now(),
+                drop: true
+            },
             "the longest idle is told to close"
         );
         assert_eq!(connections.len(), 2);

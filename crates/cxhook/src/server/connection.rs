@@ -2,9 +2,10 @@
 //! ones that send nothing or stay idle, and runs every call to its end.
 //!
 //! Each connection is driven by a task of its own that watches its [`Activity`]: a
-//! connection that has made no call is dropped at its deadline (there is nothing to finish);
-//! one that has is asked to close with hyper's graceful shutdown, which lets an answer being
-//! written go out, and dropped if it is still open a header read timeout later. Stopping
+//! connection that has made no call, or is sending a request head, is dropped at its
+//! deadline (there is no answer to finish); an idle one is asked to close with hyper's
+//! graceful shutdown, which lets an answer being written go out, and dropped if it is still
+//! open a header read timeout later. Stopping
 //! the server asks every connection to close the same way.
 //!
 //! Calls run on tasks of their own, so that a client that goes away does not cancel a call
@@ -53,7 +54,7 @@ pub(crate) async fn serve(
     tracing::info!(
         max_connections = open.cap(),
         file_limit,
-        "serving at most this many connections at once"
+        "capped the open connections"
     );
     let builder = limits.builder();
     let (stop, stopping) = watch::channel(false);
@@ -117,13 +118,13 @@ async fn drive(
     let mut closing: Option<tokio::time::Instant> = None;
     let mut stop_seen = false;
     loop {
-        let next = match (
+        let (next, at_once) = match (
             activity.next(limits.header_read_timeout, limits.idle_timeout),
             closing,
         ) {
-            (Next::Wait, _) => None,
-            (Next::CloseAt(_), Some(since)) => Some(since + limits.header_read_timeout),
-            (Next::CloseAt(at), None) => Some(at),
+            (Next::Wait, _) => (None, false),
+            (Next::CloseAt { .. }, Some(since)) => (Some(since + limits.header_read_timeout), true),
+            (Next::CloseAt { at, drop }, None) => (Some(at), drop),
         };
         let deadline = async move {
             match next {
@@ -140,8 +141,8 @@ async fn drive(
             }
             () = activity.changed() => {}
             () = deadline => {
-                if closing.is_some() || !activity.used() {
-                    // Nothing in flight and nothing to finish: close it now.
+                if at_once {
+                    // Nothing in flight and no answer to finish: close it now.
                     return;
                 }
                 connection.as_mut().graceful_shutdown();

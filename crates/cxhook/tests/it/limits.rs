@@ -546,3 +546,33 @@ async fn transport_errors_carry_a_json_body() {
     }
     still_serves(addr).await;
 }
+
+/// After a call, a head that starts but does not finish gets the header read timeout, not
+/// the longer idle timeout.
+#[tokio::test]
+async fn a_slow_second_head_is_cut_off_at_the_header_read_timeout() {
+    let addr = start(Limits {
+        header_read_timeout: Duration::from_millis(300),
+        idle_timeout: Duration::from_secs(30),
+        ..Limits::default()
+    })
+    .await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = [0u8; 1024];
+    let n = stream.read(&mut answer).await.unwrap();
+    assert!(answer[..n].starts_with(b"HTTP/1.1 200"));
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost:")
+        .await
+        .unwrap();
+    let rest = read_until_closed(&mut stream, Duration::from_secs(5)).await;
+    assert_eq!(
+        rest.as_deref(),
+        Some(""),
+        "closed within 5 s, without an answer"
+    );
+}
