@@ -5,8 +5,9 @@
 //! connection that has made no call, or is sending a request head, is dropped at its
 //! deadline (there is no answer to finish); an idle one is asked to close with hyper's
 //! graceful shutdown, which lets an answer being written go out, and dropped if it is still
-//! open a header read timeout later. Stopping
-//! the server asks every connection to close the same way.
+//! open a header read timeout later. Stopping the server asks every connection to close the
+//! same way. hyper-util's `GracefulShutdown` watcher cannot be used for this: it owns the
+//! connection, so nothing else can ask it to close.
 //!
 //! Calls run on tasks of their own, so that a client that goes away does not cancel a call
 //! halfway (a booking stored with its confirmation never sent, or one half-written): the
