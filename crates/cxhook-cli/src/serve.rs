@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 
 use anyhow::{Context, anyhow};
+use cxhook::http_client::HttpClient;
 use cxhook::logging::LogFormat;
 use cxhook::middleware::{DeadlineLayer, RecoverLayer};
 use cxhook::server::{self, Webhook};
@@ -50,6 +51,7 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
 /// router with every layer. `serve` and `lambda` answer through it alike.
 pub(crate) fn webhook(config: &Config) -> anyhow::Result<Webhook> {
     crate::telemetry::init(config)?;
+    HttpClient::shared().set_body_limit(config.upstream_body_limit);
     let recover = RecoverLayer::with_text(&config.fallback.text).status(config.fallback.status);
     // Installed before the integrations start, so that everything they record is counted.
     let metrics = config

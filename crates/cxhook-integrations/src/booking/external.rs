@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use cxhook::http_client::{BuildError, HttpClient};
+use cxhook::http_client::{BodyError, BuildError, HttpClient};
 use reqwest::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
@@ -88,9 +88,9 @@ pub(super) enum CallError {
     /// An error status other than a refusal.
     #[error("the scheduling API answered {0}")]
     Status(StatusCode),
-    /// A success without `{id}`.
+    /// A success without `{id}`, or with a body over the HTTP client's body limit.
     #[error("the scheduling API answered with an unreadable body")]
-    Malformed(#[source] reqwest::Error),
+    Malformed(#[source] BodyError),
     /// The HTTP client could not be built (no usable TLS setup, say).
     #[error(transparent)]
     Client(#[from] BuildError),
@@ -157,7 +157,7 @@ impl ExternalApi {
         if !status.is_success() {
             return Err(CallError::Status(status));
         }
-        let appointment: Appointment = response.json().await.map_err(|e| {
+        let appointment: Appointment = self.client.read_json(response).await.map_err(|e| {
             if e.is_timeout() {
                 CallError::Timeout(self.timeout)
             } else {
