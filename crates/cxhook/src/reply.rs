@@ -476,6 +476,10 @@ fn form_changes(
 
 /// What a handler may return: a [`Reply`], a ready [`WebhookResponse`], text, or a `Result`
 /// of those whose error becomes an [`Error`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not something a handler may return",
+    note = "a handler returns `Reply`, `String`, `&'static str`, `WebhookResponse`, `cxhook::Error`, or a `Result` of one of those and an error"
+)]
 pub trait IntoReply {
     /// Converts into a reply, or the error the recover layer answers for.
     fn into_reply(self) -> Result<Reply, Error>;
