@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
 
+use crate::json_path::JsonPath;
 use crate::request::{FormParam, Param};
 use crate::target::{Local, TargetArgs};
 
@@ -58,7 +59,7 @@ pub(crate) struct ReplayArgs {
     /// fulfillmentResponse.messages[*].text (`*` is any key or index; a path covers what is
     /// under it); may be given more than once.
     #[arg(long = "ignore", value_name = "PATH")]
-    pub(crate) ignore: Vec<crate::replay::JsonPath>,
+    pub(crate) ignore: Vec<JsonPath>,
     /// Leave out the calls whose recorded requests have redacted values.
     #[arg(long)]
     pub(crate) skip_redacted: bool,

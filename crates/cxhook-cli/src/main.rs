@@ -7,6 +7,7 @@
 
 mod cli;
 mod config;
+mod json_path;
 mod lambda;
 mod record;
 mod render;
