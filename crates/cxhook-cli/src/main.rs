@@ -5,6 +5,7 @@
 //! not accept (or, for `scenario`, a turn failed), 2 for usage, configuration, IO and
 //! network errors.
 
+mod app;
 mod cli;
 mod config;
 mod json_path;
@@ -13,7 +14,6 @@ mod record;
 mod render;
 mod replay;
 mod request;
-mod routes;
 mod scenario;
 mod security;
 mod send;

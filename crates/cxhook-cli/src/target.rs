@@ -150,7 +150,7 @@ impl Target {
     /// The webhook `cxhook serve` would serve with the configuration in `local.config` (the
     /// embedded default, `CXHOOK_*` variables and `CXHOOK_CONFIG` apply as they do for
     /// `serve`), answering in this process: no socket, no authentication, a database of its
-    /// own unless one is named, warnings only in the log (see the module docs). Sets up
+    /// own unless one is named, warnings only in the log (see the module docs). Installs
     /// logging, so call it once per process.
     pub(crate) fn in_process(local: &Local<'_>, timeout: Duration) -> anyhow::Result<Self> {
         let file = local.config;
@@ -161,7 +161,8 @@ impl Target {
             "warn".clone_into(&mut config.log.filter);
         }
         let scratch = own_database(&mut config, local)?;
-        let endpoint = crate::serve::webhook(&config)?.into_endpoint();
+        crate::telemetry::init(&config)?;
+        let endpoint = crate::app::webhook(&config)?.into_endpoint();
         Ok(Self {
             way: Way::InProcess {
                 endpoint,
