@@ -5,6 +5,7 @@ mod auth;
 mod config;
 mod container;
 mod lambda;
+mod modules;
 mod record;
 mod replay;
 mod scenario;
