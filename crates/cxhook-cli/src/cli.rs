@@ -1,7 +1,9 @@
 //! The command line as typed: clap's view of the flags, before any configuration is resolved.
 //!
-//! Every flag type of every command is here, with the parsers of its values, so that the
-//! commands depend on this module and it depends on none of them.
+//! Every flag type of every command is here, so that the commands depend on this module and
+//! it depends on none of them. The types of the values some flags take (a JSON path, a
+//! session or form parameter) live in leaf modules, `json_path` and `request`, which import
+//! no other module of the crate.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
