@@ -19,13 +19,14 @@ pub(crate) fn is_bootstrap(args: &[OsString]) -> bool {
     args.len() <= 1 && std::env::var_os(RUNTIME_API).is_some()
 }
 
-/// Resolves the configuration (the file, `CXHOOK_*` variables), builds the same webhook as
-/// `serve`, and answers the runtime's events until it stops the function.
+/// Resolves the configuration (the file, `CXHOOK_*` variables), installs logging, builds the
+/// same webhook as `serve`, and answers the runtime's events until it stops the function.
 pub(crate) fn run(flags: &LambdaArgs) -> anyhow::Result<()> {
     let mut config = Config::resolve(flags.config.as_deref(), None).context("config error")?;
     // A function is frozen between calls: lines gathered for later could wait for minutes.
     config.log.batch = None;
-    let webhook = crate::serve::webhook(&config)?;
+    crate::telemetry::init(&config)?;
+    let webhook = crate::app::webhook(&config)?;
     crate::security::announce(&config.auth);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
