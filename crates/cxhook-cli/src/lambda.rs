@@ -26,12 +26,17 @@ pub(crate) fn run(flags: &LambdaArgs) -> anyhow::Result<()> {
     // A function is frozen between calls: lines gathered for later could wait for minutes.
     config.log.batch = None;
     crate::telemetry::init(&config)?;
-    let webhook = crate::app::webhook(&config)?;
-    crate::security::announce(&config.auth);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // Built inside the runtime, as `serve` builds it, so that the integrations' background
+    // work (reconciling pending external bookings) starts with the function.
+    let webhook = {
+        let _runtime = runtime.enter();
+        crate::app::webhook(&config)?
+    };
+    crate::security::announce(&config.auth);
     runtime
         .block_on(cxhook::lambda::run(webhook))
         .map_err(|e| anyhow!("the Lambda runtime stopped: {e}"))
