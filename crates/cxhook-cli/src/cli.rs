@@ -1,12 +1,20 @@
 //! The command line as typed: clap's view of the flags, before any configuration is resolved.
+//!
+//! Every flag type of every command is here, so that the commands depend on this module and
+//! it depends on none of them. The types of the values some flags take (a JSON path, a
+//! session or form parameter) live in leaf modules, `json_path` and `request`, which import
+//! no other module of the crate.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
+use cxhook::middleware::auth::Secret;
+use http::{HeaderName, HeaderValue};
 
+use crate::json_path::JsonPath;
 use crate::request::{FormParam, Param};
-use crate::target::{Local, TargetArgs};
 
 /// Run and test Dialogflow CX webhooks.
 #[derive(Debug, Parser)]
@@ -58,7 +66,7 @@ pub(crate) struct ReplayArgs {
     /// fulfillmentResponse.messages[*].text (`*` is any key or index; a path covers what is
     /// under it); may be given more than once.
     #[arg(long = "ignore", value_name = "PATH")]
-    pub(crate) ignore: Vec<crate::replay::JsonPath>,
+    pub(crate) ignore: Vec<JsonPath>,
     /// Leave out the calls whose recorded requests have redacted values.
     #[arg(long)]
     pub(crate) skip_redacted: bool,
@@ -184,6 +192,51 @@ pub(crate) struct SendArgs {
     pub(crate) target: TargetArgs,
 }
 
+/// How a call reaches the webhook: its credentials and how long to wait. Flatten it into a
+/// subcommand's flags with `#[command(flatten)]`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct TargetArgs {
+    /// How long to wait for each whole answer: seconds, or a number with `s` or `ms`.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub(crate) timeout: Duration,
+    /// Send `Authorization: Bearer TOKEN`.
+    #[arg(long, value_name = "TOKEN", value_parser = parse_secret)]
+    pub(crate) bearer: Option<Secret>,
+    /// Send HTTP Basic auth, USER:PASS.
+    #[arg(long, value_name = "USER:PASS", value_parser = parse_basic)]
+    pub(crate) basic: Option<(String, Secret)>,
+    /// Send this header too, 'Name: value'; may be given more than once.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// Send a Google-style ID token signed by this PEM RSA private key (RS256), for
+    /// webhooks that check tokens against a local key set.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) id_token_key: Option<PathBuf>,
+    /// The key ID (`kid`) the ID token names.
+    #[arg(
+        long,
+        value_name = "KID",
+        requires = "id_token_key",
+        default_value = "cxhook-local"
+    )]
+    pub(crate) id_token_kid: String,
+    /// The ID token's audience (`aud`) [default: the URL].
+    #[arg(long, value_name = "AUD", requires = "id_token_key")]
+    pub(crate) id_token_aud: Option<String>,
+    /// The ID token's `email` (with `email_verified: true`).
+    #[arg(long, value_name = "EMAIL", requires = "id_token_key")]
+    pub(crate) id_token_email: Option<String>,
+}
+
+/// What an in-process webhook is built from: the `--config` file and the `--database` flag.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Local<'a> {
+    /// The TOML file whose keys override the embedded defaults.
+    pub(crate) config: Option<&'a Path>,
+    /// The database both integrations use.
+    pub(crate) database: Option<&'a Path>,
+}
+
 /// What an in-process webhook is built from, for the subcommands that can run one.
 macro_rules! local {
     ($($args:ty),*) => {$(
@@ -201,11 +254,72 @@ macro_rules! local {
 
 local!(SendArgs, ReplayArgs, ScenarioArgs);
 
+/// Reads a token that is not empty.
+fn parse_secret(text: &str) -> Result<Secret, String> {
+    Secret::new(text).map_err(|_| "the token must not be empty".to_owned())
+}
+
+/// Reads `USER:PASS`.
+fn parse_basic(text: &str) -> Result<(String, Secret), String> {
+    let (user, password) = text
+        .split_once(':')
+        .ok_or_else(|| "give USER:PASS, with a colon between them".to_owned())?;
+    let password =
+        Secret::new(password).map_err(|_| "the password after `:` must not be empty".to_owned())?;
+    Ok((user.to_owned(), password))
+}
+
+/// Reads `Name: value`.
+fn parse_header(text: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}` is not 'Name: value'"))?;
+    let name: HeaderName = name
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{}` is not a header name", name.trim()))?;
+    let mut value = HeaderValue::from_str(value.trim())
+        .map_err(|_| format!("the value of {name} is not a valid header value"))?;
+    // It may be a secret: keep it out of Debug output.
+    value.set_sensitive(true);
+    Ok((name, value))
+}
+
+/// Reads `30`, `30s` or `1500ms`; zero is refused.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let (number, millis) = match text.strip_suffix("ms") {
+        Some(number) => (number, true),
+        None => (text.strip_suffix('s').unwrap_or(text), false),
+    };
+    let value: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as 30, 30s or 500ms"))?;
+    if value == 0 {
+        return Err("the timeout must be longer than zero".to_owned());
+    }
+    Ok(if millis {
+        Duration::from_millis(value)
+    } else {
+        Duration::from_secs(value)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
 
     use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Flags {
+        #[command(flatten)]
+        target: TargetArgs,
+    }
+
+    fn flags(args: &[&str]) -> Result<TargetArgs, clap::Error> {
+        let all = std::iter::once("test").chain(args.iter().copied());
+        Flags::try_parse_from(all).map(|f| f.target)
+    }
 
     #[test]
     fn the_command_line_is_consistent() {
@@ -241,5 +355,25 @@ mod tests {
         assert!(parse(&["cxhook", "send", "--tag", "t"]).is_err());
         assert!(parse(&["cxhook", "send", "--tag", "t", "--in-process"]).is_ok());
         assert!(parse(&["cxhook", "send", "--tag", "t", "--config", "c.toml"]).is_err());
+    }
+
+    #[test]
+    fn timeouts_read_seconds_and_milliseconds() {
+        assert_eq!(parse_timeout("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_timeout("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_timeout("250ms"), Ok(Duration::from_millis(250)));
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_timeout("1.5s").is_err());
+        assert!(parse_timeout("soon").is_err());
+    }
+
+    #[test]
+    fn bad_flags_are_refused_with_what_is_wrong() {
+        let error = |args: &[&str]| flags(args).unwrap_err().to_string();
+        assert!(error(&["--bearer", ""]).contains("must not be empty"));
+        assert!(error(&["--basic", "nocolon"]).contains("USER:PASS"));
+        assert!(error(&["-H", "no header"]).contains("is not 'Name: value'"));
+        assert!(error(&["--id-token-kid", "k"]).contains("--id-token-key"));
+        assert!(error(&["--timeout", "0"]).contains("longer than zero"));
     }
 }

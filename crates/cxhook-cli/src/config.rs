@@ -61,6 +61,8 @@ pub(crate) struct Config {
     pub(crate) record: crate::record::Record,
     /// `[limits]`: what one client may ask of the server.
     pub(crate) limits: Limits,
+    /// `[limits] max_upstream_body_bytes`: the most bytes read of another service's answer.
+    pub(crate) upstream_body_limit: usize,
     /// `[auth]`: which credentials a call must carry, their secrets read, and what
     /// authenticates calls in front of cxhook.
     pub(crate) auth: crate::security::Access,
@@ -265,7 +267,7 @@ impl Config {
         raw.accounts.validate().map_err(in_section("accounts"))?;
         raw.weather.validate().map_err(in_section("weather"))?;
         raw.booking.validate().map_err(in_section("booking"))?;
-        let limits = raw.limits.build().map_err(in_section("limits"))?;
+        let (limits, upstream_body_limit) = raw.limits.build().map_err(in_section("limits"))?;
         let record = raw.record.build().map_err(in_section("record"))?;
         let auth = raw.auth.build().map_err(in_section("auth"))?;
         Ok(Self {
@@ -291,6 +293,7 @@ impl Config {
             },
             otlp,
             limits,
+            upstream_body_limit,
             record,
             auth,
             fallback: Fallback {
@@ -693,9 +696,12 @@ mod tests {
                 "queue",
                 "concurrency",
                 "header_read_timeout_ms",
+                "idle_timeout_ms",
+                "max_connections",
                 "request_timeout_ms",
                 "max_header_bytes",
                 "max_headers",
+                "max_upstream_body_bytes",
                 "authenticated_by",
                 "token_envs",
                 "token_files",
@@ -753,6 +759,7 @@ mod tests {
                 "token_env",
                 "token_file",
                 "timeout_ms",
+                "reconcile_interval_ms",
                 "validate",
                 "create",
                 "cancel",

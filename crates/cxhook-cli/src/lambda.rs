@@ -19,18 +19,24 @@ pub(crate) fn is_bootstrap(args: &[OsString]) -> bool {
     args.len() <= 1 && std::env::var_os(RUNTIME_API).is_some()
 }
 
-/// Resolves the configuration (the file, `CXHOOK_*` variables), builds the same webhook as
-/// `serve`, and answers the runtime's events until it stops the function.
+/// Resolves the configuration (the file, `CXHOOK_*` variables), installs logging, builds the
+/// same webhook as `serve`, and answers the runtime's events until it stops the function.
 pub(crate) fn run(flags: &LambdaArgs) -> anyhow::Result<()> {
     let mut config = Config::resolve(flags.config.as_deref(), None).context("config error")?;
     // A function is frozen between calls: lines gathered for later could wait for minutes.
     config.log.batch = None;
-    let webhook = crate::serve::webhook(&config)?;
-    crate::security::announce(&config.auth);
+    crate::telemetry::init(&config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // Built inside the runtime, as `serve` builds it, so that the integrations' background
+    // work (reconciling pending external bookings) starts with the function.
+    let webhook = {
+        let _runtime = runtime.enter();
+        crate::app::webhook(&config)?
+    };
+    crate::security::announce(&config.auth);
     runtime
         .block_on(cxhook::lambda::run(webhook))
         .map_err(|e| anyhow!("the Lambda runtime stopped: {e}"))

@@ -1,18 +1,20 @@
-//! `cxhook`: run a Dialogflow CX webhook server (`serve`) and talk to any webhook the way
-//! Dialogflow does (`send`).
+//! `cxhook`: run a Dialogflow CX webhook server (`serve`, or `lambda` on AWS Lambda) and talk
+//! to any webhook the way Dialogflow does: one call (`send`), the calls a server recorded
+//! (`replay`), or multi-turn conversations (`scenario`).
 //!
 //! Exit codes: 0 when all went well, 1 when the webhook answered in a way Dialogflow would
 //! not accept (or, for `scenario`, a turn failed), 2 for usage, configuration, IO and
 //! network errors.
 
+mod app;
 mod cli;
 mod config;
+mod json_path;
 mod lambda;
 mod record;
 mod render;
 mod replay;
 mod request;
-mod routes;
 mod scenario;
 mod security;
 mod send;

@@ -222,14 +222,17 @@ impl AuthConfig {
 pub(crate) struct LimitsConfig {
     concurrency: usize,
     header_read_timeout_ms: u64,
+    idle_timeout_ms: u64,
+    max_connections: usize,
     request_timeout_ms: u64,
     max_header_bytes: usize,
     max_headers: usize,
+    max_upstream_body_bytes: usize,
 }
 
 impl LimitsConfig {
-    /// The limits, checked.
-    pub(crate) fn build(&self) -> Result<Limits, ConfigError> {
+    /// The limits, checked, and the most bytes read of another service's answer.
+    pub(crate) fn build(&self) -> Result<(Limits, usize), ConfigError> {
         let positive = |key: &str, value: u64| {
             if value == 0 {
                 Err(problem(key, "must be more than 0"))
@@ -239,18 +242,27 @@ impl LimitsConfig {
         };
         positive("concurrency", self.concurrency as u64)?;
         positive("header_read_timeout_ms", self.header_read_timeout_ms)?;
+        positive("idle_timeout_ms", self.idle_timeout_ms)?;
+        positive("max_connections", self.max_connections as u64)?;
         positive("request_timeout_ms", self.request_timeout_ms)?;
         positive("max_headers", self.max_headers as u64)?;
+        positive(
+            "max_upstream_body_bytes",
+            self.max_upstream_body_bytes as u64,
+        )?;
         if self.max_header_bytes < 8192 {
             return Err(problem("max_header_bytes", "must be at least 8192"));
         }
-        Ok(Limits {
+        let limits = Limits {
             concurrency: self.concurrency,
             header_read_timeout: Duration::from_millis(self.header_read_timeout_ms),
+            idle_timeout: Duration::from_millis(self.idle_timeout_ms),
+            max_connections: self.max_connections,
             request_timeout: Duration::from_millis(self.request_timeout_ms),
             max_header_bytes: self.max_header_bytes,
             max_headers: self.max_headers,
-        })
+        };
+        Ok((limits, self.max_upstream_body_bytes))
     }
 }
 

@@ -3,28 +3,32 @@
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use cxhook::logging::LogFormat;
-use cxhook::middleware::{DeadlineLayer, RecoverLayer};
 use cxhook::server::{self, Webhook};
 use tokio::net::TcpListener;
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
-use crate::routes;
 
-/// Resolves the configuration, sets up logging, binds, says where it listens on stdout, and
-/// serves until SIGTERM or SIGINT, letting calls in flight finish.
+/// Resolves the configuration, installs logging, builds the app, binds, says where it listens
+/// on stdout, and serves until SIGTERM or SIGINT, letting calls in flight finish.
 pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
     let config = Config::resolve(flags.config.as_deref(), flags.addr).context("config error")?;
     crate::security::require_auth(config.server.addr, &config.auth, flags.insecure)?;
-    let webhook = webhook(&config)?;
-    crate::security::announce(&config.auth);
-    let (webhook, recorder) = config.record.attach(webhook, flags.record.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // Built inside the runtime, so that the integrations' background work (reconciling
+    // pending external bookings) starts with the server rather than at the first call.
+    let (webhook, recorder) = {
+        let _runtime = runtime.enter();
+        crate::telemetry::init(&config)?;
+        let webhook = crate::app::webhook(&config)?;
+        crate::security::announce(&config.auth);
+        config.record.attach(webhook, flags.record.as_deref())?
+    };
     let served = runtime.block_on(async {
         let listener = TcpListener::bind(config.server.addr)
             .await
@@ -39,42 +43,6 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
             .context("the server stopped with an error")
     });
     served.and(crate::record::finish(recorder.as_ref()))
-}
-
-/// Sets up logging and metrics, and builds the webhook `config` describes: the integrations'
-/// router with every layer. `serve` and `lambda` answer through it alike.
-pub(crate) fn webhook(config: &Config) -> anyhow::Result<Webhook> {
-    crate::telemetry::init(config)?;
-    let recover = RecoverLayer::with_text(&config.fallback.text).status(config.fallback.status);
-    // Installed before the integrations start, so that everything they record is counted.
-    let metrics = config
-        .metrics
-        .enabled
-        .then(server::install_metrics)
-        .transpose()
-        .map_err(|e| anyhow!("cannot install the metrics recorder: {e}"))?;
-    let mut webhook = Webhook::new(routes::router(config)?)
-        .recover(recover)
-        .body_limit(config.server.body_limit)
-        .deadline(deadline(config))
-        .log_params(config.log.params.iter().cloned())
-        .auth(config.auth.methods.clone())
-        .limits(config.limits);
-    if let Some(metrics) = metrics {
-        webhook = webhook.metrics(metrics);
-    }
-    Ok(webhook)
-}
-
-/// The deadline layer of the `[deadline]` section.
-fn deadline(config: &Config) -> DeadlineLayer {
-    let deadline = DeadlineLayer::new(config.deadline.timeout)
-        .margin(config.deadline.margin)
-        .text(&config.deadline.text);
-    match &config.deadline.param {
-        Some(param) => deadline.set_param(param),
-        None => deadline,
-    }
 }
 
 /// Whether the log lines are JSON: then every line cxhook writes is.

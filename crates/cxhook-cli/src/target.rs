@@ -21,56 +21,19 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, anyhow, bail};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use clap::Args;
 use cxhook::http_client::describe;
-use cxhook::middleware::auth::Secret;
 use cxhook::server::Endpoint;
 use cxhook::server::record::REPLAY_HEADER;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue, StatusCode};
 use serde_json::Value;
 
+use crate::cli::{Local, TargetArgs};
 use crate::config::Config;
 
 /// How much of an answer's body is read at most: far more than Dialogflow accepts, so that
 /// an oversized body can still be measured and shown.
 pub(crate) const READ_LIMIT: usize = 16 * 1024 * 1024;
-
-/// How a call reaches the webhook: its credentials and how long to wait. Flatten it into a
-/// subcommand's flags with `#[command(flatten)]`.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct TargetArgs {
-    /// How long to wait for each whole answer: seconds, or a number with `s` or `ms`.
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
-    pub(crate) timeout: Duration,
-    /// Send `Authorization: Bearer TOKEN`.
-    #[arg(long, value_name = "TOKEN", value_parser = parse_secret)]
-    pub(crate) bearer: Option<Secret>,
-    /// Send HTTP Basic auth, USER:PASS.
-    #[arg(long, value_name = "USER:PASS", value_parser = parse_basic)]
-    pub(crate) basic: Option<(String, Secret)>,
-    /// Send this header too, 'Name: value'; may be given more than once.
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    /// Send a Google-style ID token signed by this PEM RSA private key (RS256), for
-    /// webhooks that check tokens against a local key set.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) id_token_key: Option<PathBuf>,
-    /// The key ID (`kid`) the ID token names.
-    #[arg(
-        long,
-        value_name = "KID",
-        requires = "id_token_key",
-        default_value = "cxhook-local"
-    )]
-    pub(crate) id_token_kid: String,
-    /// The ID token's audience (`aud`) [default: the URL].
-    #[arg(long, value_name = "AUD", requires = "id_token_key")]
-    pub(crate) id_token_aud: Option<String>,
-    /// The ID token's `email` (with `email_verified: true`).
-    #[arg(long, value_name = "EMAIL", requires = "id_token_key")]
-    pub(crate) id_token_email: Option<String>,
-}
 
 /// Where requests go. Cheap to share by reference; one target serves many calls.
 #[derive(Debug)]
@@ -150,7 +113,7 @@ impl Target {
     /// The webhook `cxhook serve` would serve with the configuration in `local.config` (the
     /// embedded default, `CXHOOK_*` variables and `CXHOOK_CONFIG` apply as they do for
     /// `serve`), answering in this process: no socket, no authentication, a database of its
-    /// own unless one is named, warnings only in the log (see the module docs). Sets up
+    /// own unless one is named, warnings only in the log (see the module docs). Installs
     /// logging, so call it once per process.
     pub(crate) fn in_process(local: &Local<'_>, timeout: Duration) -> anyhow::Result<Self> {
         let file = local.config;
@@ -161,7 +124,8 @@ impl Target {
             "warn".clone_into(&mut config.log.filter);
         }
         let scratch = own_database(&mut config, local)?;
-        let endpoint = crate::serve::webhook(&config)?.into_endpoint();
+        crate::telemetry::init(&config)?;
+        let endpoint = crate::app::webhook(&config)?.into_endpoint();
         Ok(Self {
             way: Way::InProcess {
                 endpoint,
@@ -213,15 +177,6 @@ impl Target {
             }
         }
     }
-}
-
-/// What an in-process webhook is built from: the `--config` file and the `--database` flag.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Local<'a> {
-    /// The TOML file whose keys override the embedded defaults.
-    pub(crate) config: Option<&'a Path>,
-    /// The database both integrations use.
-    pub(crate) database: Option<&'a Path>,
 }
 
 /// Points the integrations at `local.database`, or each whose database the user did not name
@@ -373,56 +328,6 @@ async fn post(
     })
 }
 
-/// Reads a token that is not empty.
-fn parse_secret(text: &str) -> Result<Secret, String> {
-    Secret::new(text).map_err(|_| "the token must not be empty".to_owned())
-}
-
-/// Reads `USER:PASS`.
-fn parse_basic(text: &str) -> Result<(String, Secret), String> {
-    let (user, password) = text
-        .split_once(':')
-        .ok_or_else(|| "give USER:PASS, with a colon between them".to_owned())?;
-    let password =
-        Secret::new(password).map_err(|_| "the password after `:` must not be empty".to_owned())?;
-    Ok((user.to_owned(), password))
-}
-
-/// Reads `Name: value`.
-fn parse_header(text: &str) -> Result<(HeaderName, HeaderValue), String> {
-    let (name, value) = text
-        .split_once(':')
-        .ok_or_else(|| format!("`{text}` is not 'Name: value'"))?;
-    let name: HeaderName = name
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{}` is not a header name", name.trim()))?;
-    let mut value = HeaderValue::from_str(value.trim())
-        .map_err(|_| format!("the value of {name} is not a valid header value"))?;
-    // It may be a secret: keep it out of Debug output.
-    value.set_sensitive(true);
-    Ok((name, value))
-}
-
-/// Reads `30`, `30s` or `1500ms`; zero is refused.
-pub(crate) fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let (number, millis) = match text.strip_suffix("ms") {
-        Some(number) => (number, true),
-        None => (text.strip_suffix('s').unwrap_or(text), false),
-    };
-    let value: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration such as 30, 30s or 500ms"))?;
-    if value == 0 {
-        return Err("the timeout must be longer than zero".to_owned());
-    }
-    Ok(if millis {
-        Duration::from_millis(value)
-    } else {
-        Duration::from_secs(value)
-    })
-}
-
 /// The text of `file`, `-` meaning standard input, and how to name it in messages; `what` says
 /// what is read, for the error.
 pub(crate) fn read_input(file: &Path, what: &str) -> anyhow::Result<(String, String)> {
@@ -468,16 +373,6 @@ mod tests {
     }
 
     #[test]
-    fn timeouts_read_seconds_and_milliseconds() {
-        assert_eq!(parse_timeout("30"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_timeout("5s"), Ok(Duration::from_secs(5)));
-        assert_eq!(parse_timeout("250ms"), Ok(Duration::from_millis(250)));
-        assert!(parse_timeout("0").is_err());
-        assert!(parse_timeout("1.5s").is_err());
-        assert!(parse_timeout("soon").is_err());
-    }
-
-    #[test]
     fn credentials_become_one_authorization_header() {
         assert_eq!(authorization(&[]).unwrap(), None);
         assert_eq!(
@@ -501,16 +396,6 @@ mod tests {
             clash.to_string().contains("-H sets Authorization"),
             "{clash}"
         );
-    }
-
-    #[test]
-    fn bad_flags_are_refused_with_what_is_wrong() {
-        let error = |args: &[&str]| flags(args).unwrap_err().to_string();
-        assert!(error(&["--bearer", ""]).contains("must not be empty"));
-        assert!(error(&["--basic", "nocolon"]).contains("USER:PASS"));
-        assert!(error(&["-H", "no header"]).contains("is not 'Name: value'"));
-        assert!(error(&["--id-token-kid", "k"]).contains("--id-token-key"));
-        assert!(error(&["--timeout", "0"]).contains("longer than zero"));
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //!   unset field, and keeps an explicit `null` for a session parameter to delete.
 //! * [`ResponseMessage`] is shared by both directions; [`Message`] lists every kind, including
 //!   the output-only kinds that appear only in requests.
-//! * [`SessionPath`] and [`PagePath`] parse the resource names found in requests.
+//! * [`SessionPath`], [`FlowPath`] and [`PagePath`] parse the resource names found in requests
+//!   and build those a response names.
 //! * [`check`] judges a webhook's answer the way Dialogflow's strict parser would: status,
 //!   unknown fields, one-of groups, size and output-only messages.
 //!
@@ -51,7 +52,7 @@ pub use message::{
     MixedAudioSegment, OutputAudioText, PlayAudio, ResponseMessage, SegmentContent,
     TelephonyTransferCall, Text, ToolCall,
 };
-pub use path::{PagePath, PathError, SessionPath};
+pub use path::{FlowPath, PagePath, PathError, SessionPath};
 pub use request::{
     FormInfo, FulfillmentInfo, IntentInfo, IntentParameterValue, LanguageInfo, PageInfo,
     ParameterInfo, Query, SentimentAnalysisResult, SessionInfo, WebhookRequest,

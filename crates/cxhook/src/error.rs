@@ -30,7 +30,8 @@ pub struct Error {
 pub enum ErrorKind {
     /// The handler returned an error.
     Handler,
-    /// An extractor could not read what the handler asked for.
+    /// An extractor could not read what the handler asked for; [`Error::rejection`] says
+    /// whether it was missing or invalid.
     Rejected,
     /// The handler panicked.
     Panic,
@@ -105,6 +106,13 @@ impl Error {
     /// The HTTP status the handler asked for, if any.
     pub fn status(&self) -> Option<StatusCode> {
         self.status
+    }
+
+    /// The extractor's rejection, when this error is one: its
+    /// [`kind`](crate::extract::Rejection::kind) tells a part the request lacked from one it
+    /// carried malformed.
+    pub fn rejection(&self) -> Option<&crate::extract::Rejection> {
+        self.source.downcast_ref()
     }
 
     /// The underlying error.

@@ -2,8 +2,20 @@
 //!
 //! The request is parsed once before dispatch, so extraction is a cheap, synchronous read of
 //! the shared [`WebhookRequest`], and argument order never matters. An extractor that cannot
-//! give what was asked for rejects the call with a [`Rejection`] naming what is missing;
-//! take `Option<E>` or `Result<E, Rejection>` to handle that in the handler instead.
+//! give what was asked for rejects the call with a [`Rejection`] that names what is wrong and
+//! whether it is [missing or invalid](RejectionKind); the recover layer answers it, and the
+//! handler is not called.
+//!
+//! Two wrappers let the handler decide instead, as in axum 0.8:
+//!
+//! - `Option<E>` means *absent is fine, malformed is not*: it is `None` when the request
+//!   lacks the part `E` reads, and the call is still rejected when the part is there but does
+//!   not read as `E` (a parameter of the wrong type, a page name that is not one). It is an
+//!   extractor for the `E` that implement [`OptionalFromWebhook`], those for which "absent"
+//!   means something: [`Params`], [`Payload`], [`Form`], [`Intent`], [`Page`], [`UserInput`],
+//!   [`LanguageCode`] and [`Tag`]. [`Session`], [`Request`], [`State`] and [`Budget`] are
+//!   always there and have no `Option` form.
+//! - `Result<E, Rejection>` takes every rejection, missing or malformed, into the handler.
 
 use std::sync::Arc;
 
@@ -17,26 +29,123 @@ use serde_json::Value;
 use crate::call::Call;
 
 /// Something a handler can take as an argument, read from the call and the router's state.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a cxhook extractor",
+    label = "a handler's arguments must be extractors",
+    note = "extractors: `Params<T>`, `Payload<T>`, `Session`, `Form`, `Intent`, `Page`, `UserInput`, `LanguageCode`, `Tag`, `Budget`, `State<S>`, `Request`, or a type that implements `FromWebhook<S>`",
+    note = "`Option<E>` is an extractor for the `E` that implement `OptionalFromWebhook`; `Result<E, Rejection>` for every extractor `E`"
+)]
 pub trait FromWebhook<S>: Sized {
     /// Reads the value, or says why it cannot.
     fn from_webhook(call: &Call, state: &S) -> Result<Self, Rejection>;
 }
 
+/// What `Option<Self>` means as an extractor: `Ok(None)` when the request lacks the part
+/// `Self` reads, a [`Rejection`] when the part is there but malformed.
+///
+/// The shape of axum-core's `OptionalFromRequestParts`: absence is the handler's to handle,
+/// a malformed value is the caller's mistake and is answered as one, so that `Option<_>`
+/// never hides a parameter of the wrong type behind a `None`.
+///
+/// ```
+/// use cxhook::Call;
+/// use cxhook::extract::{FromWebhook, OptionalFromWebhook, Rejection};
+///
+/// /// The caller's phone number, from the `caller` session parameter.
+/// struct Caller(String);
+///
+/// impl<S> OptionalFromWebhook<S> for Caller {
+///     fn from_webhook(call: &Call, _: &S) -> Result<Option<Self>, Rejection> {
+///         match call.request().param("caller") {
+///             None => Ok(None),
+///             Some(serde_json::Value::String(number)) => Ok(Some(Self(number.clone()))),
+///             Some(_) => Err(Rejection::invalid("session parameter `caller` is not a string")),
+///         }
+///     }
+/// }
+///
+/// impl<S> FromWebhook<S> for Caller {
+///     fn from_webhook(call: &Call, state: &S) -> Result<Self, Rejection> {
+///         <Self as OptionalFromWebhook<S>>::from_webhook(call, state)?
+///             .ok_or_else(|| Rejection::missing("the request has no `caller` parameter"))
+///     }
+/// }
+///
+/// async fn greet(caller: Option<Caller>) -> String {
+///     caller.map_or_else(|| "Hello!".to_owned(), |Caller(n)| format!("Hello, {n}!"))
+/// }
+/// # let _: cxhook::Router = cxhook::Router::new().route("greet", greet);
+/// ```
+pub trait OptionalFromWebhook<S>: Sized {
+    /// Reads the value: `None` when the request lacks it, a rejection when it is malformed.
+    fn from_webhook(call: &Call, state: &S) -> Result<Option<Self>, Rejection>;
+}
+
 /// Why an extractor could not give what a handler asked for.
+///
+/// The recover layer answers it (an [`Error`](crate::Error) of kind
+/// [`Rejected`](crate::ErrorKind::Rejected)); [`Error::rejection`](crate::Error::rejection)
+/// gives it back to a layer that wants to tell the kinds apart.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct Rejection {
+    kind: RejectionKind,
     message: String,
     field: Option<String>,
 }
 
+/// Whether the request lacked what an extractor reads or carried it malformed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RejectionKind {
+    /// The request lacks the part: no `intentInfo`, no query, a parameter the type requires.
+    /// `Option<E>` reads this as `None`.
+    Missing,
+    /// The part is there but does not read as the type asked for: a parameter of the wrong
+    /// type, a page name that is not one. `Option<E>` rejects the call too.
+    Invalid,
+}
+
+impl RejectionKind {
+    /// A short name for logs.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Invalid => "invalid",
+        }
+    }
+}
+
 impl Rejection {
-    /// A rejection with this message.
-    pub fn new(message: impl Into<String>) -> Self {
+    /// A rejection for a part the request lacks.
+    pub fn missing(message: impl Into<String>) -> Self {
+        Self::with_kind(RejectionKind::Missing, message)
+    }
+
+    /// A rejection for a part the request carries malformed.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::with_kind(RejectionKind::Invalid, message)
+    }
+
+    /// A rejection of this kind with this message.
+    pub fn with_kind(kind: RejectionKind, message: impl Into<String>) -> Self {
         Self {
+            kind,
             message: message.into(),
             field: None,
         }
+    }
+
+    /// Names the parameter or field that was missing or malformed.
+    #[must_use]
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Whether the part was missing or malformed.
+    pub fn kind(&self) -> RejectionKind {
+        self.kind
     }
 
     /// The parameter or field that was missing or malformed, when there is one.
@@ -45,9 +154,12 @@ impl Rejection {
     }
 }
 
-impl<S, T: FromWebhook<S>> FromWebhook<S> for Option<T> {
+// As in axum-core: the compiler would otherwise suggest this impl for any `Option<T>`
+// without naming the bound that `T` misses.
+#[diagnostic::do_not_recommend]
+impl<S, T: OptionalFromWebhook<S>> FromWebhook<S> for Option<T> {
     fn from_webhook(call: &Call, state: &S) -> Result<Self, Rejection> {
-        Ok(T::from_webhook(call, state).ok())
+        T::from_webhook(call, state)
     }
 }
 
@@ -72,6 +184,14 @@ impl<S> FromWebhook<S> for Request {
 /// Numbers arrive as doubles but read into integer fields when they are integral (`4.0` is
 /// `4`). Parameters the struct does not name are ignored.
 ///
+/// A parameter that `T` requires and the session lacks is [missing](RejectionKind::Missing);
+/// one that is there but does not read as its field's type (or, for a nested struct, lacks
+/// a field of its own) is [invalid](RejectionKind::Invalid), and so wins: serde reads the
+/// parameters the session has before it looks for those it lacks. So `Option<Params<T>>` is
+/// `None` when a parameter `T` requires has not been collected yet and every parameter that
+/// has reads as its type, and rejects the call when one does not. A `T` whose fields all
+/// have defaults is never `None`.
+///
 /// ```
 /// use cxhook::extract::Params;
 ///
@@ -93,35 +213,58 @@ pub struct Params<T>(pub T);
 impl<S, T: DeserializeOwned> FromWebhook<S> for Params<T> {
     fn from_webhook(call: &Call, _: &S) -> Result<Self, Rejection> {
         let params = &call.request().session_info.parameters;
-        from_object(params).map(Params).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner().to_string();
-            let field = if path == "." {
-                missing_field(&inner).map(str::to_owned)
-            } else {
-                Some(path)
-            };
-            let message = match &field {
-                Some(field) => format!("session parameter `{field}`: {inner}"),
-                None => format!("session parameters: {inner}"),
-            };
-            Rejection { message, field }
-        })
+        from_object(params, "session parameter", "session parameters").map(Params)
     }
 }
 
-/// Reads a JSON object into `T` without copying it, tracking the path of the first error.
+impl<S, T: DeserializeOwned> OptionalFromWebhook<S> for Params<T> {
+    fn from_webhook(call: &Call, state: &S) -> Result<Option<Self>, Rejection> {
+        absent_if_missing(<Self as FromWebhook<S>>::from_webhook(call, state))
+    }
+}
+
+/// Reads a JSON object into `T` without copying it. The rejection names the first failing
+/// field (`{one} `x``, or `{all}` for an error of the whole object) and is of kind
+/// [`Missing`](RejectionKind::Missing) only when that is a top-level field `T` requires.
 fn from_object<T: DeserializeOwned>(
     object: &serde_json::Map<String, Value>,
-) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    one: &str,
+    all: &str,
+) -> Result<T, Rejection> {
     let de =
         MapDeserializer::<_, serde_json::Error>::new(object.iter().map(|(k, v)| (k.as_str(), v)));
-    serde_path_to_error::deserialize(de)
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let (kind, field) = match missing_field(&inner) {
+            Some(field) if path == "." => (RejectionKind::Missing, Some(field.to_owned())),
+            _ if path == "." => (RejectionKind::Invalid, None),
+            _ => (RejectionKind::Invalid, Some(path)),
+        };
+        let message = match &field {
+            Some(field) => format!("{one} `{field}`: {inner}"),
+            None => format!("{all}: {inner}"),
+        };
+        Rejection {
+            kind,
+            message,
+            field,
+        }
+    })
 }
 
 /// The field in serde's "missing field `x`" message.
 fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.split('`').next()
+}
+
+/// `None` for a [`Missing`](RejectionKind::Missing) rejection; any other stays one.
+fn absent_if_missing<T>(result: Result<T, Rejection>) -> Result<Option<T>, Rejection> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(rejection) if rejection.kind() == RejectionKind::Missing => Ok(None),
+        Err(rejection) => Err(rejection),
+    }
 }
 
 /// The session: its name and its parameters.
@@ -161,7 +304,7 @@ impl<S> FromWebhook<S> for Session {
     }
 }
 
-/// The current page's form; empty when the page has none.
+/// The current page's form; empty when the page has none (`Option<Form>` is `None` then).
 #[derive(Debug, Clone)]
 pub struct Form(Arc<WebhookRequest>);
 
@@ -197,6 +340,18 @@ impl<S> FromWebhook<S> for Form {
     }
 }
 
+/// `None` when the request has no `pageInfo.formInfo`: the page has no form.
+impl<S> OptionalFromWebhook<S> for Form {
+    fn from_webhook(call: &Call, _: &S) -> Result<Option<Self>, Rejection> {
+        let request = call.request();
+        let has_form = request
+            .page_info
+            .as_ref()
+            .is_some_and(|page| page.form_info.is_some());
+        Ok(has_form.then(|| Self(call.shared_request().clone())))
+    }
+}
+
 /// The intent matched last; rejects calls without one (event and DTMF turns often have
 /// none), so take `Option<Intent>` where that is expected.
 #[derive(Debug, Clone)]
@@ -227,15 +382,25 @@ impl Intent {
 }
 
 impl<S> FromWebhook<S> for Intent {
-    fn from_webhook(call: &Call, _: &S) -> Result<Self, Rejection> {
-        match call.request().intent_info {
-            Some(_) => Ok(Self(call.shared_request().clone())),
-            None => Err(Rejection::new("the request has no intentInfo")),
-        }
+    fn from_webhook(call: &Call, state: &S) -> Result<Self, Rejection> {
+        <Self as OptionalFromWebhook<S>>::from_webhook(call, state)?
+            .ok_or_else(|| Rejection::missing("the request has no intentInfo"))
     }
 }
 
-/// The current page; rejects calls whose request names none.
+/// `None` when the request has no `intentInfo`.
+impl<S> OptionalFromWebhook<S> for Intent {
+    fn from_webhook(call: &Call, _: &S) -> Result<Option<Self>, Rejection> {
+        Ok(call
+            .request()
+            .intent_info
+            .is_some()
+            .then(|| Self(call.shared_request().clone())))
+    }
+}
+
+/// The current page; rejects calls whose request names none (`Option<Page>` is `None` then)
+/// or names it by something that is not a page name.
 #[derive(Debug, Clone)]
 pub struct Page {
     path: PagePath,
@@ -255,23 +420,36 @@ impl Page {
 }
 
 impl<S> FromWebhook<S> for Page {
-    fn from_webhook(call: &Call, _: &S) -> Result<Self, Rejection> {
-        let page = call
+    fn from_webhook(call: &Call, state: &S) -> Result<Self, Rejection> {
+        <Self as OptionalFromWebhook<S>>::from_webhook(call, state)?
+            .ok_or_else(|| Rejection::missing("the request has no pageInfo.currentPage"))
+    }
+}
+
+/// `None` when the request has no `pageInfo.currentPage`; a rejection when it is not a page
+/// name.
+impl<S> OptionalFromWebhook<S> for Page {
+    fn from_webhook(call: &Call, _: &S) -> Result<Option<Self>, Rejection> {
+        let Some(page) = call
             .request()
             .page_info
             .as_ref()
             .filter(|page| !page.current_page.is_empty())
-            .ok_or_else(|| Rejection::new("the request has no pageInfo.currentPage"))?;
-        let path =
-            PagePath::parse(&page.current_page).map_err(|e| Rejection::new(e.to_string()))?;
-        Ok(Self {
+        else {
+            return Ok(None);
+        };
+        let path = PagePath::parse(&page.current_page).map_err(|e| {
+            Rejection::invalid(format!("pageInfo.currentPage: {e}")).with_field("currentPage")
+        })?;
+        Ok(Some(Self {
             path,
             display_name: page.display_name.clone(),
-        })
+        }))
     }
 }
 
-/// What the user said or did this turn; rejects calls without a query.
+/// What the user said or did this turn; rejects calls without a query (`Option<UserInput>`
+/// is `None` then).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserInput(pub Query);
 
@@ -283,42 +461,71 @@ impl UserInput {
 }
 
 impl<S> FromWebhook<S> for UserInput {
-    fn from_webhook(call: &Call, _: &S) -> Result<Self, Rejection> {
-        call.request()
-            .query
-            .clone()
-            .map(UserInput)
-            .ok_or_else(|| Rejection::new("the request has no query (text, event, …)"))
+    fn from_webhook(call: &Call, state: &S) -> Result<Self, Rejection> {
+        <Self as OptionalFromWebhook<S>>::from_webhook(call, state)?
+            .ok_or_else(|| Rejection::missing("the request has no query (text, event, …)"))
+    }
+}
+
+/// `None` when the request has no query.
+impl<S> OptionalFromWebhook<S> for UserInput {
+    fn from_webhook(call: &Call, _: &S) -> Result<Option<Self>, Rejection> {
+        Ok(call.request().query.clone().map(UserInput))
     }
 }
 
 /// The language to answer in: the language Dialogflow resolved, else the request's
-/// `languageCode`, else `en`.
+/// `languageCode`, else `en` (`Option<LanguageCode>` is `None` then).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LanguageCode(pub String);
 
 impl<S> FromWebhook<S> for LanguageCode {
-    fn from_webhook(call: &Call, _: &S) -> Result<Self, Rejection> {
+    fn from_webhook(call: &Call, state: &S) -> Result<Self, Rejection> {
+        let language = <Self as OptionalFromWebhook<S>>::from_webhook(call, state)?;
+        Ok(language.unwrap_or_else(|| Self("en".to_owned())))
+    }
+}
+
+/// `None` when the request names no language.
+impl<S> OptionalFromWebhook<S> for LanguageCode {
+    fn from_webhook(call: &Call, _: &S) -> Result<Option<Self>, Rejection> {
         let language = call.request().language();
-        Ok(Self(
-            if language.is_empty() { "en" } else { language }.to_owned(),
-        ))
+        Ok((!language.is_empty()).then(|| Self(language.to_owned())))
     }
 }
 
 /// The detect-intent caller's payload read into a `T: Deserialize` (an absent payload reads
 /// as an empty object).
+///
+/// The payload comes whole from one caller, so `Option<Payload<T>>` is `None` only when the
+/// request carries none; a payload that does not read as `T`, a required field missing
+/// included, rejects the call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payload<T>(pub T);
 
 impl<S, T: DeserializeOwned> FromWebhook<S> for Payload<T> {
-    fn from_webhook(call: &Call, _: &S) -> Result<Self, Rejection> {
-        let empty = serde_json::Map::new();
-        let payload = call.request().payload.as_ref().unwrap_or(&empty);
-        from_object(payload).map(Payload).map_err(|e| Rejection {
-            field: Some(e.path().to_string()),
-            message: format!("payload: {e}"),
-        })
+    fn from_webhook(call: &Call, state: &S) -> Result<Self, Rejection> {
+        match <Self as OptionalFromWebhook<S>>::from_webhook(call, state)? {
+            Some(payload) => Ok(payload),
+            None => from_object(&serde_json::Map::new(), "payload field", "payload").map(Payload),
+        }
+    }
+}
+
+/// `None` when the request carries no payload; a rejection when it carries one that does
+/// not read as `T`.
+impl<S, T: DeserializeOwned> OptionalFromWebhook<S> for Payload<T> {
+    fn from_webhook(call: &Call, _: &S) -> Result<Option<Self>, Rejection> {
+        let Some(payload) = &call.request().payload else {
+            return Ok(None);
+        };
+        match from_object(payload, "payload field", "payload") {
+            Ok(value) => Ok(Some(Payload(value))),
+            Err(rejection) => Err(Rejection {
+                kind: RejectionKind::Invalid,
+                ..rejection
+            }),
+        }
     }
 }
 
@@ -332,13 +539,24 @@ impl<S: Clone> FromWebhook<S> for State<S> {
     }
 }
 
-/// The fulfillment tag the call was routed by (empty for the fallback of a call without one).
+/// The fulfillment tag the call was routed by (empty for the fallback of a call without one;
+/// `Option<Tag>` is `None` then).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag(pub String);
 
 impl<S> FromWebhook<S> for Tag {
     fn from_webhook(call: &Call, _: &S) -> Result<Self, Rejection> {
         Ok(Self(call.tag().unwrap_or_default().to_owned()))
+    }
+}
+
+/// `None` for a call without a tag.
+impl<S> OptionalFromWebhook<S> for Tag {
+    fn from_webhook(call: &Call, _: &S) -> Result<Option<Self>, Rejection> {
+        Ok(call
+            .tag()
+            .filter(|tag| !tag.is_empty())
+            .map(|tag| Self(tag.to_owned())))
     }
 }
 

@@ -15,6 +15,12 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 /// [`IntoReply`]: `async fn(Params<Lookup>, State<Db>) -> Result<Reply, DbError>`.
 ///
 /// `T` is the tuple of argument types; it only tells the implementations apart.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a cxhook handler",
+    label = "an argument is not an extractor, or the output is not a reply",
+    note = "a handler is an `async fn` (or a closure returning a `Send` future) of up to 8 arguments, each an extractor (`FromWebhook<S>`): `Params<T>`, `Payload<T>`, `Session`, `Form`, `Intent`, `Page`, `UserInput`, `LanguageCode`, `Tag`, `Budget`, `State<S>`, `Request`, `Option<E>` of those that may be absent, or `Result<E, Rejection>`",
+    note = "it returns `Reply`, `String`, `&'static str`, `WebhookResponse`, `cxhook::Error`, or a `Result` of one of those and an error"
+)]
 pub trait Handler<T, S>: Clone + Send + Sync + 'static {
     /// Extracts the arguments from the call and runs the handler.
     fn call(self, call: &Call, state: &S) -> BoxFuture<Result<Reply, Error>>;

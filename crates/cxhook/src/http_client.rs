@@ -11,21 +11,69 @@
 //! url (…)", names neither the cause nor anything but the URL (whose query may hold a
 //! caller's words); the cause is in the error's source chain, a few layers down (hyper's
 //! connect error, then an `io::Error`, sometimes wrapping another), and `describe` walks it.
+//!
+//! Answers are read through [`HttpClient::read_body`] and [`HttpClient::read_json`], which
+//! stop at the client's body limit (256 KiB unless set): `reqwest`'s own `bytes` reads a
+//! body whole, and one 256 MiB answer from a weather provider took the server to 268 MiB.
+//! Real answers are a few KiB: a forecast about 2 KiB, Google's key set about 2 KiB, an
+//! appointment under 1 KiB.
 
 use std::error::Error as _;
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
 
+use bytes::{Bytes, BytesMut};
+use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 
-/// An HTTP client, built on first use; cheap to clone (clones share it).
-#[derive(Clone, Debug, Default)]
-pub struct HttpClient(Arc<OnceCell<reqwest::Client>>);
+/// The default most bytes read of an answer's body: 256 KiB, a hundred times a real one.
+pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
+
+/// An HTTP client, built on first use; cheap to clone (clones share it, and its body limit).
+#[derive(Clone, Debug)]
+pub struct HttpClient(Arc<Shared>);
+
+#[derive(Debug)]
+struct Shared {
+    client: OnceCell<reqwest::Client>,
+    body_limit: AtomicUsize,
+}
+
+impl Default for HttpClient {
+    fn default() -> Self {
+        Self::with_cell(OnceCell::new())
+    }
+}
 
 /// Why the client could not be built.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot build the HTTP client: {0}")]
 pub struct BuildError(String);
+
+/// Why an answer's body could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    /// The body is larger than the client's body limit; the rest was not read.
+    #[error("the body is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The body could not be read (the connection broke, or the timeout ran out).
+    #[error("cannot read the body")]
+    Read(#[source] reqwest::Error),
+    /// The body is not the JSON expected.
+    #[error("unexpected body")]
+    Json(#[source] serde_json::Error),
+}
+
+impl BodyError {
+    /// Whether the request's timeout ran out while the body was read.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Read(e) if e.is_timeout())
+    }
+}
 
 /// The process's client: what [`HttpClient::shared`] hands out.
 static SHARED: LazyLock<HttpClient> = LazyLock::new(HttpClient::default);
@@ -40,20 +88,69 @@ impl HttpClient {
 
     /// A handle on a client built already (with options of its own, or in tests).
     pub fn from_client(client: reqwest::Client) -> Self {
-        Self(Arc::new(OnceCell::new_with(Some(client))))
+        Self::with_cell(OnceCell::new_with(Some(client)))
+    }
+
+    fn with_cell(client: OnceCell<reqwest::Client>) -> Self {
+        Self(Arc::new(Shared {
+            client,
+            body_limit: AtomicUsize::new(DEFAULT_BODY_LIMIT),
+        }))
+    }
+
+    /// Sets the most bytes [`read_body`](Self::read_body) reads of a body, for this client
+    /// and every clone of it (for [`HttpClient::shared`], the whole process).
+    pub fn set_body_limit(&self, bytes: usize) {
+        self.0.body_limit.store(bytes, Ordering::Relaxed);
+    }
+
+    /// The most bytes [`read_body`](Self::read_body) reads of a body.
+    pub fn body_limit(&self) -> usize {
+        self.0.body_limit.load(Ordering::Relaxed)
+    }
+
+    /// Reads `response`'s body, at most [`body_limit`](Self::body_limit) bytes of it: a
+    /// larger one (by its `Content-Length`, or once more has arrived) is
+    /// [`BodyError::TooLarge`], and the connection is dropped rather than read to its end.
+    pub async fn read_body(&self, mut response: reqwest::Response) -> Result<Bytes, BodyError> {
+        let limit = self.body_limit();
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Err(BodyError::TooLarge { limit });
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
+            if body.len() + chunk.len() > limit {
+                return Err(BodyError::TooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+
+    /// Reads `response`'s body as [`read_body`](Self::read_body) does, and parses it as JSON.
+    pub async fn read_json<T: DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+    ) -> Result<T, BodyError> {
+        let body = self.read_body(response).await?;
+        serde_json::from_slice(&body).map_err(BodyError::Json)
     }
 
     /// Whether the client has been built (a built-in one is built by the first [`get`]).
     ///
     /// [`get`]: HttpClient::get
     pub fn is_built(&self) -> bool {
-        self.0.initialized()
+        self.0.client.initialized()
     }
 
     /// The client; the first call builds it on the blocking pool, and concurrent first calls
     /// wait for that one build. A build that fails is tried again by the next call.
     pub async fn get(&self) -> Result<&reqwest::Client, BuildError> {
         self.0
+            .client
             .get_or_try_init(|| async {
                 let build = tokio::task::spawn_blocking(|| {
                     reqwest::Client::builder()
@@ -150,6 +247,61 @@ mod tests {
         let a: *const reqwest::Client = HttpClient::shared().get().await.expect("builds");
         let b: *const reqwest::Client = HttpClient::shared().get().await.expect("built");
         assert_eq!(a, b);
+    }
+
+    /// Serves one connection that answers with `head` and then `body_bytes` spaces; its URL.
+    async fn answering(head: &'static str, body_bytes: usize) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request).await;
+            let _ = stream.write_all(head.as_bytes()).await;
+            let chunk = vec![b' '; 16 * 1024];
+            let mut left = body_bytes;
+            while left > 0 {
+                let n = left.min(chunk.len());
+                if stream.write_all(&chunk[..n]).await.is_err() {
+                    return;
+                }
+                left -= n;
+            }
+        });
+        format!("http://{addr}/")
+    }
+
+    async fn read(client: &HttpClient, url: &str) -> Result<Bytes, BodyError> {
+        let response = client.get().await.unwrap().get(url).send().await.unwrap();
+        client.read_body(response).await
+    }
+
+    #[tokio::test]
+    async fn bodies_over_the_limit_are_refused_with_or_without_a_length() {
+        let client = HttpClient::from_client(reqwest::Client::new());
+        client.set_body_limit(1000);
+        let clone = client.clone();
+        assert_eq!(clone.body_limit(), 1000, "clones share the limit");
+        let close = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+        let within = read(&client, &answering(close, 1000).await).await.unwrap();
+        assert_eq!(within.len(), 1000);
+        let over = read(&client, &answering(close, 10 * 1024 * 1024).await).await;
+        assert!(
+            matches!(over, Err(BodyError::TooLarge { limit: 1000 })),
+            "{over:?}"
+        );
+        let declared = "HTTP/1.1 200 OK\r\nContent-Length: 1001\r\n\r\n";
+        let over = read(&client, &answering(declared, 1001).await).await;
+        assert!(
+            matches!(over, Err(BodyError::TooLarge { limit: 1000 })),
+            "{over:?}"
+        );
+    }
+
+    #[test]
+    fn the_default_limit_is_256_kib() {
+        assert_eq!(HttpClient::default().body_limit(), 256 * 1024);
     }
 
     #[test]

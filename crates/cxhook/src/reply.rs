@@ -1,10 +1,10 @@
 //! [`Reply`], the builder of webhook responses, and [`IntoReply`], what handlers may return.
 
 use cxhook_types::{
-    AudioSource, FormInfo, FulfillmentResponse, KnowledgeInfoCard, MergeBehavior, Message,
-    Metadata, OutputAudioText, PageInfo, PagePath, ParameterInfo, ParameterState, PlayAudio,
-    ResponseMessage, SessionInfo, SessionPath, Struct, TelephonyTransferCall, Text, ToolCall,
-    Transition, WebhookRequest, WebhookResponse,
+    AudioSource, FlowPath, FormInfo, FulfillmentResponse, KnowledgeInfoCard, MergeBehavior,
+    Message, Metadata, OutputAudioText, PageInfo, PagePath, ParameterInfo, ParameterState,
+    PathError, PlayAudio, ResponseMessage, SessionInfo, SessionPath, Struct, TelephonyTransferCall,
+    Text, ToolCall, Transition, WebhookRequest, WebhookResponse,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -373,6 +373,8 @@ fn depth(value: &Value) -> usize {
     }
 }
 
+/// The transition a target names: a name as given (a page of the current flow, a flow of
+/// the agent), or an ID resolved against the request's current page and session.
 fn resolve(target: &Target, request: &WebhookRequest) -> Result<Transition, ReplyError> {
     let current = request
         .page_info
@@ -382,9 +384,10 @@ fn resolve(target: &Target, request: &WebhookRequest) -> Result<Transition, Repl
         .map(PagePath::parse)
         .transpose()
         .map_err(|e| ReplyError(format!("the request's current page: {e}")))?;
+    let invalid = |e: PathError| ReplyError(e.to_string());
     match target {
         Target::Page(page) if page.contains('/') => {
-            let path = PagePath::parse(page).map_err(|e| ReplyError(e.to_string()))?;
+            let path = PagePath::parse(page).map_err(invalid)?;
             if let Some(current) = &current
                 && current.flow_name() != path.flow_name()
             {
@@ -393,7 +396,7 @@ fn resolve(target: &Target, request: &WebhookRequest) -> Result<Transition, Repl
                     current.flow_name()
                 )));
             }
-            Ok(Transition::TargetPage(page.clone()))
+            Ok(Transition::TargetPage(path.into_string()))
         }
         Target::Page(page) => {
             let current = current.ok_or_else(|| {
@@ -401,37 +404,28 @@ fn resolve(target: &Target, request: &WebhookRequest) -> Result<Transition, Repl
                     "page `{page}` is given by ID but the request names no current page"
                 ))
             })?;
-            Ok(Transition::TargetPage(format!(
-                "{}/pages/{page}",
-                current.flow_name()
-            )))
+            let path = current.flow().page(page).map_err(invalid)?;
+            Ok(Transition::TargetPage(path.into_string()))
         }
         Target::Flow(flow) if flow.contains('/') => {
-            let parts: Vec<&str> = flow.split('/').collect();
-            let well_formed = parts.len() == 8
-                && parts.iter().all(|p| !p.is_empty())
-                && [parts[0], parts[2], parts[4], parts[6]]
-                    == ["projects", "locations", "agents", "flows"];
-            if !well_formed {
-                return Err(ReplyError(format!(
-                    "`{flow}` is not a flow name (projects/<P>/locations/<L>/agents/<A>/flows/<F>)"
-                )));
-            }
-            Ok(Transition::TargetFlow(flow.clone()))
+            let path = FlowPath::parse(flow).map_err(invalid)?;
+            Ok(Transition::TargetFlow(path.into_string()))
         }
         Target::Flow(flow) => {
-            let agent = match current {
-                Some(page) => page.agent_name().to_owned(),
-                None => SessionPath::parse(&request.session_info.session)
-                    .map_err(|_| {
+            let session;
+            let agent = match &current {
+                Some(page) => page.agent_name(),
+                None => {
+                    session = SessionPath::parse(&request.session_info.session).map_err(|_| {
                         ReplyError(format!(
                             "flow `{flow}` is given by ID but the request names no agent"
                         ))
-                    })?
-                    .agent_name()
-                    .to_owned(),
+                    })?;
+                    session.agent_name()
+                }
             };
-            Ok(Transition::TargetFlow(format!("{agent}/flows/{flow}")))
+            let path = FlowPath::of_agent(agent, flow).map_err(invalid)?;
+            Ok(Transition::TargetFlow(path.into_string()))
         }
     }
 }
@@ -482,6 +476,10 @@ fn form_changes(
 
 /// What a handler may return: a [`Reply`], a ready [`WebhookResponse`], text, or a `Result`
 /// of those whose error becomes an [`Error`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not something a handler may return",
+    note = "a handler returns `Reply`, `String`, `&'static str`, `WebhookResponse`, `cxhook::Error`, or a `Result` of one of those and an error"
+)]
 pub trait IntoReply {
     /// Converts into a reply, or the error the recover layer answers for.
     fn into_reply(self) -> Result<Reply, Error>;

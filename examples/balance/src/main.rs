@@ -11,7 +11,8 @@ struct Account {
     user_id: String,
 }
 
-/// `Option<Params<_>>`: a call without `user_id` is not an error, the caller is asked for it.
+/// `Option<Params<_>>`: a call without `user_id` is not an error, the caller is asked for it;
+/// a `user_id` that is not a string still is one, answered before this function runs.
 async fn balance(account: Option<Params<Account>>, LanguageCode(lang): LanguageCode) -> Reply {
     let Some(Params(account)) = account else {
         return Reply::text("Which account do you mean? Please tell me your user ID.");
@@ -57,5 +58,13 @@ mod tests {
             .send(anonymous)
             .await
             .assert_text("Which account do you mean? Please tell me your user ID.");
+
+        let mistyped = RequestBuilder::new()
+            .tag("account.balance")
+            .param("user_id", 1001);
+        client
+            .send(mistyped)
+            .await
+            .assert_outcome(cxhook::Outcome::Rejected);
     }
 }

@@ -17,7 +17,6 @@
 //!       form: {time: FILLED}
 //! ```
 
-mod dates;
 mod expect;
 mod file;
 mod play;

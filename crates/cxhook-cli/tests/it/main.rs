@@ -1,10 +1,12 @@
 //! Runs the built `cxhook` binary for real: `serve` on loopback ports, its configuration
-//! layers, and `send` against it and against stub webhooks.
+//! layers, and `send` against it and against stub webhooks; and reads its sources for the
+//! rule that its modules import each other in no loop (`modules`).
 
 mod auth;
 mod config;
 mod container;
 mod lambda;
+mod modules;
 mod postgres;
 mod record;
 mod replay;

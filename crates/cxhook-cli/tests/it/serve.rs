@@ -348,3 +348,242 @@ fn in_json_mode_every_line_is_json() {
     );
     assert_eq!(human.announced[1], human.tags);
 }
+
+#[test]
+fn serve_reconciles_pending_external_bookings_at_start_up_with_no_call() {
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+
+    use axum::http::HeaderMap;
+    use cxhook_integrations::booking::{
+        BookingConfig, BookingStore, Created, NewBooking, SqliteBookingStore, Status,
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let options = BookingConfig {
+        database: dir.path().join("cxhook.db"),
+        ..BookingConfig::default()
+    }
+    .database_options();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let session = "projects/p/locations/global/agents/a/sessions/s-1";
+    // Two bookings left pending, as a server stopped before the API answered leaves them.
+    let store = SqliteBookingStore::open(&options).unwrap();
+    let pending: Vec<(String, String)> = runtime.block_on(async {
+        let mut pending = Vec::new();
+        for (i, start) in ["2030-01-08T15:00:00Z", "2030-01-08T16:00:00Z"]
+            .into_iter()
+            .enumerate()
+        {
+            let start: jiff::Timestamp = start.parse().unwrap();
+            let key = format!("cxhook-left-pending-{i}");
+            let created = store
+                .create(NewBooking {
+                    turn_key: None,
+                    session: session.to_owned(),
+                    service: "haircut".to_owned(),
+                    resource: "haircut".to_owned(),
+                    start,
+                    end: start + jiff::SignedDuration::from_mins(30),
+                    cells: vec![start],
+                    status: Status::Pending,
+                    idempotency_key: key.clone(),
+                    created_at: jiff::Timestamp::now(),
+                })
+                .await
+                .unwrap();
+            let Created::New(booking) = created else {
+                panic!("{created:?}")
+            };
+            pending.push((booking.confirmation, key));
+        }
+        pending
+    });
+
+    let keys = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = keys.clone();
+    let api = Stub::start(axum::Router::new().route(
+        "/api/appointments",
+        axum::routing::post(move |headers: HeaderMap| {
+            let seen = seen.clone();
+            async move {
+                let key = headers["idempotency-key"].to_str().unwrap().to_owned();
+                let mut seen = seen.lock().unwrap();
+                seen.push(key.clone());
+                (
+                    axum::http::StatusCode::CREATED,
+                    json_response(&serde_json::json!({"id": format!("apt-{key}")})),
+                )
+            }
+        }),
+    ));
+    let token = dir.path().join("token");
+    std::fs::write(&token, "s3cret\n").unwrap();
+    let _server = Server::start_in(
+        dir.path(),
+        &["--addr", "127.0.0.1:0"],
+        &[
+            ("CXHOOK_BOOKING__BACKEND", "external"),
+            (
+                "CXHOOK_BOOKING__EXTERNAL__API_URL",
+                api.url.trim_end_matches("/webhook"),
+            ),
+            (
+                "CXHOOK_BOOKING__EXTERNAL__TOKEN_FILE",
+                token.to_str().unwrap(),
+            ),
+        ],
+    );
+
+    // No call is made: the server's start-up pass confirms both within seconds.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !runtime.block_on(store.pending()).unwrap().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "still pending; the API saw {:?}",
+            keys.lock().unwrap()
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    for (confirmation, key) in &pending {
+        let booking = runtime
+            .block_on(store.find(confirmation, session))
+            .unwrap()
+            .unwrap();
+        assert_eq!(booking.status, Status::Confirmed);
+        assert_eq!(booking.external_id, Some(format!("apt-{key}")));
+    }
+    let mut sent = keys.lock().unwrap().clone();
+    sent.sort();
+    sent.dedup();
+    assert_eq!(
+        sent,
+        pending
+            .iter()
+            .map(|(_, key)| key.clone())
+            .collect::<Vec<_>>()
+    );
+}
+
+/// 2,000 connections that send nothing, against a server allowed 1,024 file handles: the
+/// longest idle are closed to make room, and `/healthz` and a real call are answered within
+/// a second.
+#[test]
+fn silent_connections_never_stop_health_checks_or_calls() {
+    // This test holds its own 2,000 sockets.
+    let own_limit = rlimit::increase_nofile_limit(u64::MAX).unwrap();
+    assert!(
+        own_limit >= 2_100,
+        "the test needs 2,100 file handles; the hard limit allows {own_limit}"
+    );
+    let server = Server::start_with_file_limit(1024, &["--addr", "127.0.0.1:0"]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut silent = Vec::new();
+        for _ in 0..2_000 {
+            silent.push(tokio::net::TcpStream::connect(server.addr).await.unwrap());
+        }
+        let body = request("no.such.tag");
+        for _ in 0..3 {
+            let client = reqwest::Client::new();
+            let health = client
+                .get(server.url("/healthz"))
+                .timeout(Duration::from_secs(1))
+                .send()
+                .await
+                .expect("/healthz answers within a second");
+            assert_eq!(health.status(), 200);
+            let call = client
+                .post(server.url("/webhook"))
+                .json(&body)
+                .timeout(Duration::from_secs(1))
+                .send()
+                .await
+                .expect("a call is answered within a second");
+            assert_eq!(call.status(), 200);
+            // More silent connections between the checks.
+            for _ in 0..200 {
+                silent.push(tokio::net::TcpStream::connect(server.addr).await.unwrap());
+            }
+        }
+    });
+}
+
+/// A weather provider that answers every request with a 256 MiB body, written as it goes
+/// (never held in memory) and with no `Content-Length`; gives its address and the bytes it
+/// managed to send.
+fn endless_provider() -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::atomic::AtomicU64>,
+) {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sent = std::sync::Arc::new(AtomicU64::new(0));
+    let counter = std::sync::Arc::clone(&sent);
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let counter = std::sync::Arc::clone(&counter);
+            thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n[",
+                );
+                let chunk = [b' '; 64 * 1024];
+                for _ in 0..(256 * 1024 * 1024 / chunk.len()) {
+                    if stream.write_all(&chunk).is_err() {
+                        return;
+                    }
+                    counter.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    (addr, sent)
+}
+
+#[test]
+fn a_256_mib_answer_from_the_weather_provider_is_cut_off_and_answered_with_the_fallback() {
+    let (provider, sent) = endless_provider();
+    let server = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[
+            (
+                "CXHOOK_WEATHER__GEOCODING_URL",
+                &format!("http://{provider}/v1/search"),
+            ),
+            (
+                "CXHOOK_WEATHER__FORECAST_URL",
+                &format!("http://{provider}/v1/forecast"),
+            ),
+        ],
+    );
+    let mut body = request("weather.current");
+    body["sessionInfo"]["parameters"] = serde_json::json!({"city": "Paris"});
+    let answer = post(&server.url("/webhook"), &body);
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let reply = answer.json();
+    assert_eq!(
+        reply["fulfillmentResponse"]["messages"][0]["text"]["text"][0],
+        "Sorry, I can't get the weather right now. Please try again in a moment.",
+        "{reply}"
+    );
+    assert_eq!(reply["sessionInfo"]["parameters"]["weather_found"], false);
+    let peak = server.peak_rss_kib();
+    assert!(peak < 64 * 1024, "peak RSS {peak} KiB");
+    let sent = sent.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(sent < 64 * 1024 * 1024, "the provider sent {sent} bytes");
+}

@@ -18,13 +18,18 @@ pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 /// The binary, with none of the test environment's `CXHOOK_*`, `PORT` or `RUST_LOG`.
 pub(crate) fn cxhook() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cxhook"));
+    without_test_env(&mut command);
+    command
+}
+
+/// Keeps the test environment's `CXHOOK_*`, `PORT` and `RUST_LOG` from `command`.
+fn without_test_env(command: &mut Command) {
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
         if name.starts_with("CXHOOK_") || name == "PORT" || name == "RUST_LOG" {
             command.env_remove(name.as_ref());
         }
     }
-    command
 }
 
 /// What a finished run printed, and how it ended.
@@ -137,11 +142,29 @@ impl Server {
     /// Starts `cxhook serve ARGS…` in the working directory `dir`.
     pub(crate) fn start_in(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut command = cxhook();
-        command
-            .arg("serve")
-            .args(args)
-            .envs(env.iter().copied())
-            .current_dir(dir);
+        command.arg("serve").args(args);
+        Self::spawn_in(command, dir, env)
+    }
+
+    /// Starts `cxhook serve ARGS…` with its soft and hard file-handle limits set to `files`
+    /// (by the shell's `ulimit`, before it runs the binary).
+    pub(crate) fn start_with_file_limit(files: u64, args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut shell = Command::new("sh");
+        without_test_env(&mut shell);
+        shell
+            .arg("-c")
+            .arg(format!("ulimit -n {files} && exec \"$0\" serve \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_cxhook"))
+            .args(args);
+        let mut server = Self::spawn_in(shell, dir.path(), &[]);
+        server._dir = Some(dir);
+        server
+    }
+
+    /// Runs `command` in `dir` with these environment variables added.
+    fn spawn_in(mut command: Command, dir: &std::path::Path, env: &[(&str, &str)]) -> Self {
+        command.envs(env.iter().copied()).current_dir(dir);
         Self::spawn(command)
     }
 
@@ -262,6 +285,17 @@ impl Server {
             .status()
             .unwrap();
         assert!(killed.success());
+    }
+
+    /// The process's peak resident memory so far, in KiB (Linux: `VmHWM`).
+    pub(crate) fn peak_rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.trim().strip_suffix("kB"))
+            .and_then(|kib| kib.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no VmHWM in {status}"))
     }
 
     /// Whether the process is still running.

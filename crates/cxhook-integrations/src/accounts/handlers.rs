@@ -12,6 +12,8 @@ use super::store::{AccountStore, StoreError};
 
 /// The session (and form) parameter naming the account.
 const USER_ID: &str = "user_id";
+/// The session (and form) parameter saying how many transactions to list.
+const COUNT: &str = "count";
 
 /// What the user hears when the database fails.
 const UNAVAILABLE: &str =
@@ -65,7 +67,28 @@ pub(super) async fn transactions(
     let Some(user_id) = user_id(&session) else {
         return Ok(ask_for_user_id(&form));
     };
-    let count = count(session.param("count")).min(accounts.max_transactions);
+    let max = accounts.max_transactions;
+    let (count, capped) = match count(session.param(COUNT)) {
+        Count::Default => (DEFAULT_TRANSACTION_COUNT.min(max), false),
+        Count::Some(count) => (count.min(max), count > max),
+        Count::OutOfRange(said) => {
+            return Ok(ask_for_count(
+                &form,
+                format!(
+                    "I can't list {said} transactions. How many would you like, from 1 to {max}?"
+                ),
+            ));
+        }
+        Count::NotUnderstood(said) => {
+            return Ok(ask_for_count(
+                &form,
+                format!(
+                    "I didn't understand \"{said}\" as a number. \
+                     How many transactions would you like, from 1 to {max}?"
+                ),
+            ));
+        }
+    };
     let transactions = accounts
         .store
         .transactions(&user_id, count)
@@ -94,6 +117,11 @@ pub(super) async fn transactions(
         };
         format!("{what} on account {user_id}:\n{}", lines.join("\n"))
     };
+    let text = if capped {
+        format!("I can list at most {max} transactions at a time. {text}")
+    } else {
+        text
+    };
     Ok(Reply::text(text)
         .set_param("account_found", true)
         .set_param("transaction_count", transactions.len()))
@@ -108,21 +136,100 @@ fn user_id(session: &Session) -> Option<String> {
     }
 }
 
-/// The `count` parameter: a positive whole number (CX sends numbers as doubles; a string of
-/// digits also does), else the default.
-fn count(value: Option<&Value>) -> u32 {
-    let count = match value {
-        Some(Value::Number(n)) => n.as_f64().filter(|f| f.is_finite() && *f >= 1.0).map(|f| {
-            if f >= f64::from(u32::MAX) {
+/// What the `count` parameter asks for.
+#[derive(Debug, PartialEq, Eq)]
+enum Count {
+    /// Not said: the default.
+    Default,
+    /// A number of transactions, 1 or more (capped by the handler).
+    Some(u32),
+    /// A number that is no count: 0, negative or fractional; as said.
+    OutOfRange(String),
+    /// Not a number at all; as said, cut to a few words.
+    NotUnderstood(String),
+}
+
+/// How much of a `count` that is not a number is said back.
+const SAID_MAX_CHARS: usize = 24;
+
+/// The `count` parameter: a number (CX sends numbers as doubles), a string of digits, or an
+/// English number word from one to twenty (what a caller says when the parameter is not
+/// typed `@sys.number`).
+fn count(value: Option<&Value>) -> Count {
+    let number = match value {
+        None | Some(Value::Null) => return Count::Default,
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) if s.trim().is_empty() => return Count::Default,
+        Some(Value::String(s)) => {
+            let said = s.trim();
+            match said.parse::<f64>() {
+                Ok(n) if n.is_finite() => Some(n),
+                _ => number_word(said).map(f64::from),
+            }
+        }
+        Some(_) => None,
+    };
+    let said = || match value {
+        Some(Value::String(s)) => s.trim().chars().take(SAID_MAX_CHARS).collect(),
+        Some(other) => other.to_string().chars().take(SAID_MAX_CHARS).collect(),
+        None => String::new(),
+    };
+    match number {
+        Some(n) if n >= 1.0 && n.fract() == 0.0 => {
+            Count::Some(if n >= f64::from(u32::MAX) {
                 u32::MAX
             } else {
-                f as u32
-            }
+                // A whole number in 1..u32::MAX: the cast is exact.
+                n as u32
+            })
+        }
+        Some(n) => Count::OutOfRange(if n.fract() == 0.0 {
+            format!("{n:.0}")
+        } else {
+            n.to_string()
         }),
-        Some(Value::String(s)) => s.trim().parse().ok().filter(|n| *n >= 1),
-        _ => None,
-    };
-    count.unwrap_or(DEFAULT_TRANSACTION_COUNT)
+        None => Count::NotUnderstood(said()),
+    }
+}
+
+/// `one` to `twenty`, in any case.
+fn number_word(word: &str) -> Option<u32> {
+    const WORDS: [&str; 20] = [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    let word = word.to_lowercase();
+    let index = WORDS.iter().position(|w| *w == word)?;
+    u32::try_from(index + 1).ok()
+}
+
+/// Asks for the count again, saying why: by marking the form's `count` invalid (and
+/// clearing it) when the page collects it, and in words either way.
+fn ask_for_count(form: &Form, text: String) -> Reply {
+    let reply = Reply::text(text);
+    if form.contains(COUNT) {
+        reply.invalidate(COUNT).clear_param(COUNT)
+    } else {
+        reply
+    }
 }
 
 /// Asks for the user ID: by marking the form's `user_id` invalid when the page has one, so

@@ -7,8 +7,11 @@
 //!   parameters `account_found` (bool), `balance` (the display string), `balance_minor` (the
 //!   exact amount in minor units) and `currency` (the ISO code).
 //! - `account.transactions` lists the last `count` transactions (session parameter; 3 when
-//!   absent, at most [`AccountsConfig::max_transactions`]), each with its date, description
-//!   and signed amount, and sets `account_found` and `transaction_count`.
+//!   absent, at most [`AccountsConfig::max_transactions`], and the reply says so when it
+//!   caps), each with its date, description and signed amount, and sets `account_found` and
+//!   `transaction_count`. A `count` of 0, below 0, fractional or not a number (digits and the
+//!   English words one to twenty are) is asked for again, saying why, with the form's `count`
+//!   marked invalid when the page has one.
 //!
 //! An unknown `user_id` gets a reply saying so and `account_found = false` (and the balance
 //! parameters cleared); a missing one gets a reply asking for it, or, when the page's form has

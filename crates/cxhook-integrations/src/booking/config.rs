@@ -103,6 +103,9 @@ pub struct ExternalConfig {
     pub token_file: Option<PathBuf>,
     /// How long one API call may take, in milliseconds (default 2000); more than 0.
     pub timeout_ms: u64,
+    /// How often pending bookings are sent to the API again, in milliseconds (default 60000,
+    /// a minute); more than 0. The first pass runs at start-up.
+    pub reconcile_interval_ms: u64,
 }
 
 /// The tags of the booking handlers.
@@ -174,6 +177,7 @@ impl Default for ExternalConfig {
             token_env: "CXHOOK_BOOKING_TOKEN".to_owned(),
             token_file: None,
             timeout_ms: 2000,
+            reconcile_interval_ms: 60_000,
         }
     }
 }
@@ -238,6 +242,9 @@ impl BookingConfig {
             self.external.appointments_url()?;
             if self.external.timeout_ms == 0 {
                 return problem("external.timeout_ms", "must be more than 0");
+            }
+            if self.external.reconcile_interval_ms == 0 {
+                return problem("external.reconcile_interval_ms", "must be more than 0");
             }
             if self.external.token_file.is_none() && self.external.token_env.trim().is_empty() {
                 return problem(

@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use cxhook::http_client::{BuildError, HttpClient};
+use cxhook::http_client::{BodyError, BuildError, HttpClient};
 use reqwest::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
@@ -88,9 +88,9 @@ pub(super) enum CallError {
     /// An error status other than a refusal.
     #[error("the scheduling API answered {0}")]
     Status(StatusCode),
-    /// A success without `{id}`.
+    /// A success without `{id}`, or with a body over the HTTP client's body limit.
     #[error("the scheduling API answered with an unreadable body")]
-    Malformed(#[source] reqwest::Error),
+    Malformed(#[source] BodyError),
     /// The HTTP client could not be built (no usable TLS setup, say).
     #[error(transparent)]
     Client(#[from] BuildError),
@@ -104,6 +104,7 @@ pub(super) struct ExternalApi {
     appointments: reqwest::Url,
     token: Token,
     timeout: Duration,
+    reconcile_every: Duration,
 }
 
 #[derive(Deserialize)]
@@ -119,7 +120,13 @@ impl ExternalApi {
             appointments: config.appointments_url()?,
             token,
             timeout: Duration::from_millis(config.timeout_ms),
+            reconcile_every: Duration::from_millis(config.reconcile_interval_ms),
         })
+    }
+
+    /// How often pending bookings are sent again.
+    pub(super) fn reconcile_every(&self) -> Duration {
+        self.reconcile_every
     }
 
     /// Books `booking` (or gets the appointment an earlier call with its key made).
@@ -150,7 +157,7 @@ impl ExternalApi {
         if !status.is_success() {
             return Err(CallError::Status(status));
         }
-        let appointment: Appointment = response.json().await.map_err(|e| {
+        let appointment: Appointment = self.client.read_json(response).await.map_err(|e| {
             if e.is_timeout() {
                 CallError::Timeout(self.timeout)
             } else {

@@ -11,7 +11,7 @@ use jiff::civil::{Date, Time};
 use serde_json::Value;
 
 use super::external::{Answer, ExternalApi};
-use super::schedule::{Clock, Refusal, Schedule, Service, Slot, describe};
+use super::schedule::{Clock, Refusal, Schedule, Service, Slot, clock_time, describe};
 use super::store::{Booking, BookingStore, Created, NewBooking, Status, StoreError};
 
 /// The session parameter the confirmation number is kept in.
@@ -51,10 +51,16 @@ impl Bookings {
         }))
     }
 
-    /// Starts reconciling the pending bookings once, in the background, when there is an
-    /// external API and a Tokio runtime (at start-up, or else on the first call).
-    pub(super) fn reconcile_once(&self) {
-        if self.0.external.is_none() || self.0.reconciling.load(Ordering::Relaxed) {
+    /// Starts reconciling the pending bookings in the background, when there is an
+    /// external API and a Tokio runtime: a pass right away, then one every
+    /// `reconcile_interval_ms`, for as long as the handlers' state lives. Only the first
+    /// call starts it; `router` makes that call (inside the runtime that serves, it starts
+    /// there and then), and so does every handler (for a router built outside one).
+    pub(super) fn start_reconciling(&self) {
+        let Some(api) = &self.0.external else {
+            return;
+        };
+        if self.0.reconciling.load(Ordering::Relaxed) {
             return;
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
@@ -63,8 +69,20 @@ impl Bookings {
         if self.0.reconciling.swap(true, Ordering::AcqRel) {
             return;
         }
-        let bookings = self.clone();
-        runtime.spawn(async move { bookings.reconcile().await });
+        let every = api.reconcile_every();
+        // Weak, so that the loop ends with the router rather than keep its store open.
+        let state = Arc::downgrade(&self.0);
+        runtime.spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let Some(inner) = state.upgrade() else {
+                    return;
+                };
+                Bookings(inner).reconcile().await;
+            }
+        });
     }
 
     /// Sends every pending booking to the external API again, with its idempotency key.
@@ -147,7 +165,7 @@ pub(super) async fn validate(
     session: Session,
     form: Form,
 ) -> Result<Reply, cxhook::Error> {
-    bookings.reconcile_once();
+    bookings.start_reconciling();
     let inner = &bookings.0;
     let schedule = &inner.schedule;
     let now = inner.clock.now();
@@ -162,13 +180,7 @@ pub(super) async fn validate(
         Some(Some(name)) => {
             let service = schedule.service(&name);
             if service.is_none() {
-                refusals.add(
-                    "service",
-                    format!(
-                        "Sorry, we don't offer {name}. You can book a {}.",
-                        schedule.service_names()
-                    ),
-                );
+                refusals.add("service", not_offered(&name, schedule));
             }
             service
         }
@@ -240,33 +252,25 @@ pub(super) async fn create(
     session: Session,
     form: Form,
 ) -> Result<Reply, cxhook::Error> {
-    bookings.reconcile_once();
+    bookings.start_reconciling();
     let inner = &bookings.0;
     let schedule = &inner.schedule;
     let now = inner.clock.now();
 
-    let service = read(&form, &session, "service")
-        .and_then(service_name)
-        .and_then(|name| schedule.service(&name));
+    let said_service = read(&form, &session, "service").and_then(service_name);
+    let service = said_service
+        .as_deref()
+        .and_then(|name| schedule.service(name));
     let date = read(&form, &session, "date").and_then(date);
     let time = read(&form, &session, "time").and_then(time);
     let (Some(service), Some(date), Some(time)) = (service.clone(), date, time) else {
-        // Asks for what is missing; the form's own prompts ask again for those it has.
-        let missing = [
-            ("service", service.is_none()),
-            ("date", date.is_none()),
-            ("time", time.is_none()),
-        ];
-        let mut reply = Reply::text(format!(
-            "To book, I need a service ({}), a date and a time.",
-            schedule.service_names()
-        ));
-        for (param, _) in missing.iter().filter(|(_, missing)| *missing) {
-            if form.contains(param) {
-                reply = reply.invalidate(*param).clear_param(*param);
-            }
-        }
-        return Ok(reply);
+        let known = Known {
+            said_service: said_service.as_deref(),
+            service: service.as_ref(),
+            date,
+            time,
+        };
+        return Ok(ask_for_the_rest(&form, schedule, &known));
     };
     let slot = match schedule.slot(date, time, &service, now) {
         Ok(slot) => slot,
@@ -276,9 +280,11 @@ pub(super) async fn create(
             return Ok(refusals.reply());
         }
     };
+    // A turn ID is only unique within its session: another session sending the same one
+    // (by accident or on purpose) is another turn, never a way to this session's booking.
     let turn_key = Some(&request.detect_intent_response_id)
         .filter(|id| !id.is_empty())
-        .map(|id| format!("{id}#{tag}"));
+        .map(|id| format!("{}#{id}#{tag}", session.name()));
     let new = NewBooking {
         idempotency_key: idempotency_key(turn_key.as_deref()),
         turn_key,
@@ -295,9 +301,18 @@ pub(super) async fn create(
         },
         created_at: now,
     };
+    // Whether the slot was held before this turn: a slot lost to a booking that committed
+    // between this check and the claim was "just taken"; one held all along is "already
+    // taken". The same session's own booking of the slot is returned by `create` instead.
+    let held_before = inner
+        .store
+        .is_taken(&slot.resource, &slot.cells)
+        .await
+        .map_err(unavailable)?;
     let booking = match inner.store.create(new).await.map_err(unavailable)? {
         Created::New(booking) | Created::Existing(booking) => booking,
-        Created::Taken => return Ok(taken(&form, &slot)),
+        Created::Taken if held_before => return Ok(already_taken(&form, &slot)),
+        Created::Taken => return Ok(just_taken(&form, &slot)),
     };
     let booking = match booking.status {
         Status::Pending => match bookings.settle(booking).await.map_err(unavailable)? {
@@ -313,10 +328,10 @@ pub(super) async fn create(
                 .set_param(CONFIRMATION_ID, &booking.confirmation)
                 .set_param("booking_status", Status::Pending.as_str()));
             }
-            Settled::Refused => return Ok(taken(&form, &slot)),
+            Settled::Refused => return Ok(already_taken(&form, &slot)),
         },
         Status::Confirmed => booking,
-        Status::Rejected => return Ok(taken(&form, &slot)),
+        Status::Rejected => return Ok(already_taken(&form, &slot)),
         Status::Cancelled => {
             return Ok(Reply::text(format!(
                 "That booking ({}) is no longer active. Would you like to book again?",
@@ -343,19 +358,22 @@ pub(super) async fn cancel(
     session: Session,
     form: Form,
 ) -> Result<Reply, cxhook::Error> {
-    bookings.reconcile_once();
+    bookings.start_reconciling();
     let inner = &bookings.0;
     let said = [CONFIRMATION, CONFIRMATION_ID]
         .into_iter()
         .find_map(|name| {
             read(&form, &session, name)
-                .and_then(Value::as_str)
-                .and_then(normalize)
+                .and_then(said_text)
+                .map(|said| (name, said))
         });
-    let Some(confirmation) = said else {
+    let Some((param, said)) = said else {
         return Ok(Reply::text(
             "Which booking should I cancel? Please tell me its confirmation number.",
         ));
+    };
+    let Some(confirmation) = normalize(&said) else {
+        return Ok(not_found(&form, param, &said));
     };
     let found = inner
         .store
@@ -363,10 +381,7 @@ pub(super) async fn cancel(
         .await
         .map_err(unavailable)?;
     let Some(booking) = found else {
-        return Ok(Reply::text(format!(
-            "I couldn't find that booking ({confirmation}). Please check the confirmation number."
-        ))
-        .set_param("booking_found", false));
+        return Ok(not_found(&form, param, &confirmation));
     };
     let when = inner.schedule.describe(booking.start);
     if matches!(booking.status, Status::Cancelled | Status::Rejected) {
@@ -429,8 +444,21 @@ impl<'a> Refusals<'a> {
         self.reasons.is_empty()
     }
 
+    /// The reply: every reason, with "Sorry" said once at most (a later reason that starts
+    /// with it loses it), and each refused parameter marked.
     fn reply(self) -> Reply {
-        let text: Vec<&str> = self.reasons.iter().map(|(_, r)| r.as_str()).collect();
+        let mut sorry = false;
+        let text: Vec<String> = self
+            .reasons
+            .iter()
+            .map(|(_, reason)| match reason.strip_prefix("Sorry, ") {
+                Some(rest) if sorry => capitalized(rest),
+                _ => {
+                    sorry |= reason.starts_with("Sorry");
+                    reason.clone()
+                }
+            })
+            .collect();
         let mut reply = Reply::text(text.join(" "));
         for (param, _) in &self.reasons {
             if self.form.contains(param) {
@@ -441,8 +469,8 @@ impl<'a> Refusals<'a> {
     }
 }
 
-/// The reply for a slot someone else holds.
-fn taken(form: &Form, slot: &Slot) -> Reply {
+/// The reply for a slot that a concurrent booking claimed during this turn.
+fn just_taken(form: &Form, slot: &Slot) -> Reply {
     let mut refusals = Refusals::new(form);
     refusals.add(
         "time",
@@ -454,12 +482,110 @@ fn taken(form: &Form, slot: &Slot) -> Reply {
     refusals.reply()
 }
 
+/// The reply for a slot that was held before this turn asked for it.
+fn already_taken(form: &Form, slot: &Slot) -> Reply {
+    let mut refusals = Refusals::new(form);
+    refusals.add("time", taken_message(slot));
+    refusals.reply()
+}
+
 fn taken_message(slot: &Slot) -> String {
     format!(
         "Sorry, {} is already taken for a {}. Which other time works for you?",
         describe(&slot.start),
         slot.service.name
     )
+}
+
+fn not_offered(name: &str, schedule: &Schedule) -> String {
+    format!(
+        "Sorry, we don't offer {name}. You can book a {}.",
+        schedule.service_names()
+    )
+}
+
+/// What `booking.create` was told of the slot when some of it is missing.
+struct Known<'a> {
+    /// The service as said, known or not.
+    said_service: Option<&'a str>,
+    /// The configured service said.
+    service: Option<&'a Service>,
+    date: Option<Date>,
+    time: Option<Time>,
+}
+
+/// The reply of a `booking.create` that lacks some of service, date and time: it names what
+/// it has and asks for the rest only (an unknown service is said to be unknown), marking
+/// each missing parameter of the form.
+fn ask_for_the_rest(form: &Form, schedule: &Schedule, known: &Known<'_>) -> Reply {
+    let mut missing = Vec::new();
+    if known.service.is_none() {
+        missing.push((
+            "service",
+            format!("a service ({})", schedule.service_names()),
+        ));
+    }
+    if known.date.is_none() {
+        missing.push(("date", "a date".to_owned()));
+    }
+    if known.time.is_none() {
+        missing.push(("time", "a time".to_owned()));
+    }
+    let mut what = String::from("To book");
+    if let Some(service) = known.service {
+        what.push_str(&format!(" your {}", service.name));
+    }
+    if let Some(date) = known.date {
+        what.push_str(&format!(" on {}", date.strftime("%A, %B %-d")));
+    }
+    if let Some(time) = known.time {
+        what.push_str(&format!(" at {}", clock_time(time)));
+    }
+    let needed: Vec<&str> = missing.iter().map(|(_, what)| what.as_str()).collect();
+    let needed = match needed.as_slice() {
+        [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => needed.concat(),
+    };
+    let mut text = format!("{what}, I need {needed}.");
+    if let (Some(name), None) = (known.said_service, known.service) {
+        text = format!("Sorry, we don't offer {name}. {text}");
+    }
+    missing
+        .iter()
+        .filter(|(param, _)| form.contains(param))
+        .fold(Reply::text(text), |reply, (param, _)| {
+            reply.invalidate(*param).clear_param(*param)
+        })
+}
+
+/// The reply for a confirmation number that names no booking of this session (or none at
+/// all): said to be unknown, and marked INVALID when the page's form collects it.
+fn not_found(form: &Form, param: &'static str, said: &str) -> Reply {
+    let shown: String = said.chars().take(SAID_MAX_CHARS).collect();
+    let reply = Reply::text(format!(
+        "I can't find a booking with confirmation number {}. \
+         Please check the number and tell me again.",
+        shown.trim_end()
+    ))
+    .set_param("booking_found", false);
+    if form.contains(param) {
+        reply.invalidate(param).clear_param(param)
+    } else {
+        reply
+    }
+}
+
+/// How much of an unreadable confirmation number is said back.
+const SAID_MAX_CHARS: usize = 24;
+
+/// What the caller said as a confirmation number: a non-blank string, or a whole number
+/// (CX sends numbers as doubles).
+fn said_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.trim().to_owned()).filter(|t| !t.is_empty()),
+        number @ Value::Number(_) => value::as_i64(number).map(|n| n.to_string()),
+        _ => None,
+    }
 }
 
 /// A parameter's value: the form's when the page has it, else the session's. `null` is

@@ -8,24 +8,28 @@
 //!   ([`BookingConfig::time_zone`], with jiff's bundled time zone database) and the bookings.
 //!   A date in the past, a closed day, a time that has passed or lies outside the opening
 //!   hours or off the slot grid, an unknown service or a taken slot marks that parameter
-//!   INVALID (and clears it) with a sentence saying why; a free slot is accepted with a short
+//!   INVALID (and clears it) with a sentence saying why (a service that would end after
+//!   closing is offered the last start that fits); a free slot is accepted with a short
 //!   confirmation.
 //! - `booking.create` books the slot and answers with a confirmation number (`BK-7Q4M2X`),
 //!   also set as the session parameter `confirmation_id` (and `booking_status`). It is
-//!   idempotent: the same turn (`detectIntentResponseId` and tag) sent twice, or the same
-//!   session asking for the same slot again, gets the same booking. Of concurrent bookings of
-//!   one slot exactly one succeeds; the others hear that the slot was just taken (and `time`
-//!   is marked INVALID when the form has it).
+//!   idempotent: the same turn (session, `detectIntentResponseId` and tag) sent twice, or the
+//!   same session asking for the same slot again, gets the same booking; a turn ID that
+//!   another session sends is another turn. Of concurrent bookings of one slot exactly one
+//!   succeeds; the others hear that the slot was just taken, or already taken when it was
+//!   held before their turn (and `time` is marked INVALID when the form has it). What is
+//!   missing of service, date and time is asked for, and only that.
 //! - `booking.cancel` cancels the booking in `confirmation` (or `confirmation_id`), only for
-//!   the session that made it; any other number is "not found".
+//!   the session that made it; any other number, or one that cannot be a confirmation
+//!   number, is "not found" (and marked INVALID when the form has it).
 //!
 //! Bookings live in the database ([`BookingStore`]; [`SqliteBookingStore`] in the same file
 //! as the accounts). With `backend = "external"` they are also sent to a scheduling API
 //! (`POST {api_url}/api/appointments`, a bearer token from the environment or a file, an
 //! `Idempotency-Key` derived from the turn): the booking is recorded as pending before the
 //! call and confirmed after it, so a timeout never loses or duplicates it. A pending booking
-//! is sent again, with the same key, when its turn (or its session and slot) comes back, and
-//! at start-up.
+//! is sent again, with the same key, when its turn (or its session and slot) comes back, at
+//! start-up, and every `reconcile_interval_ms` (a minute) after, with no call needed.
 
 mod config;
 mod external;
@@ -74,9 +78,9 @@ pub enum BookingError {
 /// database and serves the three tags on the system clock. When the integration is
 /// disabled, a router with no tags and no database.
 ///
-/// With the external backend, pending bookings are reconciled in the background as soon as
-/// a Tokio runtime is there: right away when this is called inside one, else on the first
-/// call.
+/// With the external backend, pending bookings are reconciled in the background, at once
+/// and then every `reconcile_interval_ms`, as soon as a Tokio runtime is there: right away
+/// when this is called inside one (as `cxhook serve` does), else from the first call.
 pub fn router(config: &BookingConfig) -> Result<Router, BookingError> {
     let (schedule, external) = parts(config)?;
     if !config.enabled {
@@ -136,7 +140,7 @@ fn serve(
     clock: Clock,
 ) -> Router {
     let state = handlers::Bookings::new(store, schedule, clock, external);
-    state.reconcile_once();
+    state.start_reconciling();
     Router::new()
         .route(&config.tags.validate, handlers::validate)
         .route(&config.tags.create, handlers::create)

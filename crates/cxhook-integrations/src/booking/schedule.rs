@@ -75,8 +75,17 @@ pub(super) enum Refusal {
     ClosedDay(Weekday),
     /// Today, but the time has passed.
     PastTime,
-    /// The appointment would start before opening or end after closing.
+    /// The appointment would start before opening or at or after closing.
     OutsideHours { weekday: Weekday, hours: Hours },
+    /// The appointment would start within the opening hours but end after closing.
+    EndsAfterClosing {
+        /// The service as configured (empty while none is known).
+        service: String,
+        start: Time,
+        close: Time,
+        /// The last start on the grid that ends by closing and has not passed, if any.
+        last_start: Option<Time>,
+    },
     /// Not on the slot grid.
     OffGrid,
     /// Beyond the calendar's range.
@@ -89,6 +98,14 @@ impl Refusal {
         match self {
             Self::PastDate | Self::ClosedDay(_) | Self::OutOfRange => "date",
             Self::PastTime | Self::OutsideHours { .. } | Self::OffGrid => "time",
+            // With no start left that day, it is the day that has to change.
+            Self::EndsAfterClosing { last_start, .. } => {
+                if last_start.is_some() {
+                    "time"
+                } else {
+                    "date"
+                }
+            }
         }
     }
 
@@ -111,6 +128,30 @@ impl Refusal {
                 clock_time(hours.open),
                 clock_time(hours.close)
             ),
+            Self::EndsAfterClosing {
+                service,
+                start,
+                close,
+                last_start,
+            } => {
+                let what = if service.is_empty() {
+                    "An appointment".to_owned()
+                } else {
+                    with_article(service)
+                };
+                let ends = format!(
+                    "{what} at {} would end after we close at {}",
+                    clock_time(*start),
+                    clock_time(*close)
+                );
+                match last_start {
+                    Some(last) => format!("{ends}. The last start time is {}.", clock_time(*last)),
+                    None => format!(
+                        "{ends}, and no other start time that day fits it. \
+                         Which other day works for you?"
+                    ),
+                }
+            }
             Self::OutOfRange => "I can't book that date. Which day would you like?".to_owned(),
             Self::OffGrid => format!(
                 "Appointments start every {slot_minutes} minutes from opening time. \
@@ -178,14 +219,36 @@ impl Schedule {
         let opens = i64::from(hours.open.hour()) * 60 + i64::from(hours.open.minute());
         let closes = i64::from(hours.close.hour()) * 60 + i64::from(hours.close.minute());
         let starts = i64::from(time.hour()) * 60 + i64::from(time.minute());
-        if starts < opens || starts + minutes > closes {
+        if starts < opens || starts >= closes {
             return Err(Refusal::OutsideHours {
                 weekday: date.weekday(),
                 hours,
             });
         }
-        if time.second() != 0 || (starts - opens) % i64::from(self.slot_minutes) != 0 {
+        let grid = i64::from(self.slot_minutes);
+        if time.second() != 0 || (starts - opens) % grid != 0 {
             return Err(Refusal::OffGrid);
+        }
+        if starts + minutes > closes {
+            // The latest start on the grid that still ends by closing, when the service fits
+            // the day at all and that start is still ahead.
+            let latest = closes - minutes;
+            let last_start = (latest >= opens)
+                .then(|| opens + (latest - opens) / grid * grid)
+                .and_then(|m| {
+                    Time::new(i8::try_from(m / 60).ok()?, i8::try_from(m % 60).ok()?, 0, 0).ok()
+                })
+                .filter(|last| {
+                    date.to_datetime(*last)
+                        .to_zoned(self.time_zone.clone())
+                        .is_ok_and(|at| at.timestamp() > now)
+                });
+            return Err(Refusal::EndsAfterClosing {
+                service: service.name.clone(),
+                start: time,
+                close: hours.close,
+                last_start,
+            });
         }
         let step = jiff::SignedDuration::from_mins(i64::from(self.slot_minutes));
         let begin = start.timestamp();
@@ -219,8 +282,17 @@ pub(super) fn describe(start: &Zoned) -> String {
 }
 
 /// `9:00 AM`.
-fn clock_time(time: Time) -> String {
+pub(super) fn clock_time(time: Time) -> String {
     time.strftime("%-I:%M %p").to_string()
+}
+
+/// `a haircut`, `an eyebrow tint`.
+fn with_article(service: &str) -> String {
+    let article = match service.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "An",
+        _ => "A",
+    };
+    format!("{article} {service}")
 }
 
 fn weekday_index(weekday: Weekday) -> usize {

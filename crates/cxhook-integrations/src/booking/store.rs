@@ -68,7 +68,8 @@ pub struct Booking {
 /// A booking to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewBooking {
-    /// The turn that asks (`detectIntentResponseId` and tag): the same turn books once.
+    /// The turn that asks (session, `detectIntentResponseId` and tag): the same turn books
+    /// once.
     pub turn_key: Option<String>,
     /// The session asking.
     pub session: String,

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use cxhook::http_client::HttpClient;
+use cxhook::http_client::{BodyError, HttpClient};
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -102,6 +102,14 @@ pub(super) enum FetchError {
         /// The error.
         source: serde_json::Error,
     },
+    /// The body is larger than the HTTP client's body limit.
+    #[error("{what}: the body is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// Which call.
+        what: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The HTTP client could not be built (no usable TLS setup, say).
     #[error(transparent)]
     Client(#[from] cxhook::http_client::BuildError),
@@ -114,7 +122,7 @@ impl FetchError {
             Self::Timeout { .. } => true,
             Self::Http { source, .. } => source.is_connect(),
             Self::Status { status, .. } => status.is_server_error(),
-            Self::Body { .. } | Self::Client(_) => false,
+            Self::Body { .. } | Self::TooLarge { .. } | Self::Client(_) => false,
         }
     }
 
@@ -124,7 +132,7 @@ impl FetchError {
             Self::Timeout { .. } => "timeout",
             Self::Http { .. } => "connection",
             Self::Status { .. } => "status",
-            Self::Body { .. } => "body",
+            Self::Body { .. } | Self::TooLarge { .. } => "body",
             Self::Client(_) => "client",
         }
     }
@@ -309,11 +317,11 @@ impl OpenMeteo {
         if !status.is_success() {
             return Err(FetchError::Status { what, status });
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| FetchError::from_reqwest(what, e))?;
-        serde_json::from_slice(&body).map_err(|source| FetchError::Body { what, source })
+        self.client.read_json(response).await.map_err(|e| match e {
+            BodyError::Read(e) => FetchError::from_reqwest(what, e),
+            BodyError::Json(source) => FetchError::Body { what, source },
+            BodyError::TooLarge { limit } => FetchError::TooLarge { what, limit },
+        })
     }
 }
 

@@ -175,8 +175,9 @@ async fn the_count_is_capped() {
         (json!(50), 10),
         (json!("12"), 10),
         (json!(4.0), 4),
-        (json!(0), 3),
-        (json!("lots"), 3),
+        (json!("4"), 4),
+        (json!("Two"), 2),
+        (json!(null), 3),
     ] {
         let reply = answer(
             &client,
@@ -189,6 +190,12 @@ async fn the_count_is_capped() {
             "count {count}"
         );
         assert_eq!(reply.text().lines().count(), listed + 1, "count {count}");
+        let capped = "I can list at most 10 transactions at a time. The last 10 transactions";
+        assert_eq!(
+            reply.text().starts_with(capped),
+            listed == 10,
+            "count {count}: {reply}"
+        );
     }
 
     let small = AccountsConfig {
@@ -198,7 +205,74 @@ async fn the_count_is_capped() {
     let client = TestClient::new(accounts::router(&small).unwrap());
     answer(&client, transactions("u-1002", "en").param("count", 5))
         .await
-        .assert_param("transaction_count", 2);
+        .assert_param("transaction_count", 2)
+        .assert_text_contains("I can list at most 2 transactions at a time.");
+    // The default is capped too, without a word: nobody asked for more.
+    let reply = answer(&client, transactions("u-1002", "en")).await;
+    assert!(
+        reply.text().starts_with("The last 2 transactions"),
+        "{reply}"
+    );
+}
+
+#[tokio::test]
+async fn a_count_that_is_no_count_is_asked_for_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = TestClient::new(accounts::router(&config(dir.path())).unwrap());
+    for (count, text) in [
+        (
+            json!(0),
+            "I can't list 0 transactions. How many would you like, from 1 to 10?",
+        ),
+        (
+            json!(-3),
+            "I can't list -3 transactions. How many would you like, from 1 to 10?",
+        ),
+        (
+            json!(2.5),
+            "I can't list 2.5 transactions. How many would you like, from 1 to 10?",
+        ),
+        (
+            json!("-3"),
+            "I can't list -3 transactions. How many would you like, from 1 to 10?",
+        ),
+        (
+            json!("lots"),
+            "I didn't understand \"lots\" as a number. \
+             How many transactions would you like, from 1 to 10?",
+        ),
+        (
+            json!("twenty-two"),
+            "I didn't understand \"twenty-two\" as a number. \
+             How many transactions would you like, from 1 to 10?",
+        ),
+    ] {
+        // Outside a form: said, and nothing listed.
+        let reply = answer(
+            &client,
+            transactions("u-1001", "en-US").param("count", count.clone()),
+        )
+        .await;
+        reply.assert_text(text);
+        assert_eq!(reply.params().len(), 0, "count {count}: {reply}");
+
+        // In a form that collects the count: said, and the parameter marked invalid.
+        let reply = answer(
+            &client,
+            transactions("u-1001", "en-US")
+                .page("Transactions")
+                .form_param("count", ParameterState::Filled, Some(count.clone()))
+                .param("count", count.clone()),
+        )
+        .await;
+        reply.assert_text(text);
+        assert_eq!(reply.invalidated(), ["count"], "count {count}: {reply}");
+        assert_eq!(
+            reply.json()["sessionInfo"]["parameters"],
+            json!({"count": null}),
+            "count {count}: {reply}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! [`Limits`]: what one client may ask of the server (concurrent calls, time, header size,
-//! JSON nesting), and the connection loop that enforces the transport's part.
+//! JSON nesting, open connections); the [connection loop](super::connection) enforces the
+//! transport's part.
 //!
 //! The body size limit (413) is [`Webhook::body_limit`](super::Webhook::body_limit).
 //! JSON nesting is capped at [`MAX_JSON_DEPTH`] levels before the body is parsed (400
@@ -7,7 +8,6 @@
 //! stack is safe either way, and this check gives a clear answer well before that.
 
 use std::convert::Infallible;
-use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -16,11 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use http::header::{CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, Request, StatusCode};
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::{Layer, Service};
 
@@ -49,6 +46,17 @@ pub const DEFAULT_MAX_HEADER_BYTES: usize = 8 * 1024;
 /// The default largest number of headers in one request (HTTP/1); more get 431.
 pub const DEFAULT_MAX_HEADERS: usize = 100;
 
+/// The default time a connection may stay open with no call in flight, once it has made
+/// one: a minute, so that Dialogflow, which keeps its connections for the next calls, rarely
+/// has to open a new one, while a client that has gone away holds its connection no longer.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The default cap on open connections. The server lowers it to three quarters of its
+/// file-handle limit (raised to the hard limit at start-up), keeping the rest for the
+/// database, the log and calls to other services: with the common limit of 1,024 handles,
+/// 768 connections.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+
 /// The deepest JSON nesting a webhook request may have; real requests nest under 20 levels.
 pub const MAX_JSON_DEPTH: usize = 64;
 
@@ -58,8 +66,14 @@ pub struct Limits {
     /// Webhook calls answered at once; more get 503 with a JSON body and `Retry-After`.
     pub concurrency: usize,
     /// How long a client has to send a request's headers before its connection is closed
-    /// (a slowloris client holds nothing for longer).
+    /// (a slowloris client holds nothing for longer); a new connection has this long from
+    /// its accept to send its first request's headers.
     pub header_read_timeout: Duration,
+    /// How long a connection may stay open with no call in flight after its last call.
+    pub idle_timeout: Duration,
+    /// The most connections open at once. At the cap, a new connection closes the one idle
+    /// the longest; when every connection has a call in flight, the new one is closed.
+    pub max_connections: usize,
     /// How long a webhook call may take from its headers to its answer, body upload
     /// included; a call over it gets 408.
     pub request_timeout: Duration,
@@ -75,6 +89,8 @@ impl Default for Limits {
         Self {
             concurrency: DEFAULT_CONCURRENCY_LIMIT,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
             max_headers: DEFAULT_MAX_HEADERS,
@@ -95,14 +111,16 @@ impl Limits {
         })
     }
 
-    /// The HTTP/1 and HTTP/2 connection settings that enforce the header limits and the
-    /// header read timeout.
-    fn builder(&self) -> auto::Builder<TokioExecutor> {
+    /// The HTTP/1 and HTTP/2 connection settings that enforce the header limits. The header
+    /// read timeout is the connection loop's: hyper's own would also close an idle HTTP/1
+    /// connection at it, before the idle timeout.
+    pub(super) fn builder(&self) -> auto::Builder<TokioExecutor> {
         let mut builder = auto::Builder::new(TokioExecutor::new());
         builder
             .http1()
             .timer(TokioTimer::new())
-            .header_read_timeout(self.header_read_timeout)
+            .header_read_timeout(None)
+            .half_close(true)
             .max_buf_size(self.max_header_bytes.max(8192))
             .max_headers(self.max_headers);
         builder
@@ -113,45 +131,6 @@ impl Limits {
             .keep_alive_timeout(self.header_read_timeout);
         builder
     }
-}
-
-/// Serves `app` on `listener` with the connection limits of `limits` until `shutdown`
-/// completes; connections in flight then finish their calls before this returns.
-pub(crate) async fn serve(
-    listener: TcpListener,
-    app: axum::Router,
-    limits: &Limits,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let builder = Arc::new(limits.builder());
-    let graceful = GracefulShutdown::new();
-    let mut shutdown = std::pin::pin!(shutdown);
-    loop {
-        let (stream, _peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    // Out of file descriptors and the like: wait a little rather than spin.
-                    tracing::warn!(%error, "cannot accept a connection");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
-        let service = TowerToHyperService::new(app.clone());
-        let builder = Arc::clone(&builder);
-        let watcher = graceful.watcher();
-        tokio::spawn(async move {
-            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-            if let Err(error) = watcher.watch(connection.into_owned()).await {
-                tracing::debug!(error = %error, "a connection ended with an error");
-            }
-        });
-    }
-    drop(listener);
-    graceful.shutdown().await;
-    Ok(())
 }
 
 /// Whether `bytes`, read as JSON, nests deeper than `limit` arrays and objects (brackets
@@ -285,7 +264,8 @@ where
     }
 }
 
-fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
+/// A response with `status` and the JSON error body of `code` and `message`.
+pub(super) fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
     let body =
         serde_json::to_vec(&ErrorBody::new(code, message)).unwrap_or_else(|_| b"{}".to_vec());
     (

@@ -9,8 +9,11 @@
 //! `/metrics`, and [records](record) calls to a file when asked. [`serve`] and
 //! [`serve_with_shutdown`] run it on a listener.
 
+mod activity;
 mod body;
+mod connection;
 mod edge;
+mod file_limit;
 mod limits;
 mod meta;
 pub mod metrics;
@@ -18,11 +21,14 @@ mod parse;
 mod readiness;
 pub mod record;
 mod shutdown;
+mod socket;
+mod transport_errors;
 
 pub use edge::{Answered, DEFAULT_BODY_LIMIT, Endpoint, Webhook};
 pub use limits::{
-    DEFAULT_CONCURRENCY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_HEADER_BYTES,
-    DEFAULT_MAX_HEADERS, DEFAULT_REQUEST_TIMEOUT, Limits, MAX_JSON_DEPTH,
+    DEFAULT_CONCURRENCY_LIMIT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_HEADERS,
+    DEFAULT_REQUEST_TIMEOUT, Limits, MAX_JSON_DEPTH,
 };
 pub use meta::Meta;
 pub use metrics::{Metrics, install as install_metrics};

@@ -22,7 +22,7 @@ pub async fn serve_with_shutdown(
     let readiness = webhook.readiness().clone();
     let limits = webhook.connection_limits();
     let app = webhook.into_axum();
-    super::limits::serve(listener, app, &limits, async move {
+    super::connection::serve(listener, app, &limits, async move {
         shutdown.await;
         readiness.set(false);
         tracing::info!("shutting down: finishing calls in flight");

@@ -2,8 +2,9 @@
 //! conversation, and how it applies a webhook's reply to it.
 
 use cxhook_types::{
-    FormInfo, FulfillmentInfo, MergeBehavior, PageInfo, ParameterInfo, ParameterState,
-    ResponseMessage, SessionInfo, Struct, Transition, WebhookRequest, WebhookResponse,
+    FlowPath, FormInfo, FulfillmentInfo, MergeBehavior, PageInfo, PagePath, ParameterInfo,
+    ParameterState, ResponseMessage, SessionInfo, SessionPath, Struct, Transition, WebhookRequest,
+    WebhookResponse,
 };
 use serde_json::Value;
 
@@ -50,7 +51,9 @@ const START_PAGE_ID: &str = "START_PAGE";
 ///    response (an error status) is not applied; [`Conversation::send`] leaves the state as
 ///    it was.
 ///
-/// The language is the one the requests carry; a reply cannot change it.
+/// The language is the one the requests carry; a reply cannot change it. Resource names are
+/// read with [`PagePath`], [`FlowPath`] and [`SessionPath`]; a name that is not one, which
+/// CX never sends, is kept as it is, as the page's name and ID.
 ///
 /// ```
 /// use cxhook::testing::{Conversation, TestClient};
@@ -91,6 +94,8 @@ pub struct Conversation {
 }
 
 /// A page of the agent: its resource name and display name.
+///
+/// A name that is not a page name ([`PagePath`]) is its own ID and flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurrentPage {
     /// The resource name, `projects/…/agents/<A>/flows/<F>/pages/<P>`.
@@ -101,10 +106,10 @@ pub struct CurrentPage {
 }
 
 impl CurrentPage {
-    /// The start page of `flow` (a flow's resource name).
-    fn start_of(flow: &str) -> Self {
+    /// The start page of `flow`.
+    fn start_of(flow: &FlowPath) -> Self {
         Self {
-            name: format!("{flow}/pages/{START_PAGE_ID}"),
+            name: flow.start_page().into_string(),
             display_name: START_PAGE_NAME.to_owned(),
         }
     }
@@ -117,14 +122,14 @@ impl CurrentPage {
         }
     }
 
-    /// The page ID: the last segment of the name (`START_PAGE`, `END_SESSION`, a UUID).
+    /// The page ID (`START_PAGE`, `END_SESSION`, a UUID).
     pub fn id(&self) -> &str {
         page_id(&self.name)
     }
 
     /// The resource name of the page's flow.
     pub fn flow(&self) -> &str {
-        flow_of(&self.name)
+        PagePath::split(&self.name).map_or(&self.name, |(flow, _)| flow)
     }
 
     /// Whether `name` names this page: its display name, its ID or its resource name.
@@ -186,7 +191,7 @@ impl Conversation {
         Self {
             session,
             params: Struct::new(),
-            page: CurrentPage::start_of(&format!("{AGENT}/flows/{DEFAULT_FLOW}")),
+            page: CurrentPage::start_of(&default_flow(AGENT)),
             previous: None,
             form: Vec::new(),
             language: DEFAULT_LANGUAGE.to_owned(),
@@ -405,9 +410,10 @@ impl Conversation {
         }
         match &response.transition {
             Some(Transition::TargetPage(page)) => self.transition_to(page),
-            Some(Transition::TargetFlow(flow)) => {
-                self.move_to(CurrentPage::start_of(flow));
-            }
+            Some(Transition::TargetFlow(flow)) => match FlowPath::parse(flow) {
+                Ok(flow) => self.move_to(CurrentPage::start_of(&flow)),
+                Err(_) => self.move_to(CurrentPage::named(flow)),
+            },
             None => {}
         }
         applied.ended = self.ended;
@@ -497,21 +503,35 @@ impl Conversation {
 
     /// Rule 5: a `targetPage`.
     fn transition_to(&mut self, target: &str) {
-        match page_id(target) {
+        let path = PagePath::parse(target).ok();
+        match path.as_ref().map_or(target, PagePath::page_id) {
             "CURRENT_PAGE" => {}
             "PREVIOUS_PAGE" => {
                 let back = self
                     .previous
                     .clone()
-                    .unwrap_or_else(|| CurrentPage::start_of(flow_of(target)));
+                    .unwrap_or_else(|| CurrentPage::start_of(&self.flow_of(path.as_ref())));
                 self.move_to(back);
             }
-            START_PAGE_ID => self.move_to(CurrentPage::start_of(flow_of(target))),
+            START_PAGE_ID => {
+                let start = CurrentPage::start_of(&self.flow_of(path.as_ref()));
+                self.move_to(start);
+            }
             "END_SESSION" => {
                 self.move_to(CurrentPage::named(target));
                 self.ended = true;
             }
             _ => self.move_to(CurrentPage::named(target)),
+        }
+    }
+
+    /// The flow a special page of `target` means: the target's, or for a bare ID (which CX
+    /// never sends) the current page's.
+    fn flow_of(&self, target: Option<&PagePath>) -> FlowPath {
+        match target {
+            Some(target) => target.flow(),
+            None => PagePath::parse(&self.page.name)
+                .map_or_else(|_| default_flow(AGENT), |page| page.flow()),
         }
     }
 
@@ -526,8 +546,10 @@ impl Conversation {
     /// Rule 6: the session after `END_SESSION`.
     fn restart(&mut self) {
         self.params.clear();
-        self.page =
-            CurrentPage::start_of(&format!("{}/flows/{DEFAULT_FLOW}", agent_of(&self.session)));
+        let session = SessionPath::parse(&self.session).ok();
+        self.page = CurrentPage::start_of(&default_flow(
+            session.as_ref().map_or(AGENT, SessionPath::agent_name),
+        ));
         self.previous = None;
         self.form.clear();
         self.ended = false;
@@ -547,20 +569,15 @@ fn merge(request: &WebhookRequest, response: &WebhookResponse) -> Vec<ResponseMe
     messages
 }
 
-/// The last segment of a resource name.
+/// The page ID of a page name; a name that is not one is its own ID.
 fn page_id(name: &str) -> &str {
-    name.rsplit('/').next().unwrap_or(name)
+    PagePath::split(name).map_or(name, |(_, id)| id)
 }
 
-/// The flow of a page name: everything before `/pages/`.
-fn flow_of(page: &str) -> &str {
-    page.split_once("/pages/").map_or(page, |(flow, _)| flow)
-}
-
-/// The agent of a session name: everything before `/sessions/` (and `/environments/`).
-fn agent_of(session: &str) -> &str {
-    let agent = session.split_once("/sessions/").map_or(session, |(a, _)| a);
-    agent.split_once("/environments/").map_or(agent, |(a, _)| a)
+/// The default start flow of an agent (a parsed agent name, or [`AGENT`]).
+fn default_flow(agent_name: &str) -> FlowPath {
+    FlowPath::of_agent(agent_name, DEFAULT_FLOW)
+        .expect("an agent's name and the default flow's ID make a flow name")
 }
 
 #[cfg(test)]
@@ -905,6 +922,37 @@ mod tests {
             "{}",
             page.current_page
         );
+    }
+
+    #[test]
+    fn a_session_in_an_environment_starts_over_on_its_agents_default_flow() {
+        let agent = "projects/p/locations/l/agents/a";
+        let mut conversation =
+            Conversation::with_session(format!("{agent}/environments/prod/sessions/s-1"));
+        let flow = conversation.page().flow().to_owned();
+        turn(
+            &mut conversation,
+            json!({"targetPage": format!("{flow}/pages/END_SESSION")}),
+        );
+        let page = conversation.request("t").page_info.unwrap();
+        assert_eq!(
+            page.current_page,
+            format!("{agent}/flows/{DEFAULT_FLOW}/pages/START_PAGE")
+        );
+    }
+
+    #[test]
+    fn a_target_that_is_no_resource_name_is_kept_as_it_is() {
+        let mut conversation = booking_form();
+        let flow = conversation.page().flow().to_owned();
+        turn(&mut conversation, json!({"targetPage": "START_PAGE"}));
+        assert_eq!(conversation.page().name, format!("{flow}/pages/START_PAGE"));
+        turn(&mut conversation, json!({"targetPage": "confirm"}));
+        assert_eq!(conversation.page().name, "confirm");
+        assert_eq!(conversation.page().id(), "confirm");
+        assert_eq!(conversation.page().flow(), "confirm");
+        turn(&mut conversation, json!({"targetPage": "END_SESSION"}));
+        assert!(conversation.is_ended());
     }
 
     #[test]

@@ -1,15 +1,21 @@
-//! Extractors read the parsed request; rejections name what is missing.
+//! Extractors read the parsed request; rejections name what is missing or malformed, and
+//! `Option<_>` is `None` for what is missing only.
 
-use cxhook::Call;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use cxhook::extract::{
-    Form, FromWebhook, Intent, LanguageCode, Page, Params, Payload, Rejection, Request, Session,
-    State, Tag, UserInput,
+    Form, FromWebhook, Intent, LanguageCode, Page, Params, Payload, Rejection, RejectionKind,
+    Request, Session, State, Tag, UserInput,
 };
+use cxhook::middleware::recover::DEFAULT_FALLBACK_TEXT;
+use cxhook::testing::TestClient;
 use cxhook::types::Query;
+use cxhook::{Call, Error, ErrorKind, Outcome, Router};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::support::{request, typed};
+use crate::support::{call as send, request, typed};
 
 fn call(body: serde_json::Value) -> Call {
     Call::new(typed(&body))
@@ -127,4 +133,228 @@ fn absent_parts_reject_unless_optional() {
     assert!(Form::from_webhook(&bare, &()).unwrap().params().is_empty());
     let LanguageCode(language) = LanguageCode::from_webhook(&bare, &()).unwrap();
     assert_eq!(language, "en");
+}
+
+#[test]
+fn rejections_say_whether_the_part_was_missing_or_invalid() {
+    let missing = call(request("t", json!({"party_size": 4})));
+    let err = Params::<Booking>::from_webhook(&missing, &()).unwrap_err();
+    assert_eq!(err.kind(), RejectionKind::Missing);
+
+    // A parameter of the wrong type wins over one that is missing.
+    let mistyped = call(request("t", json!({"party_size": "four"})));
+    let err = Params::<Booking>::from_webhook(&mistyped, &()).unwrap_err();
+    assert_eq!(err.kind(), RejectionKind::Invalid);
+    assert_eq!(err.field(), Some("party_size"));
+
+    let error = Error::from(err.clone());
+    assert_eq!(error.kind(), ErrorKind::Rejected);
+    assert_eq!(error.rejection(), Some(&err));
+    assert_eq!(Error::new(std::io::Error::other("disk")).rejection(), None);
+
+    let bare = call(json!({"fulfillmentInfo": {"tag": "t"}}));
+    let err = Intent::from_webhook(&bare, &()).unwrap_err();
+    assert_eq!(err.kind(), RejectionKind::Missing);
+}
+
+#[test]
+fn optional_extractors_are_none_when_the_part_is_absent() {
+    let bare = call(json!({}));
+    assert!(Option::<Form>::from_webhook(&bare, &()).unwrap().is_none());
+    assert!(
+        Option::<Intent>::from_webhook(&bare, &())
+            .unwrap()
+            .is_none()
+    );
+    assert!(Option::<Page>::from_webhook(&bare, &()).unwrap().is_none());
+    assert!(
+        Option::<UserInput>::from_webhook(&bare, &())
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        Option::<LanguageCode>::from_webhook(&bare, &())
+            .unwrap()
+            .is_none()
+    );
+    assert!(Option::<Tag>::from_webhook(&bare, &()).unwrap().is_none());
+    assert!(
+        Option::<Payload<Value>>::from_webhook(&bare, &())
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        Option::<Params<Booking>>::from_webhook(&bare, &())
+            .unwrap()
+            .is_none()
+    );
+
+    let full = call(request(
+        "booking.create",
+        json!({"user_id": "u", "party_size": 2}),
+    ));
+    assert_eq!(
+        Option::<Form>::from_webhook(&full, &())
+            .unwrap()
+            .unwrap()
+            .params()
+            .len(),
+        3
+    );
+    assert!(
+        Option::<Intent>::from_webhook(&full, &())
+            .unwrap()
+            .is_some()
+    );
+    assert!(Option::<Page>::from_webhook(&full, &()).unwrap().is_some());
+    assert!(
+        Option::<UserInput>::from_webhook(&full, &())
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        Option::<LanguageCode>::from_webhook(&full, &()).unwrap(),
+        Some(LanguageCode("en-GB".into()))
+    );
+    assert_eq!(
+        Option::<Tag>::from_webhook(&full, &()).unwrap(),
+        Some(Tag("booking.create".into()))
+    );
+    assert!(
+        Option::<Payload<Value>>::from_webhook(&full, &())
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        Option::<Params<Booking>>::from_webhook(&full, &())
+            .unwrap()
+            .is_some()
+    );
+}
+
+/// How many times the handlers ran.
+type Calls = Arc<AtomicUsize>;
+
+#[derive(Deserialize)]
+struct Telephony {
+    telephony: Caller,
+}
+
+#[derive(Deserialize)]
+struct Caller {
+    caller_id: String,
+}
+
+/// Handlers that take an `Option<_>` of `Params`, `Page` and `Payload`, and count their calls.
+fn optional_router(calls: &Calls) -> Router {
+    Router::new()
+        .route(
+            "params",
+            |State(calls): State<Calls>, booking: Option<Params<Booking>>| async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                match booking {
+                    Some(Params(booking)) => format!("booking for {}", booking.user_id),
+                    None => "who is booking?".to_owned(),
+                }
+            },
+        )
+        .route(
+            "page",
+            |State(calls): State<Calls>, page: Option<Page>| async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                match page {
+                    Some(page) => format!("on {}", page.path().page_id()),
+                    None => "on no page".to_owned(),
+                }
+            },
+        )
+        .route(
+            "payload",
+            |State(calls): State<Calls>, payload: Option<Payload<Telephony>>| async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                match payload {
+                    Some(Payload(payload)) => format!("caller {}", payload.telephony.caller_id),
+                    None => "no caller".to_owned(),
+                }
+            },
+        )
+        .with_state(calls.clone())
+}
+
+/// `body` with the member at `path` (dot-separated) set to `value`, or removed for `null`.
+fn with(mut body: Value, path: &str, value: Value) -> Value {
+    let (parents, last) = path.rsplit_once('.').map_or(("", path), |(p, l)| (p, l));
+    let mut target = &mut body;
+    for part in parents.split('.').filter(|p| !p.is_empty()) {
+        target = &mut target[part];
+    }
+    let object = target.as_object_mut().unwrap();
+    if value.is_null() {
+        object.remove(last);
+    } else {
+        object.insert(last.to_owned(), value);
+    }
+    body
+}
+
+#[tokio::test]
+async fn an_optional_extractor_is_none_when_absent_and_rejects_when_malformed() {
+    let calls = Calls::default();
+    let client = TestClient::new(optional_router(&calls));
+    let params = |params: Value| request("params", params);
+
+    // Present, absent: the handler runs.
+    let answered: [(Value, &str); 6] = [
+        (
+            params(json!({"user_id": "u-1", "party_size": 2})),
+            "booking for u-1",
+        ),
+        (params(json!({"party_size": 2})), "who is booking?"),
+        (request("page", json!({})), "on booking"),
+        (
+            with(request("page", json!({})), "pageInfo", Value::Null),
+            "on no page",
+        ),
+        (request("payload", json!({})), "caller +15550100"),
+        (
+            with(request("payload", json!({})), "payload", Value::Null),
+            "no caller",
+        ),
+    ];
+    for (i, (body, text)) in answered.into_iter().enumerate() {
+        send(&client, body)
+            .await
+            .assert_outcome(Outcome::Ok)
+            .assert_text(text);
+        assert_eq!(calls.load(Ordering::SeqCst), i + 1, "{text}");
+    }
+
+    // Malformed: the recover layer answers, the handler does not run.
+    let before = calls.load(Ordering::SeqCst);
+    let rejected = [
+        params(json!({"user_id": "u-1", "party_size": "two"})),
+        params(json!({"party_size": 2.5})),
+        with(
+            request("page", json!({})),
+            "pageInfo.currentPage",
+            json!("pages/booking"),
+        ),
+        with(
+            request("payload", json!({})),
+            "payload.telephony",
+            json!({"caller_id": 5}),
+        ),
+        with(
+            request("payload", json!({})),
+            "payload",
+            json!({"channel": "sms"}),
+        ),
+    ];
+    for body in rejected {
+        send(&client, body.clone())
+            .await
+            .assert_outcome(Outcome::Rejected)
+            .assert_text(DEFAULT_FALLBACK_TEXT);
+        assert_eq!(calls.load(Ordering::SeqCst), before, "{body}");
+    }
 }

@@ -3,6 +3,7 @@
 mod auth;
 mod client;
 mod deadline;
+mod diagnostics;
 mod edge;
 mod extract;
 #[cfg(feature = "lambda")]

@@ -177,6 +177,8 @@ fn what_dialogflow_rejects_is_refused() {
             Reply::new().to_flow("projects/p/flows/x"),
             "is not a flow name",
         ),
+        (Reply::new().to_page(""), "/pages/` is not a page name"),
+        (Reply::new().to_flow(""), "/flows/` is not a flow name"),
     ];
     for (reply, expected) in cases {
         let error = refused(reply);

@@ -10,7 +10,7 @@ use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
 use tokio::sync::{Mutex, RwLock};
 
-use crate::http_client::{HttpClient, describe};
+use crate::http_client::{BodyError, HttpClient, describe};
 
 /// Where Google publishes the keys that sign its ID tokens.
 pub const GOOGLE_JWKS_URL: &str = "https://www.googleapis.com/oauth2/v3/certs";
@@ -26,9 +26,6 @@ pub const DEFAULT_MIN_REFRESH: Duration = Duration::from_secs(30);
 
 /// How long one fetch of the key set may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// The largest key set read, in bytes.
-const MAX_JWKS_BYTES: usize = 256 * 1024;
 
 /// A key set at a URL, cached; cheap to clone (clones share the cache).
 ///
@@ -207,21 +204,11 @@ impl Jwks {
             .find_map(max_age)
             .unwrap_or(DEFAULT_MAX_AGE)
             .min(LONGEST_MAX_AGE);
-        if response
-            .content_length()
-            .is_some_and(|length| length > MAX_JWKS_BYTES as u64)
-        {
-            return Err("the key set is too large".to_owned());
-        }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| format!("cannot read the key set: {}", describe(&e)))?;
-        if bytes.len() > MAX_JWKS_BYTES {
-            return Err("the key set is too large".to_owned());
-        }
-        let set: KeySet = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("the key set is not a JWKS: {e}"))?;
+        let set: KeySet = self.client.read_json(response).await.map_err(|e| match e {
+            BodyError::TooLarge { limit } => format!("the key set is larger than {limit} bytes"),
+            BodyError::Read(e) => format!("cannot read the key set: {}", describe(&e)),
+            BodyError::Json(e) => format!("the key set is not a JWKS: {e}"),
+        })?;
         let mut keys = HashMap::new();
         for key in set.keys {
             let (Some(kid), Some(n), Some(e)) = (key.kid, key.n, key.e) else {
