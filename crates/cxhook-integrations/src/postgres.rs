@@ -64,6 +64,9 @@ use crate::{ConfigError, problem};
 
 mod tls;
 
+/// The tokio-postgres this crate uses, for [`Options::connection`].
+pub use tokio_postgres;
+
 /// The key of the advisory lock that migrations are applied under (`cxhook` and 1).
 pub const MIGRATION_LOCK: i64 = 0x6378_686f_6f6b_0001;
 
