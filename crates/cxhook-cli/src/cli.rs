@@ -305,7 +305,7 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use clap::CommandFactory;
 
     use super::*;
@@ -316,7 +316,8 @@ mod tests {
         target: TargetArgs,
     }
 
-    fn flags(args: &[&str]) -> Result<TargetArgs, clap::Error> {
+    /// The target flags `args` parse to, as a command that flattens them would read them.
+    pub(crate) fn flags(args: &[&str]) -> Result<TargetArgs, clap::Error> {
         let all = std::iter::once("test").chain(args.iter().copied());
         Flags::try_parse_from(all).map(|f| f.target)
     }

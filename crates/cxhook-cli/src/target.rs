@@ -345,20 +345,8 @@ pub(crate) fn read_input(file: &Path, what: &str) -> anyhow::Result<(String, Str
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
-
     use super::*;
-
-    #[derive(Debug, Parser)]
-    struct Flags {
-        #[command(flatten)]
-        target: TargetArgs,
-    }
-
-    fn flags(args: &[&str]) -> Result<TargetArgs, clap::Error> {
-        let all = std::iter::once("test").chain(args.iter().copied());
-        Flags::try_parse_from(all).map(|f| f.target)
-    }
+    use crate::cli::tests::flags;
 
     fn url() -> reqwest::Url {
         "http://127.0.0.1:9/webhook".parse().unwrap()
