@@ -8,7 +8,7 @@
 # `start` needs initdb, pg_ctl and postgres (PostgreSQL 15 or later) and openssl on PATH. It
 # makes a cluster in DIR (created, or empty) with the user `cxhook` and a random password,
 # and a CA and a server certificate for 127.0.0.1 and localhost (TLS is on, not required),
-# starts it and prints `export CXHOOK_TEST_POSTGRES_URL=…`, `…_PASSWORD=…`, `…_CA=…` (the CA
+# starts it and prints `export TEST_POSTGRES_URL=…`, `…_PASSWORD=…`, `…_CA=…` (the CA
 # certificate's file) and `…_SOCKET_DIR=…` (where its unix socket is, as Cloud SQL's).
 # initdb refuses to run as root: as root, the cluster runs as the system user `cxhook-pg`
 # (created when missing). `stop` stops the cluster and removes DIR.
@@ -76,10 +76,10 @@ start)
         cat "$dir/postgres.log" >&2
         exit 1
     }
-    echo "export CXHOOK_TEST_POSTGRES_URL=postgres://cxhook@127.0.0.1:$port/postgres"
-    echo "export CXHOOK_TEST_POSTGRES_PASSWORD=$password"
-    echo "export CXHOOK_TEST_POSTGRES_CA=$dir/ca.crt"
-    echo "export CXHOOK_TEST_POSTGRES_SOCKET_DIR=$dir"
+    echo "export TEST_POSTGRES_URL=postgres://cxhook@127.0.0.1:$port/postgres"
+    echo "export TEST_POSTGRES_PASSWORD=$password"
+    echo "export TEST_POSTGRES_CA=$dir/ca.crt"
+    echo "export TEST_POSTGRES_SOCKET_DIR=$dir"
     ;;
 stop)
     if [ -d "$dir/data" ]; then

@@ -1,6 +1,6 @@
 //! `cxhook serve` with the accounts and bookings on a real Postgres server, chosen by the
 //! URL in their `database`: two instances on one database share the demo accounts and the
-//! bookings. Skipped (saying so) without `CXHOOK_TEST_POSTGRES_URL`, failing in CI.
+//! bookings. Skipped (saying so) without `TEST_POSTGRES_URL`, failing in CI.
 
 use crate::support::{Server, get, keep_for_contract, post, request};
 
@@ -31,7 +31,7 @@ fn block_on<T>(future: impl Future<Output = T>) -> T {
 /// Runs `sql` on the test server's own database.
 async fn admin(server: &str, sql: &str) -> Result<(), tokio_postgres::Error> {
     let mut config: tokio_postgres::Config = server.parse().unwrap();
-    if let Ok(password) = std::env::var("CXHOOK_TEST_POSTGRES_PASSWORD") {
+    if let Ok(password) = std::env::var("TEST_POSTGRES_PASSWORD") {
         config.password(password);
     }
     let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
@@ -41,14 +41,14 @@ async fn admin(server: &str, sql: &str) -> Result<(), tokio_postgres::Error> {
 
 /// A fresh database on the test server. `None` (after saying so) without a server.
 fn fresh_database(test: &str) -> Option<Fresh> {
-    let server = match std::env::var("CXHOOK_TEST_POSTGRES_URL") {
+    let server = match std::env::var("TEST_POSTGRES_URL") {
         Ok(url) if !url.trim().is_empty() => url.trim().to_owned(),
         _ if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
-            panic!("CI must provide Postgres: CXHOOK_TEST_POSTGRES_URL is unset")
+            panic!("CI must provide Postgres: TEST_POSTGRES_URL is unset")
         }
         _ => {
             eprintln!(
-                "SKIPPED {test}: no Postgres server (CXHOOK_TEST_POSTGRES_URL is unset). To run \
+                "SKIPPED {test}: no Postgres server (TEST_POSTGRES_URL is unset). To run \
                  it: eval \"$(bash scripts/postgres.sh start /tmp/cxhook-pg)\" and run the \
                  tests again"
             );
@@ -79,18 +79,18 @@ fn two_instances_on_one_postgres_database_share_accounts_and_bookings() {
     };
     let url = &database.url;
     // The server starts with a clean environment: the password goes in by name.
-    let password = std::env::var("CXHOOK_TEST_POSTGRES_PASSWORD").unwrap_or_default();
+    let password = std::env::var("TEST_POSTGRES_PASSWORD").unwrap_or_default();
     let env = [
-        ("CXHOOK_TEST_POSTGRES_PASSWORD", password.as_str()),
+        ("TEST_POSTGRES_PASSWORD", password.as_str()),
         ("CXHOOK_ACCOUNTS__DATABASE", url.as_str()),
         ("CXHOOK_BOOKING__DATABASE", url.as_str()),
         (
             "CXHOOK_ACCOUNTS__POSTGRES__PASSWORD_ENV",
-            "CXHOOK_TEST_POSTGRES_PASSWORD",
+            "TEST_POSTGRES_PASSWORD",
         ),
         (
             "CXHOOK_BOOKING__POSTGRES__PASSWORD_ENV",
-            "CXHOOK_TEST_POSTGRES_PASSWORD",
+            "TEST_POSTGRES_PASSWORD",
         ),
     ];
     let first = Server::start(&["--addr", "127.0.0.1:0"], &env);

@@ -1,5 +1,5 @@
 //! Integration tests of the built-in integrations, against real SQLite files and, when the
-//! tests are given one (`CXHOOK_TEST_POSTGRES_URL`, see `scripts/postgres.sh`), a real
+//! tests are given one (`TEST_POSTGRES_URL`, see `scripts/postgres.sh`), a real
 //! Postgres server.
 
 mod accounts;

@@ -210,18 +210,16 @@ async fn the_password_never_shows_and_a_wrong_one_is_refused() {
     assert!(!said.contains(&password), "{said}");
 }
 
-/// The test server's CA certificate (`CXHOOK_TEST_POSTGRES_CA`); `None` (after saying so)
+/// The test server's CA certificate (`TEST_POSTGRES_CA`); `None` (after saying so)
 /// without one on a developer machine, a failure in CI.
 fn test_ca(test: &str) -> Option<PathBuf> {
-    match std::env::var("CXHOOK_TEST_POSTGRES_CA") {
+    match std::env::var("TEST_POSTGRES_CA") {
         Ok(file) if !file.trim().is_empty() => Some(PathBuf::from(file.trim())),
         _ if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
-            panic!("CI must provide Postgres with TLS: CXHOOK_TEST_POSTGRES_CA is unset")
+            panic!("CI must provide Postgres with TLS: TEST_POSTGRES_CA is unset")
         }
         _ => {
-            eprintln!(
-                "SKIPPED {test}: CXHOOK_TEST_POSTGRES_CA is unset (scripts/postgres.sh sets it)"
-            );
+            eprintln!("SKIPPED {test}: TEST_POSTGRES_CA is unset (scripts/postgres.sh sets it)");
             None
         }
     }
@@ -299,12 +297,12 @@ async fn the_key_value_form_reaches_the_server_over_its_unix_socket() {
     let Some(server) = server(test) else {
         return;
     };
-    let Ok(socket_dir) = std::env::var("CXHOOK_TEST_POSTGRES_SOCKET_DIR") else {
+    let Ok(socket_dir) = std::env::var("TEST_POSTGRES_SOCKET_DIR") else {
         assert!(
             !std::env::var("CI").is_ok_and(|ci| ci == "true"),
-            "CI must provide CXHOOK_TEST_POSTGRES_SOCKET_DIR"
+            "CI must provide TEST_POSTGRES_SOCKET_DIR"
         );
-        eprintln!("SKIPPED {test}: CXHOOK_TEST_POSTGRES_SOCKET_DIR is unset");
+        eprintln!("SKIPPED {test}: TEST_POSTGRES_SOCKET_DIR is unset");
         return;
     };
     let url = fresh_database(&server).await;

@@ -1,6 +1,6 @@
 //! The backends the store suites run against: a SQLite file in a temporary directory, or a
-//! fresh database on the Postgres server that `CXHOOK_TEST_POSTGRES_URL` names (with the
-//! password in `CXHOOK_TEST_POSTGRES_PASSWORD`), one per test, so tests run in parallel.
+//! fresh database on the Postgres server that `TEST_POSTGRES_URL` names (with the
+//! password in `TEST_POSTGRES_PASSWORD`), one per test, so tests run in parallel.
 //!
 //! Without that variable, a Postgres test says it was skipped and how to run it, and
 //! passes; in CI (`CI=true`) it fails: CI must provide Postgres.
@@ -18,9 +18,9 @@ use cxhook_integrations::sqlite::DatabaseOptions;
 use tokio_postgres::NoTls;
 
 /// The variable naming the test server: `postgres://USER@HOST:PORT/DATABASE`.
-pub(crate) const URL_VAR: &str = "CXHOOK_TEST_POSTGRES_URL";
+pub(crate) const URL_VAR: &str = "TEST_POSTGRES_URL";
 /// The variable holding its password.
-pub(crate) const PASSWORD_VAR: &str = "CXHOOK_TEST_POSTGRES_PASSWORD";
+pub(crate) const PASSWORD_VAR: &str = "TEST_POSTGRES_PASSWORD";
 
 /// A backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
