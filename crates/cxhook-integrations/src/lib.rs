@@ -72,6 +72,8 @@ pub mod accounts;
 pub mod booking;
 #[cfg(any(feature = "accounts", feature = "booking"))]
 pub mod database;
+#[cfg(any(feature = "accounts", feature = "booking"))]
+mod health;
 #[cfg(all(feature = "postgres", any(feature = "accounts", feature = "booking")))]
 pub mod postgres;
 #[cfg(any(feature = "accounts", feature = "booking"))]

@@ -45,19 +45,19 @@
 //! `cxhook_db_queue_depth` for the callers waiting for a connection).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cxhook::middleware::auth::Secret;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod};
-use metrics::{Counter, Gauge};
 use tokio::sync::{Notify, oneshot};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{CancelToken, NoTls};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::database::{PostgresConfig, SslMode};
+use crate::health::{Probes, QueryMetrics};
 use crate::sqlite::Migrations;
 use crate::store::StoreError;
 use crate::{ConfigError, problem};
@@ -69,10 +69,6 @@ pub use tokio_postgres;
 
 /// The key of the advisory lock that migrations are applied under (`cxhook` and 1).
 pub const MIGRATION_LOCK: i64 = 0x6378_686f_6f6b_0001;
-
-/// How long a readiness probe's outcome is reused: `/readyz` polled many times a second
-/// costs one query a second.
-const PROBE_REUSE: Duration = Duration::from_secs(1);
 
 /// A pooled connection.
 pub type Client = Object;
@@ -221,63 +217,19 @@ pub struct Database {
     /// The components it was opened for and their latest versions, for [`Database::ping`].
     components: Vec<(&'static str, usize)>,
     /// Its metrics, looked up at the first query (after the server installed its recorder).
-    metrics: Metrics,
-    /// The last readiness probe's outcome; its lock makes concurrent checks share a probe.
-    probed: tokio::sync::Mutex<Option<(Instant, Result<(), String>)>>,
+    metrics: QueryMetrics,
+    /// The last readiness probe's outcome.
+    probes: Probes,
 }
 
-/// The metrics of one database, labelled `db` with its components' names joined by `+`,
-/// named as the SQLite database's: queries by outcome, connections busy, callers waiting
-/// for a connection.
-struct Metrics {
-    label: String,
-    handles: OnceLock<Handles>,
-}
-
-/// The metric handles of one database.
-struct Handles {
-    waiting: Gauge,
-    busy: Gauge,
-    ok: Counter,
-    timeout: Counter,
-    closed: Counter,
-    error: Counter,
-}
-
-impl Metrics {
-    fn handles(&self) -> &Handles {
-        self.handles.get_or_init(|| {
-            let db = self.label.clone();
-            let queries = |result: &'static str| {
-                metrics::counter!("cxhook_db_queries_total", "db" => db.clone(), "result" => result)
-            };
-            Handles {
-                waiting: metrics::gauge!("cxhook_db_queue_depth", "db" => db.clone()),
-                busy: metrics::gauge!("cxhook_db_connections_busy", "db" => db.clone()),
-                ok: queries("ok"),
-                timeout: queries("timeout"),
-                closed: queries("closed"),
-                error: queries("error"),
-            }
-        })
-    }
-
-    /// Counts one query by how it ended, and sets the pool's gauges.
-    fn count<T>(&self, result: &Result<T, StoreError>, pool: &Pool) {
-        let handles = self.handles();
-        match result {
-            Ok(_) => &handles.ok,
-            Err(StoreError::Timeout(_)) => &handles.timeout,
-            Err(StoreError::Closed) => &handles.closed,
-            Err(_) => &handles.error,
-        }
-        .increment(1);
-        let status = pool.status();
-        handles.waiting.set(status.waiting as f64);
-        handles
-            .busy
-            .set(status.size.saturating_sub(status.available) as f64);
-    }
+/// Sets the pool's gauges, named as the SQLite database's: callers waiting for a connection,
+/// connections busy.
+fn gauge(metrics: &QueryMetrics, pool: &Pool) {
+    let status = pool.status();
+    metrics.queued().set(status.waiting as f64);
+    metrics
+        .busy()
+        .set(status.size.saturating_sub(status.available) as f64);
 }
 
 impl std::fmt::Debug for Database {
@@ -363,11 +315,8 @@ impl Database {
                 .iter()
                 .map(|c| (c.component, c.steps.len()))
                 .collect(),
-            metrics: Metrics {
-                label: names.join("+"),
-                handles: OnceLock::new(),
-            },
-            probed: tokio::sync::Mutex::new(None),
+            metrics: QueryMetrics::new(names),
+            probes: Probes::default(),
         })
     }
 
@@ -380,22 +329,7 @@ impl Database {
     /// component's migrations are applied. An outcome is reused for a second, and a change
     /// of outcome is logged with its cause.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        let mut probed = self.probed.lock().await;
-        if let Some((_, outcome)) = probed.as_ref().filter(|(at, _)| at.elapsed() < PROBE_REUSE) {
-            return outcome.clone().map_err(|e| StoreError::Database(e.into()));
-        }
-        let outcome = self.probe().await.map_err(|error| describe(&error));
-        match (probed.as_ref().map(|(_, outcome)| outcome), &outcome) {
-            (None | Some(Ok(())), Err(error)) => {
-                tracing::warn!(db = %self.metrics.label, %error, "the database is not ready");
-            }
-            (Some(Err(_)), Ok(())) => {
-                tracing::info!(db = %self.metrics.label, "the database is ready again");
-            }
-            _ => {}
-        }
-        *probed = Some((Instant::now(), outcome.clone()));
-        outcome.map_err(|e| StoreError::Database(e.into()))
+        self.probes.check(self.metrics.label(), self.probe()).await
     }
 
     /// One readiness probe (see [`Database::ping`]).
@@ -447,7 +381,8 @@ impl Database {
         let result = tokio::time::timeout(timeout, read)
             .await
             .unwrap_or(Err(StoreError::Timeout(timeout)));
-        self.metrics.count(&result, &self.pool);
+        self.metrics.count(&result);
+        gauge(&self.metrics, &self.pool);
         result
     }
 
@@ -479,7 +414,8 @@ impl Database {
             Err(_) => answered.await.unwrap_or(Err(StoreError::Closed)),
         };
         drop(abandon);
-        self.metrics.count(&result, &self.pool);
+        self.metrics.count(&result);
+        gauge(&self.metrics, &self.pool);
         result
     }
 }
@@ -645,22 +581,6 @@ fn timed_out(error: StoreError, timeout: Duration) -> StoreError {
         }
         _ => error,
     }
-}
-
-/// An error and its causes, on one line, for the [`StoreError::Database`] that
-/// [`Database::ping`] answers with.
-fn describe(error: &StoreError) -> String {
-    let error: &(dyn std::error::Error + 'static) = match error {
-        StoreError::Database(source) => source.as_ref(),
-        error => error,
-    };
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text = format!("{text}: {cause}");
-        source = cause.source();
-    }
-    text
 }
 
 fn pool_error(error: PoolError, timeout: Duration) -> StoreError {

@@ -38,14 +38,13 @@
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
-
-use metrics::{Counter, Gauge};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::oneshot;
 
+use crate::health::{Probes, QueryMetrics};
 use crate::store::StoreError;
 
 mod file;
@@ -61,10 +60,6 @@ const QUEUE_CAPACITY: usize = 1024;
 
 /// The component whose version lived in `PRAGMA user_version` before per-component tracking.
 const LEGACY_COMPONENT: &str = "accounts";
-
-/// How long a readiness probe's outcome is reused: `/readyz` polled many times a second
-/// costs one probe a second.
-const PROBE_REUSE: Duration = Duration::from_secs(1);
 
 /// The embedded schema of one component: its migrations in order, and what a new one is seeded
 /// with.
@@ -158,72 +153,13 @@ pub struct Database {
     /// The components it was opened for and their latest versions, for [`Database::ping`].
     components: Vec<(&'static str, usize)>,
     /// Its metrics, looked up at the first query (after the server installed its recorder).
-    metrics: Arc<Metrics>,
+    metrics: Arc<QueryMetrics>,
     /// The connections of the threads that read on their own.
     readers: Readers,
     /// The file opened, checked before each commit and by readiness.
     file: Arc<DatabaseFile>,
-    /// The last readiness probe's outcome; its lock makes concurrent checks share a probe.
-    probed: tokio::sync::Mutex<Option<Probed>>,
-}
-
-/// A readiness probe's outcome.
-#[derive(Debug)]
-struct Probed {
-    at: Instant,
-    outcome: Result<(), String>,
-}
-
-/// The metrics of one database, labelled `db` with its components' names joined by `+`.
-#[derive(Debug)]
-struct Metrics {
-    label: Arc<str>,
-    handles: OnceLock<Handles>,
-}
-
-/// The metric handles of one database.
-#[derive(Debug)]
-struct Handles {
-    queued: Gauge,
-    busy: Gauge,
-    ok: Counter,
-    timeout: Counter,
-    closed: Counter,
-    overloaded: Counter,
-    error: Counter,
-}
-
-impl Metrics {
-    fn handles(&self) -> &Handles {
-        self.handles.get_or_init(|| {
-            let db = self.label.to_string();
-            let queries = |result: &'static str| {
-                metrics::counter!("cxhook_db_queries_total", "db" => db.clone(), "result" => result)
-            };
-            Handles {
-                queued: metrics::gauge!("cxhook_db_queue_depth", "db" => db.clone()),
-                busy: metrics::gauge!("cxhook_db_connections_busy", "db" => db.clone()),
-                ok: queries("ok"),
-                timeout: queries("timeout"),
-                closed: queries("closed"),
-                overloaded: queries("overloaded"),
-                error: queries("error"),
-            }
-        })
-    }
-
-    /// Counts one query by how it ended.
-    fn count<T>(&self, result: &Result<T, StoreError>) {
-        let handles = self.handles();
-        match result {
-            Ok(_) => &handles.ok,
-            Err(StoreError::Timeout(_)) => &handles.timeout,
-            Err(StoreError::Closed) => &handles.closed,
-            Err(StoreError::Overloaded) => &handles.overloaded,
-            Err(_) => &handles.error,
-        }
-        .increment(1);
-    }
+    /// The last readiness probe's outcome.
+    probes: Probes,
 }
 
 impl Database {
@@ -267,10 +203,7 @@ impl Database {
         let (jobs, queue) = mpsc::sync_channel::<Job>(QUEUE_CAPACITY);
         let queue = Arc::new(Mutex::new(queue));
         let names: Vec<&str> = components.iter().map(|c| c.component).collect();
-        let metrics = Arc::new(Metrics {
-            label: names.join("+").into(),
-            handles: OnceLock::new(),
-        });
+        let metrics = Arc::new(QueryMetrics::new(names));
         for (i, connection) in opened.into_iter().enumerate() {
             let queue = queue.clone();
             let metrics = metrics.clone();
@@ -289,7 +222,7 @@ impl Database {
             metrics,
             readers: Readers::new(path, options.query_timeout),
             file,
-            probed: tokio::sync::Mutex::new(None),
+            probes: Probes::default(),
         })
     }
 
@@ -306,28 +239,7 @@ impl Database {
     /// to the WAL, and rolls back: nothing is left behind. An outcome is reused for a second,
     /// and a change of outcome is logged with its cause.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        let mut probed = self.probed.lock().await;
-        if let Some(last) = probed.as_ref().filter(|p| p.at.elapsed() < PROBE_REUSE) {
-            return last
-                .outcome
-                .clone()
-                .map_err(|e| StoreError::Database(e.into()));
-        }
-        let outcome = self.probe().await.map_err(|error| describe(&error));
-        match (probed.as_ref().map(|p| &p.outcome), &outcome) {
-            (None | Some(Ok(())), Err(error)) => {
-                tracing::warn!(db = %self.metrics.label, %error, "the database is not ready");
-            }
-            (Some(Err(_)), Ok(())) => {
-                tracing::info!(db = %self.metrics.label, "the database is ready again");
-            }
-            _ => {}
-        }
-        *probed = Some(Probed {
-            at: Instant::now(),
-            outcome: outcome.clone(),
-        });
-        outcome.map_err(|e| StoreError::Database(e.into()))
+        self.probes.check(self.metrics.label(), self.probe()).await
     }
 
     /// One readiness probe (see [`Database::ping`]).
@@ -417,7 +329,7 @@ impl Database {
             }),
         };
         let abandon = Abandon(fate);
-        let queued = &self.metrics.handles().queued;
+        let queued = self.metrics.queued();
         queued.increment(1.0);
         if let Err(e) = self.jobs.try_send(job) {
             queued.decrement(1.0);
@@ -461,22 +373,6 @@ fn is_refused_commit(error: &StoreError) -> bool {
         Some(rusqlite::Error::SqliteFailure(failure, _))
             if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_COMMITHOOK
     )
-}
-
-/// An error and its causes, on one line, for the [`StoreError::Database`] that
-/// [`Database::ping`] answers with.
-fn describe(error: &StoreError) -> String {
-    let error: &(dyn std::error::Error + 'static) = match error {
-        StoreError::Database(source) => source.as_ref(),
-        error => error,
-    };
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text = format!("{text}: {cause}");
-        source = cause.source();
-    }
-    text
 }
 
 /// A connection set up for serving: WAL, `synchronous=NORMAL`, a busy timeout (which, on a
@@ -580,7 +476,7 @@ fn migrate(
 
 /// A connection thread: runs jobs from the shared queue until the database is dropped. A job
 /// that panics loses its answer (the caller sees [`StoreError::Closed`]), not the thread.
-fn work(mut connection: Connection, queue: &Mutex<Receiver<Job>>, metrics: &Metrics) {
+fn work(mut connection: Connection, queue: &Mutex<Receiver<Job>>, metrics: &QueryMetrics) {
     loop {
         let job = {
             let Ok(queue) = queue.lock() else { return };
@@ -589,12 +485,11 @@ fn work(mut connection: Connection, queue: &Mutex<Receiver<Job>>, metrics: &Metr
                 Err(_) => return,
             }
         };
-        let handles = metrics.handles();
-        handles.queued.decrement(1.0);
+        metrics.queued().decrement(1.0);
         if job.fate.is_abandoned() {
             continue; // The caller gave up already.
         }
-        let busy = &handles.busy;
+        let busy = metrics.busy();
         busy.increment(1.0);
         let Job { fate, run } = job;
         let ran = std::panic::catch_unwind(AssertUnwindSafe(|| {
