@@ -8,8 +8,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::replicas::{
-    Answer, Cluster, Db, Outcome, Replicas, WEBHOOK_TIMEOUT, call, client, create_call, runtime,
-    slot_start, tally,
+    Answer, Cluster, Db, Outcome, Replicas, WEBHOOK_TIMEOUT, call, client, create_call, report,
+    runtime, slot_start, tally,
 };
 use crate::postgres::fresh_database;
 use crate::support::PATIENCE;
@@ -140,7 +140,7 @@ fn sixty_sessions_racing_for_one_slot_over_three_replicas_get_one_booking() {
         tally(outcomes.iter().copied()),
         confirmations.len()
     );
-    eprintln!("{summary}");
+    report(&summary);
     assert_eq!(confirmations.len(), 1, "{summary}; {}", replicas.problems());
     assert!(
         outcomes
@@ -184,7 +184,7 @@ fn one_turn_sent_to_every_replica_gets_one_answer_and_one_row() {
          database: {whole:?}",
         tally(answers.iter().map(|a| &a.outcome))
     );
-    eprintln!("{summary}");
+    report(&summary);
     let Outcome::Booked(confirmation) = &answers[0].outcome else {
         panic!("not booked: {:?}; {summary}", answers[0])
     };
@@ -279,7 +279,6 @@ fn a_replica_killed_amid_200_bookings_loses_none_a_caller_heard_of_and_leaves_no
         after_kill.rows,
         after_kill.rows - i64::try_from(heard.len()).unwrap(),
     );
-    eprintln!("{summary}");
     assert!(lost > 0, "the kill landed after every call: {summary}");
     assert_eq!(
         lost_on,
@@ -333,7 +332,7 @@ fn a_replica_killed_amid_200_bookings_loses_none_a_caller_heard_of_and_leaves_no
         distinct.len(),
         missing.len(),
     );
-    eprintln!("{summary}");
+    report(&summary);
     let expected = i64::try_from(CREATES).unwrap();
     assert_eq!(distinct.len(), CREATES, "{summary}");
     assert!(missing.is_empty(), "{summary}");
@@ -436,7 +435,7 @@ fn a_postgres_outage_of_5_s_is_answered_in_time_reported_by_readyz_and_ridden_ou
         tally(after.iter().map(|a| &a.outcome)),
         tally(fresh.iter().map(|a| &a.outcome)),
     );
-    eprintln!("{summary}");
+    report(&summary);
     assert!(
         log.iter().all(
             |a| !matches!(a.outcome, Outcome::Lost(_) | Outcome::Other(_))

@@ -340,6 +340,13 @@ fn sort(status: u16, text: &str, body: &Value) -> Outcome {
     }
 }
 
+/// Writes a test's counts to stderr, past the test harness's capture (which takes only what
+/// `print!` and `eprint!` write), so that CI's log shows them for a passing test too.
+pub(crate) fn report(summary: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "scale: {summary}");
+}
+
 /// Counts of outcomes, for messages: `booked 1, taken 59, …`.
 pub(crate) fn tally<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> String {
     let mut counts = [0usize; 6];
