@@ -38,7 +38,7 @@ fn all_at_once(replicas: &Replicas, calls: Vec<(usize, serde_json::Value)>) -> V
 }
 
 /// What the booking tables hold, checked whole.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug)]
 struct Whole {
     /// Bookings, all statuses.
     rows: i64,
