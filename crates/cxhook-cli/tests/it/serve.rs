@@ -608,7 +608,7 @@ fn serve_on_a_platform_with_sqlite_data_warns_that_it_lives_in_this_instance_onl
     );
 
     // Off a platform, or with both integrations elsewhere than SQLite: no warning.
-    let plain = Server::start(&["--addr", "127.0.0.1:0"], &[]).stop();
+    let plain = Server::start(&["--addr", "127.0.0.1:0"], &[]);
     let elsewhere = Server::start(
         &["--addr", "127.0.0.1:0"],
         &[
@@ -616,9 +616,11 @@ fn serve_on_a_platform_with_sqlite_data_warns_that_it_lives_in_this_instance_onl
             ("CXHOOK_ACCOUNTS__ENABLED", "false"),
             ("CXHOOK_BOOKING__ENABLED", "false"),
         ],
-    )
-    .stop();
-    for stopped in [plain, elsewhere] {
+    );
+    for server in [plain, elsewhere] {
+        // Serving, its SIGTERM handler is in place.
+        assert_eq!(get(&server.url("/readyz")).status, 200);
+        let stopped = server.stop();
         assert!(stopped.status.success(), "{stopped:?}");
         assert!(!stopped.stderr.contains("SQLite"), "{}", stopped.stderr);
     }
