@@ -26,6 +26,7 @@ pub(crate) fn run(flags: &LambdaArgs) -> anyhow::Result<()> {
     // A function is frozen between calls: lines gathered for later could wait for minutes.
     config.log.batch = None;
     crate::telemetry::init(&config)?;
+    crate::platform::warn_about_local_data(&config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

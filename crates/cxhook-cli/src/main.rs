@@ -11,6 +11,7 @@ mod cli;
 mod config;
 mod json_path;
 mod lambda;
+mod platform;
 mod record;
 mod render;
 mod replay;

@@ -25,6 +25,7 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
     let (webhook, recorder) = {
         let _runtime = runtime.enter();
         crate::telemetry::init(&config)?;
+        crate::platform::warn_about_local_data(&config);
         let webhook = crate::app::webhook(&config)?;
         crate::security::announce(&config.auth);
         config.record.attach(webhook, flags.record.as_deref())?
