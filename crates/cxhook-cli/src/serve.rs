@@ -37,9 +37,11 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
         let addr = listener
             .local_addr()
             .context("cannot read the bound address")?;
+        // Installed before the announcement: a SIGTERM sent once it is read stops cleanly.
+        let shutdown = server::shutdown_signal();
         announce(addr, &webhook, json_lines(&config)).context("cannot write to stdout")?;
         tracing::info!(%addr, "listening");
-        server::serve(listener, webhook)
+        server::serve_with_shutdown(listener, webhook, shutdown)
             .await
             .context("the server stopped with an error")
     });
