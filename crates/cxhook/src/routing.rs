@@ -272,9 +272,20 @@ impl Router<()> {
         })
     }
 
+    /// The fallback's answer. This is the call's one log line about the tag: the recover
+    /// layer, which answers the error of a status fallback, does not log it again.
     fn unknown_tag(&self, call: &Call) -> Result<Answer, Error> {
         // The call's span names the tag, clipped: a caller can send 500 KB of it.
-        tracing::warn!("no handler serves this tag");
+        match &self.inner.fallback.0 {
+            FallbackKind::Reply(_) => {
+                tracing::warn!(fallback = "reply", "no handler serves this tag")
+            }
+            FallbackKind::Status(status) => tracing::warn!(
+                fallback = "status",
+                status = status.as_u16(),
+                "no handler serves this tag"
+            ),
+        }
         metrics::counter!("cxhook_unknown_tag_total").increment(1);
         match &self.inner.fallback.0 {
             FallbackKind::Reply(reply) => {
