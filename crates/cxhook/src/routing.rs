@@ -339,25 +339,21 @@ impl Router<()> {
     /// layer, which answers the error of a status fallback, does not log it again.
     fn unknown_tag(&self, call: &Call) -> Result<Answer, Error> {
         // The call's span names the tag, clipped: a caller can send 500 KB of it.
-        match &self.inner.fallback.0 {
-            FallbackKind::Reply(_) => {
-                tracing::warn!(fallback = "reply", "no handler serves this tag")
-            }
-            FallbackKind::Status(status) => tracing::warn!(
-                fallback = "status",
-                status = status.as_u16(),
-                "no handler serves this tag"
-            ),
-        }
         metrics::counter!("cxhook_unknown_tag_total").increment(1);
         match &self.inner.fallback.0 {
             FallbackKind::Reply(reply) => {
+                tracing::warn!(fallback = "reply", "no handler serves this tag");
                 let response = Reply::clone(reply)
                     .finish(call.request())
                     .map_err(|e| Error::with_kind(ErrorKind::InvalidReply, e))?;
                 Ok(Answer::reply(response, Outcome::Fallback))
             }
             FallbackKind::Status(status) => {
+                tracing::warn!(
+                    fallback = "status",
+                    status = status.as_u16(),
+                    "no handler serves this tag"
+                );
                 let message = match call.tag() {
                     Some(_) => "no handler serves this fulfillment tag",
                     None => "the request has no fulfillment tag",
