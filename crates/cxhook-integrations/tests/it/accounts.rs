@@ -635,3 +635,24 @@ async fn readiness_fails_while_the_migrations_are_missing() {
         Err(vec!["draining".to_owned()])
     );
 }
+
+#[tokio::test]
+async fn the_forms_user_id_wins_over_the_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = TestClient::new(accounts::router(&config(dir.path())).unwrap());
+    let call = balance("u-1002", "en-US").page("Account").form_param(
+        "user_id",
+        ParameterState::Filled,
+        Some(json!("u-1001")),
+    );
+    answer(&client, call)
+        .await
+        .assert_text("The balance of account u-1001 is $1,250.75.");
+    // A form parameter without a value leaves the session's.
+    answer(
+        &client,
+        form_request("account.balance").param("user_id", "u-1001"),
+    )
+    .await
+    .assert_text("The balance of account u-1001 is $1,250.75.");
+}
