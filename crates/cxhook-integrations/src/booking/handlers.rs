@@ -359,13 +359,13 @@ pub(super) async fn create(
 pub(super) async fn cancel(
     State(bookings): State<Bookings>,
     session: Session,
-    Params(said): Params<Said>,
+    Params(params): Params<Said>,
     form: Form,
 ) -> Result<Reply, cxhook::Error> {
     let inner = &bookings.0;
     let said = [
-        (CONFIRMATION, said.confirmation),
-        (CONFIRMATION_ID, said.confirmation_id),
+        (CONFIRMATION, params.confirmation),
+        (CONFIRMATION_ID, params.confirmation_id),
     ]
     .into_iter()
     .find_map(|(name, value)| value.as_ref().and_then(said_text).map(|said| (name, said)));
