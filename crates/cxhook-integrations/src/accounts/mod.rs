@@ -121,6 +121,12 @@ pub struct Parts {
     pub store: Arc<dyn AccountStore>,
 }
 
+impl std::fmt::Debug for Parts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parts").finish_non_exhaustive()
+    }
+}
+
 impl AccountsConfig {
     /// Checks the values serde cannot: counts and timeouts above zero, tags present and
     /// distinct.

@@ -71,6 +71,14 @@ pub struct Parts {
     pub clock: Clock,
 }
 
+impl std::fmt::Debug for Parts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parts")
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The booking router for `config`: opens (creating the tables when needed) the SQLite
 /// database, or the Postgres one, and serves the three tags on the system clock, with a
 /// readiness check of the database. When the integration is disabled, a router with no tags
