@@ -60,7 +60,8 @@ pub use sqlite::SqliteBookingStore;
 pub use store::{Booking, BookingStore, Created, NewBooking, Status, StoreError, StoreFuture};
 
 pub use crate::Error;
-pub use crate::sqlite::OpenError;
+pub use crate::database::PostgresConfig;
+pub use crate::sqlite::{DatabaseOptions, OpenError};
 
 /// What [`router_with`] serves the bookings over, instead of what [`router`] opens.
 #[derive(Clone)]
