@@ -31,8 +31,9 @@ pub(crate) fn run(flags: &LambdaArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    // Built inside the runtime, as `serve` builds it, so that the integrations' background
-    // work (reconciling pending external bookings) starts with the function.
+    // Built inside the runtime, as `serve` builds it; the integrations' start-up tasks
+    // (reconciling pending external bookings) begin when `lambda::run` runs, with the
+    // function.
     let webhook = {
         let _runtime = runtime.enter();
         crate::app::webhook(&config)?

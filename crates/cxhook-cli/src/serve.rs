@@ -20,8 +20,9 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    // Built inside the runtime, so that the integrations' background work (reconciling
-    // pending external bookings) starts with the server rather than at the first call.
+    // Built inside the runtime, which runs whatever the integrations spawn as they are
+    // built; their start-up tasks (reconciling pending external bookings) begin when
+    // `server::serve` runs, with the server.
     let (webhook, recorder) = {
         let _runtime = runtime.enter();
         crate::telemetry::init(&config)?;

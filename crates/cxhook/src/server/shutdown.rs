@@ -6,19 +6,21 @@ use tokio::net::TcpListener;
 
 use super::Webhook;
 
-/// Serves `webhook` on `listener` until SIGTERM or SIGINT; calls in flight then finish
-/// before this returns.
+/// Starts the router's start-up tasks and serves `webhook` on `listener` until SIGTERM or
+/// SIGINT; calls in flight then finish before this returns.
 pub async fn serve(listener: TcpListener, webhook: Webhook) -> std::io::Result<()> {
     serve_with_shutdown(listener, webhook, shutdown_signal()).await
 }
 
-/// Serves `webhook` on `listener` until `shutdown` completes; `/readyz` then answers 503,
-/// and calls in flight finish before this returns.
+/// Starts the router's start-up tasks ([`Webhook::start`]) and serves `webhook` on
+/// `listener` until `shutdown` completes; `/readyz` then answers 503, and calls in flight
+/// finish before this returns.
 pub async fn serve_with_shutdown(
     listener: TcpListener,
     webhook: Webhook,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    webhook.start();
     let readiness = webhook.readiness().clone();
     let limits = webhook.connection_limits();
     let app = webhook.into_axum();
