@@ -56,6 +56,12 @@
 //! need a coalescing mechanism of our own. This way moka's expiry and coalescing do all
 //! the work, and the second cache costs one `Arc` per place.
 //!
+//! With a Redis server shared by the replicas (`[cache] redis_url`,
+//! [`crate::shared_cache`]), both caches get a second level there, and a cold place is
+//! looked up by one replica while the others wait for its answer, so N replicas asking for
+//! it at once make one upstream lookup (`shared.rs` says how). Redis slow or down costs a
+//! call at most its small timeout: then the per-instance caches and lookups answer alone.
+//!
 //! An upstream failure is logged (`tracing`, once per lookup, not once per waiting call)
 //! and answered with a friendly reply and `weather_found = false` — or with the stale value
 //! — never with an error.
@@ -63,6 +69,7 @@
 mod cache;
 mod handlers;
 mod provider;
+mod shared;
 
 use std::time::Duration;
 
@@ -72,6 +79,7 @@ use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
 pub use crate::ConfigError;
+use crate::shared_cache::SharedCache;
 use crate::{check_tags, problem};
 pub use cache::normalise_place;
 pub use provider::conditions;
@@ -200,7 +208,16 @@ fn parse_url(key: &str, url: &str) -> Result<Url, ConfigError> {
 /// the system's root certificates, which would slow every start-up). When the integration
 /// is disabled, a router with no tags.
 pub fn router(config: &WeatherConfig) -> Result<Router, ConfigError> {
-    with_client(HttpClient::shared(), config)
+    with_client(HttpClient::shared(), config, None)
+}
+
+/// [`router`], with `shared` (a Redis server the replicas share) as the second level of
+/// its caches when given.
+pub fn router_with_shared_cache(
+    config: &WeatherConfig,
+    shared: Option<SharedCache>,
+) -> Result<Router, ConfigError> {
+    with_client(HttpClient::shared(), config, shared)
 }
 
 /// The weather router over a ready HTTP client (one shared with other integrations, or
@@ -210,11 +227,15 @@ pub fn router_with_client(
     client: reqwest::Client,
     config: &WeatherConfig,
 ) -> Result<Router, ConfigError> {
-    with_client(HttpClient::from_client(client), config)
+    with_client(HttpClient::from_client(client), config, None)
 }
 
-/// The weather router over `client`.
-fn with_client(client: HttpClient, config: &WeatherConfig) -> Result<Router, ConfigError> {
+/// The weather router over `client`, and `shared` when given.
+fn with_client(
+    client: HttpClient,
+    config: &WeatherConfig,
+    shared: Option<SharedCache>,
+) -> Result<Router, ConfigError> {
     config.validate()?;
     if !config.enabled {
         return Ok(Router::new());
@@ -226,7 +247,11 @@ fn with_client(client: HttpClient, config: &WeatherConfig) -> Result<Router, Con
         timeout: config.timeout(),
     };
     let state = handlers::Weather {
-        cache: std::sync::Arc::new(cache::WeatherCache::new(provider, config)),
+        cache: std::sync::Arc::new(cache::WeatherCache::new(
+            provider,
+            config,
+            shared.map(|shared| shared::SharedLevel::new(shared, config)),
+        )),
         param: config.param.clone(),
         units_param: config.units_param.clone(),
     };
