@@ -52,8 +52,12 @@ fn router(config: &Config) -> anyhow::Result<Router> {
         router = router.merge(accounts);
     }
     if config.weather.enabled {
-        let weather = cxhook_integrations::weather::router(&config.weather)
-            .context("cannot start the weather integration ([weather])")?;
+        let shared = cxhook_integrations::shared_cache::SharedCache::open(&config.cache)
+            .map_err(|e| anyhow!("`cache.{}`: {}", e.key, e.problem))
+            .context("cannot use the shared cache ([cache])")?;
+        let weather =
+            cxhook_integrations::weather::router_with_shared_cache(&config.weather, shared)
+                .context("cannot start the weather integration ([weather])")?;
         router = router.merge(weather);
     }
     if config.booking.enabled {
