@@ -168,8 +168,9 @@ pub struct Unavailable;
 
 impl SharedCache {
     /// The shared cache `config` names, with its password read from the variable or file
-    /// it names; `None` when no Redis server is configured. Does not connect: the first
-    /// call does, and a server that is down then costs that call its timeout only.
+    /// it names; `None` when no Redis server is configured. Inside a Tokio runtime, it
+    /// starts connecting in the background (a server that is down is logged then); else the
+    /// first call connects. Either way, a server that is down never stops the start.
     pub fn open(config: &CacheConfig) -> Result<Option<Self>, ConfigError> {
         config.validate()?;
         if !config.is_enabled() {
@@ -203,7 +204,7 @@ impl SharedCache {
             key: "redis_url".to_owned(),
             problem: e.to_string(),
         })?;
-        Ok(Some(Self {
+        let cache = Self {
             inner: Arc::new(Inner {
                 client,
                 manager: OnceCell::new(),
@@ -212,7 +213,36 @@ impl SharedCache {
                 addr,
                 health: Health::default(),
             }),
-        }))
+        };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(cache.clone().connect());
+        }
+        Ok(Some(cache))
+    }
+
+    /// Connects and asks for a `PING`, allowing the time a new connection takes (a second
+    /// at least, not the calls' timeout), so that the first calls find a connection ready.
+    async fn connect(self) {
+        let inner = &self.inner;
+        let ping = async {
+            let mut manager = self.manager().await?;
+            ::redis::cmd("PING")
+                .query_async::<String>(&mut manager)
+                .await
+        };
+        let wait = inner.timeout.max(Duration::from_secs(1));
+        match tokio::time::timeout(wait, ping).await {
+            Ok(Ok(_)) => inner.health.succeeded(&inner.addr),
+            Ok(Err(error)) => {
+                count_error("connect", "error");
+                inner.health.failed(&inner.addr, &error);
+            }
+            Err(_) => {
+                count_error("connect", "timeout");
+                let waited = format_args!("no answer within {} ms", wait.as_millis());
+                inner.health.failed(&inner.addr, &waited);
+            }
+        }
     }
 
     /// The timeout of one call.
