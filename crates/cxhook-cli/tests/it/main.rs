@@ -10,6 +10,7 @@ mod modules;
 mod postgres;
 mod record;
 mod replay;
+mod scale_weather;
 mod scenario;
 mod send;
 mod serve;
