@@ -52,7 +52,14 @@ fn router(config: &Config) -> anyhow::Result<Router> {
         router = router.merge(accounts);
     }
     if config.weather.enabled {
-        let weather = cxhook_integrations::weather::router(&config.weather)
+        let shared = cxhook_integrations::shared_cache::SharedCache::open(&config.cache)
+            .map_err(|e| anyhow!("`cache.{}`: {}", e.key, e.problem))
+            .context("cannot use the shared cache ([cache])")?;
+        let parts = cxhook_integrations::weather::Parts {
+            shared_cache: shared,
+            ..Default::default()
+        };
+        let weather = cxhook_integrations::weather::router_with(&config.weather, parts)
             .context("cannot start the weather integration ([weather])")?;
         router = router.merge(weather);
     }

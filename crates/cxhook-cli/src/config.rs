@@ -31,6 +31,7 @@ use serde::de::{self, Deserializer, Visitor};
 use cxhook_integrations::ConfigError;
 use cxhook_integrations::accounts::AccountsConfig;
 use cxhook_integrations::booking::BookingConfig;
+use cxhook_integrations::shared_cache::CacheConfig;
 use cxhook_integrations::weather::WeatherConfig;
 
 /// The built-in defaults.
@@ -72,6 +73,8 @@ pub(crate) struct Config {
     pub(crate) weather: WeatherConfig,
     /// `[booking]`: the booking integration.
     pub(crate) booking: BookingConfig,
+    /// `[cache]`: the Redis server the replicas share as a second cache level, if any.
+    pub(crate) cache: CacheConfig,
 }
 
 /// The `[server]` section.
@@ -267,6 +270,7 @@ impl Config {
         raw.accounts.validate().map_err(in_section("accounts"))?;
         raw.weather.validate().map_err(in_section("weather"))?;
         raw.booking.validate().map_err(in_section("booking"))?;
+        raw.cache.validate().map_err(in_section("cache"))?;
         let (limits, upstream_body_limit) = raw.limits.build().map_err(in_section("limits"))?;
         let record = raw.record.build().map_err(in_section("record"))?;
         let auth = raw.auth.build().map_err(in_section("auth"))?;
@@ -304,6 +308,7 @@ impl Config {
             accounts: raw.accounts,
             weather: raw.weather,
             booking: raw.booking,
+            cache: raw.cache,
         })
     }
 }
@@ -471,6 +476,7 @@ mod raw {
         pub(super) accounts: cxhook_integrations::accounts::AccountsConfig,
         pub(super) weather: cxhook_integrations::weather::WeatherConfig,
         pub(super) booking: cxhook_integrations::booking::BookingConfig,
+        pub(super) cache: cxhook_integrations::shared_cache::CacheConfig,
     }
 
     #[derive(Deserialize)]
@@ -739,6 +745,11 @@ mod tests {
                 "param",
                 "units_param",
                 "current",
+                "redis_url",
+                "password_env",
+                "password_file",
+                "timeout_ms",
+                "key_prefix",
                 "enabled",
                 "database",
                 "connections",
@@ -769,6 +780,32 @@ mod tests {
                 "sslmode",
                 "sslrootcert",
             ]
+        );
+    }
+
+    #[test]
+    fn a_redis_cache_is_read_and_its_password_never_sits_in_the_config() {
+        assert!(!resolve("").unwrap().cache.is_enabled());
+        let config = resolve(
+            "[cache]\nredis_url = \"redis://10.0.0.3:6379\"\n\
+             password_env = \"REDIS_PASSWORD\"\ntimeout_ms = 80\n",
+        )
+        .unwrap();
+        assert!(config.cache.is_enabled());
+        assert_eq!(
+            (config.cache.password_env.as_str(), config.cache.timeout_ms),
+            ("REDIS_PASSWORD", 80)
+        );
+        let refused = error("[cache]\nredis_url = \"redis://:hunter2@10.0.0.3:6379\"");
+        assert!(
+            refused.contains("`cache.redis_url`: holds a password")
+                && refused.contains("password_env"),
+            "{refused}"
+        );
+        assert!(!refused.contains("hunter2"), "{refused}");
+        assert_eq!(
+            error("[cache]\ntimeout_ms = 0"),
+            "`cache.timeout_ms`: must be more than 0"
         );
     }
 
@@ -941,7 +978,7 @@ mod tests {
         assert_eq!(
             error("[srever]\naddr = \"x\""),
             "unknown key `srever` (the sections are server, log, fallback, deadline, metrics, \
-             otlp, record, limits, auth, accounts, weather, booking)"
+             otlp, record, limits, auth, accounts, weather, booking, cache)"
         );
         assert_eq!(
             error("[accounts]\ndatabse = \"x.db\""),

@@ -11,7 +11,8 @@
 //!
 //! The accounts and bookings live in SQLite ([`sqlite`]) or, with feature `postgres` (on by
 //! default), on a Postgres server that many replicas share ([`postgres`]), picked by the
-//! `database` key ([`database`]).
+//! `database` key ([`database`]). The weather's cache has a second level in a
+//! Redis server that the replicas share, when one is configured ([`shared_cache`]).
 //!
 //! # One shape
 //!
@@ -124,6 +125,8 @@ pub mod database;
 mod health;
 #[cfg(all(feature = "postgres", any(feature = "accounts", feature = "booking")))]
 pub mod postgres;
+#[cfg(feature = "weather")]
+pub mod shared_cache;
 #[cfg(any(feature = "accounts", feature = "booking"))]
 pub mod sqlite;
 #[cfg(any(feature = "accounts", feature = "booking"))]

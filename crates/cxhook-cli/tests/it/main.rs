@@ -12,6 +12,7 @@ mod postgres;
 mod record;
 mod replay;
 mod scale;
+mod scale_weather;
 mod scenario;
 mod send;
 mod serve;

@@ -1,6 +1,7 @@
 //! The two caches in front of the provider: fresh answers (found and unknown places, each
 //! with its own TTL, misses coalesced) and last-known-good observations for when the
-//! provider fails.
+//! provider fails; each with a second level in Redis when one is shared
+//! ([`super::shared`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,6 +11,7 @@ use moka::future::Cache;
 
 use super::WeatherConfig;
 use super::provider::{FetchError, Observation, OpenMeteo, Units};
+use super::shared::{Claim, SharedLevel};
 
 /// A place as a cache key: trimmed, inner whitespace collapsed to one space, lower-cased
 /// (`"  New   York "` and `"new york"` are one place).
@@ -34,20 +36,23 @@ pub(super) fn provider_language(code: &str) -> String {
 
 /// What one lookup is cached under.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Key {
-    place: String,
-    units: Units,
-    language: String,
+pub(super) struct Key {
+    pub(super) place: String,
+    pub(super) units: Units,
+    pub(super) language: String,
 }
 
 /// A lookup that succeeded.
 #[derive(Debug, Clone)]
-enum Lookup {
+pub(super) enum Lookup {
+    /// The weather.
     Found(Arc<Observation>),
-    Unknown,
+    /// The provider knows no such place; since when that is known.
+    Unknown(Instant),
 }
 
-/// The fresh cache's TTLs: one for found places, a shorter one for unknown ones.
+/// The fresh cache's TTLs: one for found places, a shorter one for unknown ones, each
+/// counted from when the lookup was made (here or, through Redis, by another replica).
 struct FreshExpiry {
     found: Duration,
     unknown: Duration,
@@ -56,8 +61,10 @@ struct FreshExpiry {
 impl Expiry<Key, Lookup> for FreshExpiry {
     fn expire_after_create(&self, _: &Key, value: &Lookup, _: Instant) -> Option<Duration> {
         Some(match value {
-            Lookup::Found(_) => self.found,
-            Lookup::Unknown => self.unknown,
+            Lookup::Found(observation) => {
+                self.found.saturating_sub(observation.fetched_at.elapsed())
+            }
+            Lookup::Unknown(since) => self.unknown.saturating_sub(since.elapsed()),
         })
     }
 }
@@ -80,11 +87,18 @@ pub(super) struct WeatherCache {
     provider: OpenMeteo,
     fresh: Cache<Key, Lookup>,
     last_good: Cache<Key, Arc<Observation>>,
+    /// The second level, shared by the replicas, when there is one.
+    shared: Option<SharedLevel>,
 }
 
 impl WeatherCache {
-    /// The caches `config` sizes in front of `provider`.
-    pub(super) fn new(provider: OpenMeteo, config: &WeatherConfig) -> Self {
+    /// The caches `config` sizes in front of `provider`, over the `shared` second level
+    /// when there is one.
+    pub(super) fn new(
+        provider: OpenMeteo,
+        config: &WeatherConfig,
+        shared: Option<SharedLevel>,
+    ) -> Self {
         let fresh = Cache::builder()
             .max_capacity(config.cache_capacity)
             .expire_after(FreshExpiry {
@@ -100,13 +114,15 @@ impl WeatherCache {
             provider,
             fresh,
             last_good,
+            shared,
         }
     }
 
     /// The weather at `place` in `units`, named in the language of `language` (a BCP-47
-    /// code): from the fresh cache, else from the provider (one call for all concurrent
-    /// misses of the key), else, when the provider fails, from the last-known-good cache.
-    /// A lookup takes no longer than `budget`, when given (what is left of the call's).
+    /// code): from the fresh cache, else from the shared one, else from the provider (one
+    /// call for all concurrent misses of the key, on every replica sharing Redis), else,
+    /// when the provider fails, from the last-known-good cache, here or shared. A lookup
+    /// takes no longer than `budget`, when given (what is left of the call's).
     pub(super) async fn current(
         &self,
         place: &str,
@@ -125,14 +141,14 @@ impl WeatherCache {
             Some(lookup) => Ok(lookup),
             None => {
                 self.fresh
-                    .try_get_with(key.clone(), self.fetch(&key, budget))
+                    .try_get_with(key.clone(), self.fill(&key, budget))
                     .await
             }
         };
         match looked_up {
             Ok(Lookup::Found(observation)) => Answer::Fresh(observation),
-            Ok(Lookup::Unknown) => Answer::Unknown,
-            Err(_) => match self.last_good.get(&key).await {
+            Ok(Lookup::Unknown(_)) => Answer::Unknown,
+            Err(_) => match self.last_good(&key).await {
                 Some(observation) => {
                     count("stale");
                     Answer::Stale(observation)
@@ -143,6 +159,69 @@ impl WeatherCache {
                 }
             },
         }
+    }
+
+    /// The last good weather of `key`: this replica's, else the one shared.
+    async fn last_good(&self, key: &Key) -> Option<Arc<Observation>> {
+        if let Some(observation) = self.last_good.get(key).await {
+            return Some(observation);
+        }
+        let observation = self.shared.as_ref()?.last_good(key).await?;
+        self.last_good
+            .insert(key.clone(), Arc::clone(&observation))
+            .await;
+        Some(observation)
+    }
+
+    /// Fills the fresh cache's miss of `key`; runs once for all the calls waiting on it.
+    /// Without a shared level, an upstream lookup. With one: its value, when a replica
+    /// stored one; else the lookup, made by the one replica that claims it while the others
+    /// wait for its value, and make their own when the wait fails; or, Redis failing, made
+    /// here.
+    async fn fill(&self, key: &Key, budget: Option<Duration>) -> Result<Lookup, FetchError> {
+        let Some(shared) = &self.shared else {
+            return self.fetch(key, budget).await;
+        };
+        let started = Instant::now();
+        let left = || budget.map(|budget| budget.saturating_sub(started.elapsed()));
+        if let Some(lookup) = self.shared_value(shared.fresh(key).await, key).await {
+            return Ok(lookup);
+        }
+        let claim = shared.claim(key).await;
+        if claim == Claim::Mine {
+            // Another replica may have stored its lookup and released the key between
+            // the read above and the claim.
+            if let Some(lookup) = self.shared_value(shared.fresh(key).await, key).await {
+                shared.release(key).await;
+                return Ok(lookup);
+            }
+        }
+        if claim == Claim::Theirs {
+            // Half of what is left, so that a lookup of our own still fits after it.
+            let wait = left().map(|left| left / 2);
+            if let Some(lookup) = self.shared_value(shared.wait(key, wait).await, key).await {
+                return Ok(lookup);
+            }
+        }
+        let looked_up = self.fetch(key, left()).await;
+        if let Ok(lookup) = &looked_up {
+            shared.store(key, lookup).await;
+        }
+        if claim == Claim::Mine {
+            shared.release(key).await;
+        }
+        looked_up
+    }
+
+    /// A lookup read from the shared level, its weather also kept here as the last good
+    /// (for when Redis and the provider both fail).
+    async fn shared_value(&self, lookup: Option<Lookup>, key: &Key) -> Option<Lookup> {
+        if let Some(Lookup::Found(observation)) = &lookup {
+            self.last_good
+                .insert(key.clone(), Arc::clone(observation))
+                .await;
+        }
+        lookup
     }
 
     /// One upstream lookup; runs once for all the calls waiting on the key, so it logs a
@@ -160,7 +239,7 @@ impl WeatherCache {
                     .await;
                 Ok(Lookup::Found(observation))
             }
-            Ok(None) => Ok(Lookup::Unknown),
+            Ok(None) => Ok(Lookup::Unknown(Instant::now())),
             Err(error) => {
                 // The place is a parameter value: it stays out of the logs.
                 tracing::warn!(%error, "weather provider failed");

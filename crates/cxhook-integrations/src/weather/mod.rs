@@ -60,6 +60,12 @@
 //! need a coalescing mechanism of our own. This way moka's expiry and coalescing do all
 //! the work, and the second cache costs one `Arc` per place.
 //!
+//! With a Redis server shared by the replicas (`[cache] redis_url`,
+//! [`crate::shared_cache`]), both caches get a second level there, and a cold place is
+//! looked up by one replica while the others wait for its answer, so N replicas asking for
+//! it at once make one upstream lookup (`shared.rs` says how). Redis slow or down costs a
+//! call at most its small timeout: then the per-instance caches and lookups answer alone.
+//!
 //! An upstream failure is logged (`tracing`, once per lookup, not once per waiting call)
 //! and answered with a friendly reply and `weather_found = false` — or with the stale value
 //! — never with an error.
@@ -67,6 +73,7 @@
 mod cache;
 mod handlers;
 mod provider;
+mod shared;
 
 use std::time::Duration;
 
@@ -75,6 +82,7 @@ use cxhook::http_client::HttpClient;
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
+use crate::shared_cache::SharedCache;
 pub use crate::{ConfigError, Error};
 use crate::{check_tags, problem};
 pub use cache::normalise_place;
@@ -199,12 +207,17 @@ fn parse_url(key: &str, url: &str) -> Result<Url, ConfigError> {
     }
 }
 
-/// What [`router_with`] serves the weather over, instead of what [`router`] builds.
-#[derive(Debug, Clone)]
+/// What [`router_with`] serves the weather over, instead of what [`router`] builds; the
+/// default is what [`router`] uses.
+#[derive(Debug, Clone, Default)]
 pub struct Parts {
     /// The HTTP client the provider is called with (one shared with other code, or built
-    /// with other options); the per-call timeout is still the configured one.
-    pub client: reqwest::Client,
+    /// with other options); the per-call timeout is still the configured one. `None`: the
+    /// process's [shared client](HttpClient::shared).
+    pub client: Option<reqwest::Client>,
+    /// A Redis server the replicas share, the second level of the caches (see
+    /// [`shared_cache`](crate::shared_cache)); `None`: each instance's own caches alone.
+    pub shared_cache: Option<SharedCache>,
 }
 
 /// The weather router for `config`, calling the provider with the process's
@@ -212,17 +225,21 @@ pub struct Parts {
 /// the system's root certificates, which would slow every start-up). When the integration
 /// is disabled, a router with no tags.
 pub fn router(config: &WeatherConfig) -> Result<Router, Error> {
-    serve(config, HttpClient::shared())
+    serve(config, Parts::default())
 }
 
-/// The weather router for `config` over `parts` (a ready HTTP client). When the integration
-/// is disabled, a router with no tags.
+/// The weather router for `config` over `parts` (a ready HTTP client, a cache the replicas
+/// share). When the integration is disabled, a router with no tags.
 pub fn router_with(config: &WeatherConfig, parts: Parts) -> Result<Router, Error> {
-    serve(config, HttpClient::from_client(parts.client))
+    serve(config, parts)
 }
 
-/// The weather router over `client`.
-fn serve(config: &WeatherConfig, client: HttpClient) -> Result<Router, Error> {
+/// The weather router over `parts`.
+fn serve(config: &WeatherConfig, parts: Parts) -> Result<Router, Error> {
+    let client = parts
+        .client
+        .map_or_else(HttpClient::shared, HttpClient::from_client);
+    let shared = parts.shared_cache;
     config.validate()?;
     if !config.enabled {
         return Ok(Router::new());
@@ -234,7 +251,11 @@ fn serve(config: &WeatherConfig, client: HttpClient) -> Result<Router, Error> {
         timeout: config.timeout(),
     };
     let state = handlers::Weather {
-        cache: std::sync::Arc::new(cache::WeatherCache::new(provider, config)),
+        cache: std::sync::Arc::new(cache::WeatherCache::new(
+            provider,
+            config,
+            shared.map(|shared| shared::SharedLevel::new(shared, config)),
+        )),
         param: config.param.clone(),
         units_param: config.units_param.clone(),
     };

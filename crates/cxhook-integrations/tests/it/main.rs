@@ -1,6 +1,6 @@
 //! Integration tests of the built-in integrations, against real SQLite files and, when the
-//! tests are given one (`TEST_POSTGRES_URL`, see `scripts/postgres.sh`), a real
-//! Postgres server.
+//! tests are given them (`TEST_POSTGRES_URL`, see `scripts/postgres.sh`;
+//! `TEST_REDIS_URL`, see `scripts/redis.sh`), real Postgres and Redis servers.
 
 mod accounts;
 mod booking;
@@ -9,3 +9,4 @@ mod storage;
 mod stores;
 mod support;
 mod weather;
+mod weather_shared;

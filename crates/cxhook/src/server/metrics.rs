@@ -10,7 +10,9 @@
 //! | `cxhook_request_duration_seconds` | histogram (1 ms … 10 s) | `tag` |
 //! | `cxhook_deadline_hits_total` | counter | `tag` |
 //! | `cxhook_unknown_tag_total` | counter | |
-//! | `cxhook_cache_requests_total` | counter | `cache`, `result` (`hit`, `miss`, `stale`, `unavailable`) |
+//! | `cxhook_cache_requests_total` | counter | `cache`, `result` (`hit`, `miss`, `stale`, `unavailable`; the shared level `weather_shared`: `hit`, `miss`, `waited`, `wait_timeout`) |
+//! | `cxhook_cache_errors_total` | counter | `cache` (`redis`), `op`, `reason` (`timeout`, `error`, `skipped`) |
+//! | `cxhook_cache_available` | gauge | `cache` (`redis`): 1 while it answers, 0 during an outage |
 //! | `cxhook_upstream_requests_total` | counter | `integration`, `call` |
 //! | `cxhook_upstream_failures_total` | counter | `integration`, `call`, `reason` |
 //! | `cxhook_db_queries_total` | counter | `db`, `result` (`ok`, `error`, `timeout`, `overloaded`, `closed`) |
@@ -126,6 +128,14 @@ fn describe() {
     describe_counter!(
         "cxhook_cache_requests_total",
         "Cache lookups of the integrations, by cache and result."
+    );
+    describe_counter!(
+        "cxhook_cache_errors_total",
+        "Calls to a shared cache that failed, timed out or were skipped during an outage."
+    );
+    describe_gauge!(
+        "cxhook_cache_available",
+        "Whether a shared cache answers: 1, or 0 during an outage."
     );
     describe_counter!(
         "cxhook_upstream_requests_total",
