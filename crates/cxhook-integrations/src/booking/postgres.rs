@@ -14,6 +14,8 @@
 //! ([`Created::Existing`]); any other holder makes the slot [`Created::Taken`], and what this
 //! transaction wrote is rolled back.
 
+use std::time::Duration;
+
 use jiff::Timestamp;
 
 use super::sqlite::confirmation_number;
@@ -24,12 +26,27 @@ use crate::sqlite::Migrations;
 /// The bookings' embedded Postgres schema.
 pub(crate) const MIGRATIONS: Migrations = Migrations {
     component: "booking",
-    steps: &[include_str!("../../migrations/postgres/0001_booking.sql")],
+    steps: &[
+        include_str!("../../migrations/postgres/0001_booking.sql"),
+        include_str!("../../migrations/postgres/0002_booking_claims.sql"),
+    ],
     seed: None,
 };
 
 const COLUMNS: &str = "id, confirmation, session, service, resource, starts_at, ends_at, \
                        status, idempotency_key, external_id";
+
+/// Claims the oldest pending bookings no claim holds (`$2` of them) for `$1` milliseconds
+/// of the server's clock, so that replicas' clocks need not agree. `SKIP LOCKED` passes over
+/// the rows another sweep is claiming at this moment, rather than waiting to claim them too.
+const CLAIM: &str = "UPDATE bookings SET claimed_until_ms = \
+     (extract(epoch FROM statement_timestamp()) * 1000)::bigint + $1 \
+     WHERE id IN (SELECT id FROM bookings WHERE status = 'pending' \
+     AND (claimed_until_ms IS NULL \
+     OR claimed_until_ms <= (extract(epoch FROM statement_timestamp()) * 1000)::bigint) \
+     ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) \
+     RETURNING id, confirmation, session, service, resource, starts_at, ends_at, status, \
+     idempotency_key, external_id";
 
 /// How many confirmation numbers a booking tries before giving up: two of about 887
 /// million colliding is rare already.
@@ -129,6 +146,38 @@ impl BookingStore for PostgresBookingStore {
                     .iter()
                     .map(booking)
                     .collect()
+            })
+        }))
+    }
+
+    fn claim_pending(&self, lease: Duration, limit: u32) -> StoreFuture<'_, Vec<Booking>> {
+        let lease = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+        Box::pin(
+            self.database
+                .write((lease, i64::from(limit)), |client, (lease, limit)| {
+                    Box::pin(async move {
+                        let statement = client.prepare_cached(CLAIM).await?;
+                        let mut claimed = client
+                            .query(&statement, &[lease, limit])
+                            .await?
+                            .iter()
+                            .map(booking)
+                            .collect::<Result<Vec<_>, _>>()?;
+                        claimed.sort_by_key(|booking| booking.id);
+                        Ok((claimed, Finish::Commit))
+                    })
+                }),
+        )
+    }
+
+    fn unclaim(&self, id: i64) -> StoreFuture<'_, ()> {
+        Box::pin(self.database.write(id, |client, id| {
+            Box::pin(async move {
+                let statement = client
+                    .prepare_cached("UPDATE bookings SET claimed_until_ms = NULL WHERE id = $1")
+                    .await?;
+                client.execute(&statement, &[id]).await?;
+                Ok(((), Finish::Commit))
             })
         }))
     }

@@ -7,6 +7,8 @@
 //! booking whose caller stopped waiting (the query timeout) is rolled back before it commits,
 //! or, when it had begun to commit, awaited and told (see [`crate::sqlite`]).
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
@@ -16,7 +18,10 @@ use crate::sqlite::{Database, DatabaseOptions, Migrations, OpenError};
 /// The bookings' embedded schema.
 pub(crate) const MIGRATIONS: Migrations = Migrations {
     component: "booking",
-    steps: &[include_str!("../../migrations/sqlite/0001_booking.sql")],
+    steps: &[
+        include_str!("../../migrations/sqlite/0001_booking.sql"),
+        include_str!("../../migrations/sqlite/0002_booking_claims.sql"),
+    ],
     seed: None,
 };
 
@@ -113,6 +118,44 @@ impl BookingStore for SqliteBookingStore {
             ))?;
             let rows = statement.query_map([], row)?;
             rows.map(|row| row?.into_booking()).collect()
+        }))
+    }
+
+    fn claim_pending(&self, lease: Duration, limit: u32) -> StoreFuture<'_, Vec<Booking>> {
+        Box::pin(self.database.run(move |connection| {
+            // One writer at a time: the immediate transaction is the claim's lock.
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let now = now_ms();
+            let claimed = {
+                let mut statement = transaction.prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM bookings WHERE status = 'pending' \
+                     AND (claimed_until_ms IS NULL OR claimed_until_ms <= ?1) \
+                     ORDER BY id LIMIT ?2"
+                ))?;
+                let rows = statement.query_map(params![now, limit], row)?;
+                rows.map(|row| row?.into_booking())
+                    .collect::<Result<Vec<_>, _>>()?
+            };
+            let until = now.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
+            {
+                let mut claim = transaction
+                    .prepare_cached("UPDATE bookings SET claimed_until_ms = ?2 WHERE id = ?1")?;
+                for booking in &claimed {
+                    claim.execute(params![booking.id, until])?;
+                }
+            }
+            transaction.commit()?;
+            Ok(claimed)
+        }))
+    }
+
+    fn unclaim(&self, id: i64) -> StoreFuture<'_, ()> {
+        Box::pin(self.database.run(move |connection| {
+            connection
+                .prepare_cached("UPDATE bookings SET claimed_until_ms = NULL WHERE id = ?1")?
+                .execute([id])?;
+            Ok(())
         }))
     }
 
@@ -215,6 +258,13 @@ fn create(connection: &mut Connection, booking: &NewBooking) -> Result<Created, 
         idempotency_key: booking.idempotency_key.clone(),
         external_id: None,
     }))
+}
+
+/// Milliseconds since the Unix epoch, on this machine's clock (one instance uses the file).
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| i64::try_from(since.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// A fresh `BK-XXXXXX`: 6 characters of a 31-letter alphabet, about 887 million numbers.

@@ -1,5 +1,7 @@
 //! [`BookingStore`]: where bookings are kept, and the guarantees a backend gives.
 
+use std::time::Duration;
+
 use jiff::Timestamp;
 
 pub use crate::store::{StoreError, StoreFuture};
@@ -125,6 +127,17 @@ pub trait BookingStore: Send + Sync + 'static {
 
     /// All pending bookings, oldest first.
     fn pending(&self) -> StoreFuture<'_, Vec<Booking>>;
+
+    /// Claims up to `limit` pending bookings that no claim holds, oldest first, for
+    /// `lease`: until it ends, no other call (of this store or of another replica's on the
+    /// same database) returns them, so that one sweep alone sends each to the scheduling
+    /// API. Concurrent calls never wait for one another (Postgres: `FOR UPDATE SKIP
+    /// LOCKED`). A booking still pending when its lease ends can be claimed again.
+    fn claim_pending(&self, lease: Duration, limit: u32) -> StoreFuture<'_, Vec<Booking>>;
+
+    /// Ends the claim on a booking, which stays as it is, so that the next claim may take
+    /// it (a booking the scheduling API did not settle, for the next sweep to send again).
+    fn unclaim(&self, id: i64) -> StoreFuture<'_, ()>;
 
     /// The booking with this confirmation number, when `session` made it.
     fn find(&self, confirmation: &str, session: &str) -> StoreFuture<'_, Option<Booking>>;

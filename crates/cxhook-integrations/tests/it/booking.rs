@@ -774,11 +774,12 @@ async fn a_session_cancels_its_own_booking_only() {
 /// A scheduling API on 127.0.0.1 that counts what it sees and books each idempotency key
 /// once; it can be told to answer late.
 #[derive(Default)]
-struct Scheduler {
+pub(crate) struct Scheduler {
     posts: AtomicUsize,
     created: AtomicUsize,
-    delay_ms: AtomicU64,
-    keys: Mutex<Vec<String>>,
+    pub(crate) delay_ms: AtomicU64,
+    /// The `Idempotency-Key` of every booking call, in order.
+    pub(crate) keys: Mutex<Vec<String>>,
     by_key: Mutex<HashMap<String, String>>,
     bodies: Mutex<Vec<Value>>,
     deleted: Mutex<Vec<String>>,
@@ -840,7 +841,7 @@ async fn appointments(
     )
 }
 
-async fn scheduler() -> (Arc<Scheduler>, String) {
+pub(crate) async fn scheduler() -> (Arc<Scheduler>, String) {
     let scheduler = Arc::new(Scheduler::default());
     let app = axum::Router::new()
         .route("/api/appointments", post(appointments))
@@ -852,7 +853,8 @@ async fn scheduler() -> (Arc<Scheduler>, String) {
     (scheduler, url)
 }
 
-fn external_config(dir: &Path, url: &str) -> BookingConfig {
+/// The external backend on the API at `url`, its token in a file in `dir`.
+pub(crate) fn external_config(dir: &Path, url: &str) -> BookingConfig {
     let token_file = dir.join("token");
     std::fs::write(&token_file, "s3cret-token\n").unwrap();
     BookingConfig {
@@ -1167,7 +1169,7 @@ async fn accounts_and_bookings_share_one_file_with_migrations_per_component() {
         .collect();
     assert_eq!(
         versions,
-        [("accounts".to_owned(), 1), ("booking".to_owned(), 1)]
+        [("accounts".to_owned(), 1), ("booking".to_owned(), 2)]
     );
 
     // One Database can also serve both.

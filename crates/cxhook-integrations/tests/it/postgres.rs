@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use cxhook::server::Webhook;
 use cxhook::testing::{RequestBuilder, TestClient};
@@ -11,7 +13,10 @@ use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
     self, AccountStore, AccountsConfig, PostgresConfig, PostgresStore,
 };
-use cxhook_integrations::booking::{self, BookingConfig};
+use cxhook_integrations::booking::jiff::{Timestamp, ToSpan};
+use cxhook_integrations::booking::{
+    self, BookingConfig, BookingStore, Clock, Created, NewBooking, PostgresBookingStore, Status,
+};
 use cxhook_integrations::database::SslMode;
 use serde_json::{Value, json};
 
@@ -369,4 +374,79 @@ async fn the_server_ends_a_statement_nobody_waits_for_at_the_query_timeout() {
     assert_eq!(waiting, 0, "a statement still waits for the lock");
     holder.batch_execute("ROLLBACK").await.unwrap();
     assert!(store.account("u-1001").await.unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_replicas_sweeping_at_once_send_each_pending_booking_once() {
+    let test = "three_replicas_sweeping_at_once_send_each_pending_booking_once";
+    let Some(server) = server(test) else {
+        return;
+    };
+    let url = fresh_database(&server).await;
+    // Thirty bookings left pending, as replicas stopped before the API answered leave them.
+    let store = PostgresBookingStore::open(&options(&url, 5000)).unwrap();
+    let mut keys = Vec::new();
+    for i in 0..30 {
+        let start: Timestamp = "2030-12-03T14:00:00Z".parse().unwrap();
+        let start = start + (30 * i).minutes();
+        let created = store
+            .create(NewBooking {
+                turn_key: Some(format!("s-{i}#turn-1#booking.create")),
+                session: format!("s-{i}"),
+                service: "haircut".to_owned(),
+                resource: "haircut".to_owned(),
+                start,
+                end: start + 30.minutes(),
+                cells: vec![start],
+                status: Status::Pending,
+                idempotency_key: format!("left-pending-{i}"),
+                created_at: "2030-11-30T15:00:00Z".parse().unwrap(),
+            })
+            .await
+            .unwrap();
+        assert!(matches!(created, Created::New(_)), "{created:?}");
+        keys.push(format!("left-pending-{i}"));
+    }
+    drop(store);
+
+    // An API slow enough (40 ms a call) that the three sweeps overlap throughout.
+    let (scheduler, api) = crate::booking::scheduler().await;
+    scheduler.delay_ms.store(40, Ordering::SeqCst);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::booking::external_config(dir.path(), &api);
+    // A call that gave up on a loaded machine would leave its booking to the next sweep, a
+    // minute later: the API is given the time to answer.
+    config.external.timeout_ms = 5000;
+    // Three replicas, each with its own pool, start together: each sweeps at once.
+    let replicas: Vec<_> = (0..3)
+        .map(|_| {
+            let store = Arc::new(PostgresBookingStore::open(&options(&url, 5000)).unwrap());
+            let router = booking::router_with(&config, store.clone(), Clock::system()).unwrap();
+            (router, store)
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !replicas[0].1.pending().await.unwrap().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "still pending after 20 s; sent {:?}",
+            scheduler.keys.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut sent = scheduler.keys.lock().unwrap().clone();
+    sent.sort_unstable();
+    keys.sort_unstable();
+    assert_eq!(sent, keys, "each pending booking sent exactly once");
+    let confirmed: i64 = connect(&url)
+        .await
+        .query_one(
+            "SELECT count(*) FROM bookings WHERE status = 'confirmed' \
+             AND external_id IS NOT NULL",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(confirmed, 30);
 }
