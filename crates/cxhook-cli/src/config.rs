@@ -720,6 +720,7 @@ mod tests {
                 "database",
                 "connections",
                 "query_timeout_ms",
+                "demo_data",
                 "max_transactions",
                 "balance",
                 "transactions",
@@ -728,6 +729,7 @@ mod tests {
                 "pool_size",
                 "sslmode",
                 "sslrootcert",
+                "migrate",
                 "enabled",
                 "geocoding_url",
                 "forecast_url",
@@ -768,6 +770,7 @@ mod tests {
                 "pool_size",
                 "sslmode",
                 "sslrootcert",
+                "migrate",
             ]
         );
     }

@@ -77,6 +77,8 @@ mod health;
 #[cfg(all(feature = "postgres", any(feature = "accounts", feature = "booking")))]
 pub mod postgres;
 #[cfg(any(feature = "accounts", feature = "booking"))]
+pub mod schema;
+#[cfg(any(feature = "accounts", feature = "booking"))]
 pub mod sqlite;
 #[cfg(any(feature = "accounts", feature = "booking"))]
 pub mod store;

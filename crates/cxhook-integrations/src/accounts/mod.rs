@@ -72,6 +72,10 @@ pub struct AccountsConfig {
     pub query_timeout_ms: u64,
     /// The most transactions one call lists (default 10); at least 1.
     pub max_transactions: u32,
+    /// Whether tables created for this configuration get the demo accounts u-1001 to
+    /// u-1005 (default true): a SQLite file this process creates, or a Postgres database
+    /// whose accounts tables the migrations create. Existing tables never do.
+    pub demo_data: bool,
     /// The tags served.
     pub tags: AccountTags,
     /// The password, pool and TLS of a Postgres `database`.
@@ -96,6 +100,7 @@ impl Default for AccountsConfig {
             connections: 2,
             query_timeout_ms: 1000,
             max_transactions: 10,
+            demo_data: true,
             tags: AccountTags::default(),
             postgres: PostgresConfig::default(),
         }
@@ -154,7 +159,7 @@ impl AccountsConfig {
             path: self.database.clone(),
             connections: self.connections,
             query_timeout: self.query_timeout(),
-            seed: true,
+            seed: self.demo_data,
         }
     }
 }
@@ -174,7 +179,7 @@ pub fn router(config: &AccountsConfig) -> Result<Router, Error> {
             &config.postgres,
             config.query_timeout(),
         )?;
-        let store = Arc::new(PostgresStore::open(&options, true)?);
+        let store = Arc::new(PostgresStore::open(&options, config.demo_data)?);
         let pinged = store.clone();
         let router = router_with_store(store, config)?.ready_check("accounts", move || {
             let store = pinged.clone();

@@ -57,6 +57,9 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// The accounts' SQLite migrations and demo data, for [`Database::migrate`].
+    pub const MIGRATIONS: Migrations = MIGRATIONS;
+
     /// Opens (creating, migrating and seeding when new) the database and starts its
     /// connection threads. Blocking: call it at start-up.
     pub fn open(options: &SqliteOptions) -> Result<Self, OpenError> {

@@ -70,6 +70,9 @@ impl PostgresBookingStore {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.database.ping().await
     }
+
+    /// The booking tables' Postgres migrations, for [`Database::migrate`].
+    pub const MIGRATIONS: Migrations = MIGRATIONS;
 }
 
 impl BookingStore for PostgresBookingStore {
