@@ -90,8 +90,8 @@ pub(crate) fn run(flags: &DbCopyArgs) -> anyhow::Result<()> {
         password_file: flags.password_file.clone(),
         ..PostgresConfig::default()
     };
-    let options = Options::new(&flags.to, &postgres, TABLE_TIMEOUT)
-        .map_err(|e| anyhow!("--to: {e}"))?;
+    let options =
+        Options::new(&flags.to, &postgres, TABLE_TIMEOUT).map_err(|e| anyhow!("--to: {e}"))?;
     let mut source = open_source(&flags.from)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -175,7 +175,8 @@ fn tables_in_order(source: &Connection) -> anyhow::Result<Vec<String>> {
             if SKIPPED.contains(&name.as_str()) {
                 continue;
             }
-            let mut references = source.prepare("SELECT \"table\" FROM pragma_foreign_key_list(?1)")?;
+            let mut references =
+                source.prepare("SELECT \"table\" FROM pragma_foreign_key_list(?1)")?;
             let parents: Vec<String> = references
                 .query_map([&name], |row| row.get(0))?
                 .collect::<Result<_, _>>()?;
@@ -197,7 +198,10 @@ fn tables_in_order(source: &Connection) -> anyhow::Result<Vec<String>> {
         });
         if left.len() == before {
             let names: Vec<&str> = left.iter().map(|(name, _)| name.as_str()).collect();
-            bail!("the source's tables {} reference each other", names.join(", "));
+            bail!(
+                "the source's tables {} reference each other",
+                names.join(", ")
+            );
         }
     }
     Ok(ordered)
@@ -285,15 +289,19 @@ async fn target_types(target: &Database, table: &Table) -> anyhow::Result<Vec<St
         .await
         .map_err(|e| anyhow!(describe(&e)))?;
     if found.is_empty() {
-        bail!("the target has no table {} (its migrations lack it)", table.name);
+        bail!(
+            "the target has no table {} (its migrations lack it)",
+            table.name
+        );
     }
     table
         .columns
         .iter()
         .map(|column| {
-            found.get(column).cloned().ok_or_else(|| {
-                anyhow!("the target's table {} has no column {column}", table.name)
-            })
+            found
+                .get(column)
+                .cloned()
+                .ok_or_else(|| anyhow!("the target's table {} has no column {column}", table.name))
         })
         .collect()
 }
@@ -312,7 +320,9 @@ async fn copy(client: &Client, table: &Table) -> Result<(Outcome, Finish), Store
         .batch_execute(&format!("LOCK TABLE {name} IN SHARE ROW EXCLUSIVE MODE"))
         .await?;
     let columns: Vec<String> = table.columns.iter().map(|c| quote(c)).collect();
-    let parameters: Vec<String> = (1..=columns.len()).map(|i| format!("${i}::text[]")).collect();
+    let parameters: Vec<String> = (1..=columns.len())
+        .map(|i| format!("${i}::text[]"))
+        .collect();
     let casts: Vec<String> = table
         .columns
         .iter()
@@ -341,10 +351,7 @@ async fn copy(client: &Client, table: &Table) -> Result<(Outcome, Finish), Store
     }
     let texts: Vec<String> = columns.iter().map(|c| format!("{c}::text")).collect();
     let stored = client
-        .query(
-            &format!("SELECT {} FROM {name}", texts.join(", ")),
-            &[],
-        )
+        .query(&format!("SELECT {} FROM {name}", texts.join(", ")), &[])
         .await?;
     let target: BTreeMap<Vec<Option<String>>, Vec<Option<String>>> = stored
         .iter()
@@ -382,7 +389,13 @@ async fn copy(client: &Client, table: &Table) -> Result<(Outcome, Finish), Store
         ));
     }
     advance_sequences(client, table).await?;
-    Ok((Outcome::Equal { inserted, target: count }, Finish::Commit))
+    Ok((
+        Outcome::Equal {
+            inserted,
+            target: count,
+        },
+        Finish::Commit,
+    ))
 }
 
 /// Sets each sequence that feeds a column of `table` (an identity) to its largest value.
@@ -424,7 +437,13 @@ fn describe_key(table: &Table, key: &[Option<String>]) -> String {
         .key
         .iter()
         .zip(key)
-        .map(|(&i, value)| format!("{} = {}", table.columns[i], value.as_deref().unwrap_or("NULL")))
+        .map(|(&i, value)| {
+            format!(
+                "{} = {}",
+                table.columns[i],
+                value.as_deref().unwrap_or("NULL")
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -47,7 +47,10 @@ fn describe(store: &str, database: &Path, applied: &[Applied]) -> String {
             } else {
                 ""
             };
-            format!("{} version {} → {}{demo}", step.component, step.from, step.to)
+            format!(
+                "{} version {} → {}{demo}",
+                step.component, step.from, step.to
+            )
         })
         .collect();
     format!("{store} ({database}): {}", steps.join("; "))

@@ -5,8 +5,9 @@
 use crate::support::{Server, get, keep_for_contract, post, request};
 
 /// A fresh database on the test server, dropped (its connections ended) when this is.
-struct Fresh {
-    url: String,
+pub(crate) struct Fresh {
+    /// Its URL, without the password.
+    pub(crate) url: String,
     server: String,
     name: String,
 }
@@ -20,7 +21,7 @@ impl Drop for Fresh {
     }
 }
 
-fn block_on<T>(future: impl Future<Output = T>) -> T {
+pub(crate) fn block_on<T>(future: impl Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -40,7 +41,7 @@ async fn admin(server: &str, sql: &str) -> Result<(), tokio_postgres::Error> {
 }
 
 /// A fresh database on the test server. `None` (after saying so) without a server.
-fn fresh_database(test: &str) -> Option<Fresh> {
+pub(crate) fn fresh_database(test: &str) -> Option<Fresh> {
     let server = match std::env::var("TEST_POSTGRES_URL") {
         Ok(url) if !url.trim().is_empty() => url.trim().to_owned(),
         _ if std::env::var("CI").is_ok_and(|ci| ci == "true") => {

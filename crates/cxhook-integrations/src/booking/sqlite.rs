@@ -264,7 +264,9 @@ fn create(connection: &mut Connection, booking: &NewBooking) -> Result<Created, 
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| i64::try_from(since.as_millis()).unwrap_or(i64::MAX))
+        .map_or(0, |since| {
+            i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+        })
 }
 
 /// A fresh `BK-XXXXXX`: 6 characters of a 31-letter alphabet, about 887 million numbers.

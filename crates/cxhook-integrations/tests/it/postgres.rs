@@ -18,6 +18,8 @@ use cxhook_integrations::booking::{
     self, BookingConfig, BookingStore, Clock, Created, NewBooking, PostgresBookingStore, Status,
 };
 use cxhook_integrations::database::SslMode;
+use cxhook_integrations::schema::Applied;
+use cxhook_integrations::store::StoreError;
 use serde_json::{Value, json};
 
 use crate::stores::backend::{PASSWORD_VAR, connect, fresh_database, options, server};
@@ -449,4 +451,123 @@ async fn three_replicas_sweeping_at_once_send_each_pending_booking_once() {
         .unwrap()
         .get(0);
     assert_eq!(confirmed, 30);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_does_not_migrate_fails_cleanly_until_the_migrations_run() {
+    let test = "a_store_that_does_not_migrate_fails_cleanly_until_the_migrations_run";
+    let Some(server) = server(test) else {
+        return;
+    };
+    let url = fresh_database(&server).await;
+    let mut config = accounts_config(&url);
+    config.postgres.migrate = false;
+    let options = cxhook_integrations::postgres::Options::new(
+        &config.database,
+        &config.postgres,
+        config.query_timeout(),
+    )
+    .unwrap();
+    let store = PostgresStore::open(&options, true).unwrap();
+    let behind = |error: StoreError| match error {
+        StoreError::Schema {
+            component,
+            found,
+            needed,
+        } => (component, found, needed),
+        other => panic!("{other:?}"),
+    };
+    // Nothing was created: every call, and readiness, say which schema is behind.
+    assert_eq!(
+        behind(store.account("u-1001").await.unwrap_err()),
+        ("accounts", 0, 1)
+    );
+    let not_ready = store.ping().await.unwrap_err();
+    assert_eq!(
+        not_ready.to_string(),
+        "the accounts schema is at version 0, this program needs version 1 (apply the \
+         migrations: cxhook migrate)"
+    );
+    let router = accounts::router(&config).unwrap();
+    let failed = Webhook::new(router.clone())
+        .readiness()
+        .check_reasons()
+        .await
+        .unwrap_err();
+    assert_eq!(failed, [("accounts".to_owned(), not_ready.to_string())]);
+
+    // Migrated on its own (a release job), with the demo accounts: the store serves, as it
+    // is, and is ready once the last probe is a second old.
+    let applied = cxhook_integrations::schema::accounts(&config).unwrap();
+    assert_eq!(
+        applied,
+        [Applied {
+            component: "accounts",
+            from: 0,
+            to: 1,
+            seeded: true
+        }]
+    );
+    let account = store.account("u-1001").await.unwrap().unwrap();
+    assert_eq!(account.holder, "Ada Lovelace");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    store.ping().await.unwrap();
+    assert_eq!(readiness(&router).await, Ok(()));
+    assert_eq!(cxhook_integrations::schema::accounts(&config).unwrap(), []);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_database_gets_the_demo_accounts_once_unless_turned_off() {
+    let test = "an_empty_database_gets_the_demo_accounts_once_unless_turned_off";
+    let Some(server) = server(test) else {
+        return;
+    };
+    let count = |url: String| async move {
+        connect(&url)
+            .await
+            .query_one("SELECT count(*) FROM accounts", &[])
+            .await
+            .unwrap()
+            .get::<_, i64>(0)
+    };
+    // The first start on an empty database: the demo accounts, as the embedded default.
+    let url = fresh_database(&server).await;
+    let config = accounts_config(&url);
+    let client = TestClient::new(accounts::router(&config).unwrap());
+    let reply = answer(
+        &client,
+        RequestBuilder::new()
+            .tag("account.balance")
+            .lang("en-US")
+            .param("user_id", "u-1002"),
+    )
+    .await;
+    reply.assert_text("The balance of account u-1002 is £3,842.10.");
+    assert_eq!(count(url.url.clone()).await, 5);
+    // Tables that exist are never seeded again, even emptied.
+    connect(&url)
+        .await
+        .batch_execute("DELETE FROM transactions; DELETE FROM accounts")
+        .await
+        .unwrap();
+    drop(accounts::router(&config).unwrap());
+    assert_eq!(count(url.url.clone()).await, 0);
+
+    // Turned off: the tables are created empty.
+    let url = fresh_database(&server).await;
+    let config = AccountsConfig {
+        demo_data: false,
+        ..accounts_config(&url)
+    };
+    let client = TestClient::new(accounts::router(&config).unwrap());
+    let reply = answer(
+        &client,
+        RequestBuilder::new()
+            .tag("account.balance")
+            .lang("en-US")
+            .param("user_id", "u-1002"),
+    )
+    .await;
+    assert_eq!(reply.param("account_found"), Some(&json!(false)), "{reply}");
+    assert_eq!(count(url.url.clone()).await, 0);
 }

@@ -327,7 +327,12 @@ async fn a_claim_hands_each_pending_booking_to_one_caller_until_its_lease_ends(k
     let store = db.bookings(1000);
     let made = pending_bookings(&*store, 0..3).await;
     // A confirmed booking is never claimed.
-    let other = new("s-9", Some("t-1"), "2026-12-04T19:00:00Z", Status::Confirmed);
+    let other = new(
+        "s-9",
+        Some("t-1"),
+        "2026-12-04T19:00:00Z",
+        Status::Confirmed,
+    );
     recorded(store.create(other).await.unwrap());
     let minute = Duration::from_secs(60);
     assert_eq!(store.claim_pending(minute, 2).await.unwrap(), made[..2]);
@@ -379,7 +384,10 @@ async fn concurrent_claims_never_hand_out_one_booking_twice(kind: Kind) {
     // A claim that passed over rows others were claiming may come back short: what is
     // left, if anything, is claimed now.
     loop {
-        let rest = stores[0].claim_pending(Duration::from_secs(60), 8).await.unwrap();
+        let rest = stores[0]
+            .claim_pending(Duration::from_secs(60), 8)
+            .await
+            .unwrap();
         if rest.is_empty() {
             break;
         }
