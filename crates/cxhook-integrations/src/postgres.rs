@@ -32,6 +32,10 @@
 //! on SQLite. Opening applies what a component lacks in one transaction that first takes
 //! the transaction-level advisory lock [`MIGRATION_LOCK`] (`pg_advisory_xact_lock`), so of
 //! ten replicas starting together one migrates and the others wait, then find nothing to do.
+//! A release job may apply them instead ([`Database::migrate`], `cxhook migrate`), with the
+//! replicas told not to ([`Options::migrate`]): until the schema is current, each query
+//! and the readiness probe fail with [`StoreError::Schema`], naming the component and the
+//! version it lacks, rather than with whatever error a missing table or column would give.
 //! Demo data goes only into tables this process created, as demo data must never mix with
 //! real data.
 //!

@@ -29,7 +29,9 @@
 //! `Idempotency-Key` derived from the turn): the booking is recorded as pending before the
 //! call and confirmed after it, so a timeout never loses or duplicates it. A pending booking
 //! is sent again, with the same key, when its turn (or its session and slot) comes back, at
-//! start-up, and every `reconcile_interval_ms` (a minute) after, with no call needed.
+//! start-up, and every `reconcile_interval_ms` (a minute) after, with no call needed. Every
+//! replica sweeps, each sending only the bookings it claims ([`BookingStore::claim_pending`]),
+//! so that one replica alone sends each.
 
 mod config;
 mod external;

@@ -13,6 +13,13 @@
 //! same turn's booking, or the same session's booking of the same slot, is the answer
 //! ([`Created::Existing`]); any other holder makes the slot [`Created::Taken`], and what this
 //! transaction wrote is rolled back.
+//!
+//! Every replica sweeps the pending external bookings. A sweep claims a batch in one
+//! statement: the oldest pending rows whose claim (`claimed_until_ms`, on the server's clock,
+//! so that the replicas' clocks need not agree) has ended, locked `FOR UPDATE SKIP LOCKED` so
+//! that concurrent sweeps pass over each other's rows instead of waiting for them, and
+//! claimed for a lease that covers sending the whole batch. Three replicas sweeping 30
+//! pending bookings at once sent each to the scheduling API exactly once.
 
 use std::time::Duration;
 
