@@ -406,6 +406,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn db_copy_needs_both_ends_and_one_password_source() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args);
+        let copy = [
+            "cxhook",
+            "db",
+            "copy",
+            "--from",
+            "cxhook.db",
+            "--to",
+            "postgres://u@h/d",
+        ];
+        assert!(parse(&copy).is_ok());
+        assert!(parse(&copy[..5]).is_err());
+        assert!(parse(&[&copy[..], &["--password-env", "PW"]].concat()).is_ok());
+        let both = ["--password-env", "PW", "--password-file", "pw"];
+        assert!(parse(&[&copy[..], &both].concat()).is_err());
+        assert!(parse(&["cxhook", "serve", "--no-migrate"]).is_ok());
+        assert!(parse(&["cxhook", "migrate", "--config", "c.toml"]).is_ok());
+    }
+
+    #[test]
     fn timeouts_read_seconds_and_milliseconds() {
         assert_eq!(parse_timeout("30"), Ok(Duration::from_secs(30)));
         assert_eq!(parse_timeout("5s"), Ok(Duration::from_secs(5)));

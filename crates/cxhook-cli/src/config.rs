@@ -776,6 +776,19 @@ mod tests {
     }
 
     #[test]
+    fn migrations_at_start_up_and_the_demo_accounts_can_be_turned_off() {
+        let config = resolve("").unwrap();
+        assert!(config.accounts.demo_data);
+        assert!(config.accounts.postgres.migrate && config.booking.postgres.migrate);
+        let config =
+            resolve("[accounts]\ndemo_data = false\n[booking.postgres]\nmigrate = false\n")
+                .unwrap();
+        assert!(!config.accounts.demo_data);
+        assert!(config.accounts.postgres.migrate);
+        assert!(!config.booking.postgres.migrate);
+    }
+
+    #[test]
     fn a_postgres_database_is_read_and_its_password_never_sits_in_the_config() {
         let config = resolve(
             "[accounts]\ndatabase = \"postgres://cxhook@db.internal:5432/cxhook\"\n\
@@ -949,7 +962,7 @@ mod tests {
         assert_eq!(
             error("[accounts]\ndatabse = \"x.db\""),
             "unknown key `accounts.databse` ([accounts] has enabled, database, connections, \
-             query_timeout_ms, max_transactions, tags, postgres)"
+             query_timeout_ms, max_transactions, demo_data, tags, postgres)"
         );
         assert_eq!(
             error("[accounts.tags]\nbalanse = \"b\""),
