@@ -142,10 +142,15 @@ impl Bookings {
             }
         }
         for id in unsettled {
-            // Failing that, the claim ends with its lease.
-            if let Err(error) = self.0.store.unclaim(id).await {
-                tracing::warn!(error = %error, "cannot end the claim on a pending booking");
-            }
+            self.unclaim(id).await;
+        }
+    }
+
+    /// Ends the claim on a pending booking the API did not settle, so that the next sweep
+    /// sends it again; failing that, the claim ends with its lease.
+    async fn unclaim(&self, id: i64) {
+        if let Err(error) = self.0.store.unclaim(id).await {
+            tracing::warn!(error = %error, "cannot end the claim on a pending booking");
         }
     }
 
@@ -347,8 +352,9 @@ pub(super) async fn create(
         .is_taken(&slot.resource, &slot.cells)
         .await
         .map_err(unavailable)?;
-    let booking = match inner.store.create(new).await.map_err(unavailable)? {
-        Created::New(booking) | Created::Existing(booking) => booking,
+    let (booking, created) = match inner.store.create(new).await.map_err(unavailable)? {
+        Created::New(booking) => (booking, true),
+        Created::Existing(booking) => (booking, false),
         Created::Taken if held_before => return Ok(already_taken(&form, &slot)),
         Created::Taken => return Ok(just_taken(&form, &slot)),
     };
@@ -356,6 +362,10 @@ pub(super) async fn create(
         Status::Pending => match bookings.settle(booking).await.map_err(unavailable)? {
             Settled::Confirmed(booking) => booking,
             Settled::Pending(booking) => {
+                if created {
+                    // Created claimed for this call: the next sweep sends it again.
+                    bookings.unclaim(booking.id).await;
+                }
                 return Ok(Reply::text(format!(
                     "I'm still confirming your {} on {} with our scheduling system. \
                      Your reference is {}; please ask me again in a moment.",

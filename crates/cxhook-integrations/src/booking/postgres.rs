@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::sqlite::confirmation_number;
+use super::sqlite::{CREATED_CLAIM_MS, confirmation_number};
 use super::store::{Booking, BookingStore, Created, NewBooking, Status, StoreError, StoreFuture};
 use crate::postgres::{BoxFuture, Client, Database, Finish, OpenError, Options};
 use crate::sqlite::Migrations;
@@ -236,13 +236,16 @@ async fn create(client: &Client, booking: &NewBooking) -> Result<(Created, Finis
     let insert = client
         .prepare_cached(
             "INSERT INTO bookings (confirmation, turn_key, session, service, resource, \
-             starts_at, ends_at, status, idempotency_key, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             starts_at, ends_at, status, idempotency_key, created_at, claimed_until_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+             (extract(epoch FROM statement_timestamp()) * 1000)::bigint + $11) \
              ON CONFLICT DO NOTHING RETURNING id",
         )
         .await?;
     let end = booking.end.to_string();
     let created_at = booking.created_at.to_string();
+    // NULL (no claim) unless it is pending.
+    let claim = (booking.status == Status::Pending).then_some(CREATED_CLAIM_MS);
     let mut inserted = None;
     for _ in 0..CONFIRMATION_TRIES {
         let confirmation = confirmation_number();
@@ -260,6 +263,7 @@ async fn create(client: &Client, booking: &NewBooking) -> Result<(Created, Finis
                     &booking.status.as_str(),
                     &booking.idempotency_key,
                     &created_at,
+                    &claim,
                 ],
             )
             .await?;

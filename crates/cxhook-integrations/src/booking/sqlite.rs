@@ -12,7 +12,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
-use super::store::{Booking, BookingStore, Created, NewBooking, Status, StoreError, StoreFuture};
+use super::store::{
+    Booking, BookingStore, CREATED_CLAIM, Created, NewBooking, Status, StoreError, StoreFuture,
+};
 use crate::sqlite::{Database, DatabaseOptions, Migrations, OpenError};
 
 /// The bookings' embedded schema.
@@ -215,8 +217,8 @@ fn create(connection: &mut Connection, booking: &NewBooking) -> Result<Created, 
     transaction
         .prepare_cached(
             "INSERT INTO bookings (confirmation, turn_key, session, service, resource, \
-             starts_at, ends_at, status, idempotency_key, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             starts_at, ends_at, status, idempotency_key, created_at, claimed_until_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
             confirmation,
@@ -229,6 +231,7 @@ fn create(connection: &mut Connection, booking: &NewBooking) -> Result<Created, 
             booking.status.as_str(),
             booking.idempotency_key,
             booking.created_at.to_string(),
+            (booking.status == Status::Pending).then(|| now_ms() + CREATED_CLAIM_MS),
         ])?;
     let id = transaction.last_insert_rowid();
     {
@@ -259,6 +262,9 @@ fn create(connection: &mut Connection, booking: &NewBooking) -> Result<Created, 
         external_id: None,
     }))
 }
+
+/// [`CREATED_CLAIM`] in milliseconds.
+pub(super) const CREATED_CLAIM_MS: i64 = CREATED_CLAIM.as_millis() as i64;
 
 /// Milliseconds since the Unix epoch, on this machine's clock (one instance uses the file).
 fn now_ms() -> i64 {

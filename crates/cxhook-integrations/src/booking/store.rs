@@ -6,6 +6,12 @@ use jiff::Timestamp;
 
 pub use crate::store::{StoreError, StoreFuture};
 
+/// How long a pending booking is claimed by the call that created it, which sends it to the
+/// scheduling API itself: no sweep takes it meanwhile. A webhook call never lasts longer
+/// (30 s is Dialogflow's longest webhook timeout), and the call ends the claim at once when
+/// the API did not settle the booking ([`BookingStore::unclaim`]).
+pub const CREATED_CLAIM: Duration = Duration::from_secs(30);
+
 /// Where a booking stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -117,6 +123,7 @@ pub trait BookingStore: Send + Sync + 'static {
     /// Records a booking, atomically: the existing booking of the same turn (or of the same
     /// session for the same slot) is returned instead, and a slot that another booking holds
     /// is refused. Of any number of concurrent calls for one slot, exactly one records it.
+    /// A new pending booking is claimed for [`CREATED_CLAIM`], for its creator to send.
     fn create(&self, booking: NewBooking) -> StoreFuture<'_, Created>;
 
     /// Marks a pending booking confirmed with the external API's ID.

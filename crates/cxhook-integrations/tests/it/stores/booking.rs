@@ -25,6 +25,7 @@ on_every_backend!(
     a_write_whose_caller_was_dropped_leaves_nothing,
     a_claim_hands_each_pending_booking_to_one_caller_until_its_lease_ends,
     concurrent_claims_never_hand_out_one_booking_twice,
+    a_new_pending_booking_is_its_creators_to_send_until_it_lets_go,
 );
 
 /// 3 December 2026, 14:00 in New York.
@@ -307,16 +308,50 @@ async fn a_write_whose_caller_was_dropped_leaves_nothing(kind: Kind) {
     assert_eq!(booking.status, Status::Confirmed);
 }
 
-/// Pending bookings `range` of distinct slots, one a session, oldest first.
+/// Pending bookings `range` of distinct slots, one a session, oldest first, unclaimed as
+/// their creators leave them when the API does not settle them.
 async fn pending_bookings(store: &dyn BookingStore, range: Range<usize>) -> Vec<Booking> {
     let mut made = Vec::new();
     for i in range {
         let start: Timestamp = START.parse().unwrap();
         let start = (start + (30 * i64::try_from(i).unwrap()).minutes()).to_string();
         let asked = new(&format!("s-{i}"), Some("t-1"), &start, Status::Pending);
-        made.push(recorded(store.create(asked).await.unwrap()));
+        let booking = recorded(store.create(asked).await.unwrap());
+        store.unclaim(booking.id).await.unwrap();
+        made.push(booking);
     }
     made
+}
+
+async fn a_new_pending_booking_is_its_creators_to_send_until_it_lets_go(kind: Kind) {
+    let test = "a_new_pending_booking_is_its_creators_to_send_until_it_lets_go";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.bookings(1000);
+    let booking = recorded(
+        store
+            .create(new("s-1", Some("t-1"), START, Status::Pending))
+            .await
+            .unwrap(),
+    );
+    let minute = Duration::from_secs(60);
+    // Its creator sends it: no sweep takes it, nor its repeated turn's booking.
+    assert_eq!(store.claim_pending(minute, 10).await.unwrap(), []);
+    let again = existing(
+        store
+            .create(new("s-1", Some("t-1"), START, Status::Pending))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(again.id, booking.id);
+    assert_eq!(store.claim_pending(minute, 10).await.unwrap(), []);
+    // The API did not settle it: let go, the next sweep takes it.
+    store.unclaim(booking.id).await.unwrap();
+    assert_eq!(
+        store.claim_pending(minute, 10).await.unwrap(),
+        std::slice::from_ref(&booking)
+    );
 }
 
 async fn a_claim_hands_each_pending_booking_to_one_caller_until_its_lease_ends(kind: Kind) {
