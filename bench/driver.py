@@ -46,6 +46,8 @@ CXHOOK = E.get("BENCH_CXHOOK", "")
 BENCH_LOG = E.get("BENCH_LOG", "/dev/null")
 TOKEN = E.get("BENCH_TOKEN", "")
 PG = E.get("BENCH_PG_URL", "")
+# cxhook's own database on that server (run.sh fills it with cxhook_db.py).
+PG_CXHOOK = PG.rsplit("/", 1)[0] + "/cxhook" if PG else ""
 PIN = E.get("PIN", "auto")
 COLDSTART = os.path.join(BENCH, "peers", "limit", "target", "release", "coldstart")
 RUN_ID = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -86,7 +88,7 @@ def load_conf():
             sys.exit(f"{CONF}: {name}: no payload file {path}")
         if ONLY and not re.search(ONLY, name):
             continue
-        if "{PG}" in cmd and not PG:
+        if ("{PG}" in cmd or "{PG_CXHOOK}" in cmd) and not PG:
             log(f"{name}: skipped, no Postgres (BENCH_PG_URL is not set; run.sh sets it when initdb is on PATH)")
             continue
         with open(path, "rb") as f:
@@ -104,7 +106,8 @@ def free_port():
 
 def expand(cmd, port, logfile=BENCH_LOG):
     return (cmd.replace("{PORT}", str(port)).replace("{DB}", DB).replace("{BENCH}", BENCH)
-            .replace("{CXHOOK}", CXHOOK).replace("{LOG}", logfile).replace("{PG}", PG))
+            .replace("{CXHOOK}", CXHOOK).replace("{LOG}", logfile).replace("{PG_CXHOOK}", PG_CXHOOK)
+            .replace("{PG}", PG))
 
 
 def start(srv, port, pinned, logpath, logfile=BENCH_LOG):

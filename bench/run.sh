@@ -73,6 +73,8 @@ if command -v initdb >/dev/null && command -v pg_ctl >/dev/null && [[ -z "${BENC
   BENCH_PG_URL=$(bash peers/setup_pg.sh "$BENCH/data/pg" "$pin_pg")
   export BENCH_PG_URL
   trap 'bash peers/setup_pg.sh stop "$BENCH/data/pg"' EXIT
+  # cxhook's Postgres row: its own database on that server, filled to 10,000 accounts.
+  python3 cxhook_db.py "$BENCH_CXHOOK" "${BENCH_PG_URL%/*}/cxhook" >/dev/null
 fi
 
 python3 driver.py

@@ -5,6 +5,10 @@
 #   cargo test --workspace
 #   bash scripts/postgres.sh stop /tmp/cxhook-pg
 #
+# `down DIR` stops the server as an outage would (`pg_ctl stop -m fast`: sessions ended,
+# transactions rolled back) and keeps DIR; `up DIR` starts it again on the same port, with
+# the same data, for the tests of how cxhook rides out a database that goes away.
+#
 # `start` needs initdb, pg_ctl and postgres (PostgreSQL 15 or later) and openssl on PATH. It
 # makes a cluster in DIR (created, or empty) with the user `cxhook` and a random password,
 # and a CA and a server certificate for 127.0.0.1 and localhost (TLS is on, not required),
@@ -15,7 +19,7 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|down|up DIR" >&2
     exit 2
 }
 
@@ -30,6 +34,15 @@ as_owner() {
     else
         "$@"
     fi
+}
+
+# Starts the cluster in DIR with the options `start` chose.
+server_start() {
+    as_owner pg_ctl --pgdata="$dir/data" --log="$dir/postgres.log" --wait --timeout=60 \
+        --options="$(cat "$dir/options")" start >/dev/null || {
+        cat "$dir/postgres.log" >&2
+        exit 1
+    }
 }
 
 case "$action" in
@@ -69,13 +82,11 @@ start)
     chmod 600 "$dir/server.key"
     [ "$(id -u)" -ne 0 ] || chown cxhook-pg "$dir/server.key" "$dir/server.crt"
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    # Sockets in DIR, not /var/run/postgresql (which may be missing or not writable).
-    as_owner pg_ctl --pgdata="$dir/data" --log="$dir/postgres.log" --wait --timeout=60 \
-        --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300 -c fsync=off -c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" \
-        start >/dev/null || {
-        cat "$dir/postgres.log" >&2
-        exit 1
-    }
+    # Sockets in DIR, not /var/run/postgresql (which may be missing or not writable). The
+    # options are kept for `up`.
+    printf '%s\n' "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300 -c fsync=off -c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" \
+        >"$dir/options"
+    server_start
     echo "export TEST_POSTGRES_URL=postgres://cxhook@127.0.0.1:$port/postgres"
     echo "export TEST_POSTGRES_PASSWORD=$password"
     echo "export TEST_POSTGRES_CA=$dir/ca.crt"
@@ -86,6 +97,12 @@ stop)
         as_owner pg_ctl --pgdata="$dir/data" --mode=immediate --wait stop >/dev/null 2>&1 || true
     fi
     rm -rf "$dir"
+    ;;
+down)
+    as_owner pg_ctl --pgdata="$dir/data" --mode=fast --wait stop >/dev/null
+    ;;
+up)
+    server_start
     ;;
 *)
     usage

@@ -38,5 +38,6 @@ INSERT INTO accounts
 SELECT 'u-' || i, round((((i * 7919) % 1000000) / 100.0)::numeric, 2)::float8
 FROM generate_series(1, 10000) AS i;
 ANALYZE accounts;
+CREATE DATABASE cxhook;
 SQL
 echo "$url"

@@ -26,12 +26,14 @@ pub(crate) fn run(flags: &LambdaArgs) -> anyhow::Result<()> {
     // A function is frozen between calls: lines gathered for later could wait for minutes.
     config.log.batch = None;
     crate::telemetry::init(&config)?;
+    crate::platform::warn_about_local_data(&config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    // Built inside the runtime, as `serve` builds it, so that the integrations' background
-    // work (reconciling pending external bookings) starts with the function.
+    // Built inside the runtime, as `serve` builds it; the integrations' start-up tasks
+    // (reconciling pending external bookings) begin when `lambda::run` runs, with the
+    // function.
     let webhook = {
         let _runtime = runtime.enter();
         crate::app::webhook(&config)?

@@ -13,6 +13,7 @@ mod db_copy;
 mod json_path;
 mod lambda;
 mod migrate;
+mod platform;
 mod record;
 mod render;
 mod replay;

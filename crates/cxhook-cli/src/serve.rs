@@ -25,11 +25,13 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    // Built inside the runtime, so that the integrations' background work (reconciling
-    // pending external bookings) starts with the server rather than at the first call.
+    // Built inside the runtime, which runs whatever the integrations spawn as they are
+    // built; their start-up tasks (reconciling pending external bookings) begin when
+    // `server::serve` runs, with the server.
     let (webhook, recorder) = {
         let _runtime = runtime.enter();
         crate::telemetry::init(&config)?;
+        crate::platform::warn_about_local_data(&config);
         let webhook = crate::app::webhook(&config)?;
         crate::security::announce(&config.auth);
         config.record.attach(webhook, flags.record.as_deref())?
@@ -41,9 +43,11 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
         let addr = listener
             .local_addr()
             .context("cannot read the bound address")?;
+        // Installed before the announcement: a SIGTERM sent once it is read stops cleanly.
+        let shutdown = server::shutdown_signal();
         announce(addr, &webhook, json_lines(&config)).context("cannot write to stdout")?;
         tracing::info!(%addr, "listening");
-        server::serve(listener, webhook)
+        server::serve_with_shutdown(listener, webhook, shutdown)
             .await
             .context("the server stopped with an error")
     });

@@ -12,6 +12,26 @@
 //! The accounts and bookings live in SQLite ([`sqlite`]) or, with feature `postgres` (on by
 //! default), on a Postgres server that many replicas share ([`postgres`]), picked by the
 //! `database` key ([`database`]).
+//!
+//! # One shape
+//!
+//! Each integration is a module with the same few items, so that knowing one is knowing
+//! all three:
+//!
+//! - `router(&config)` serves its section: it checks the keys, opens what they name (the
+//!   database, the HTTP client) and gives a [`Router`](cxhook::Router) with its tags, or
+//!   one with none when `enabled = false`.
+//! - `router_with(&config, Parts { .. })` serves it over parts given instead of opened: a
+//!   store of your own (another backend, a database shared with other code), a clock, an
+//!   HTTP client. Each module's `Parts` names what it has.
+//! - Both fail with [`Error`], and a key that cannot work is a [`ConfigError`] naming it.
+//! - The handlers read the call's parameters through
+//!   [`Params`](cxhook::extract::Params): where the page's form has a value for a
+//!   parameter, it wins over the session parameter of that name, as the form is what the
+//!   page is collecting (in a form validation call it is the value just said).
+//! - Background work (reconciling pending bookings) is a start-up task of the router
+//!   ([`Router::on_start`](cxhook::Router::on_start)): it begins when the router serves,
+//!   on the runtime that serves it, never from inside a handler.
 
 /// A configuration value that cannot work, in any integration's section.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,6 +41,34 @@ pub struct ConfigError {
     pub key: String,
     /// What is wrong with its value.
     pub problem: String,
+}
+
+/// Why an integration's router could not be built, the same for each of them: a key that
+/// cannot work, a database that does not open, a secret that cannot be read.
+///
+/// One type for the three rather than one per module: they fail in these same few ways
+/// (accounts and booking share the database layer and its errors), and whoever builds them
+/// (`cxhook serve`, a program of its own) handles each failure alike, naming the section
+/// around it. Each module re-exports it (`accounts::Error`), so that a module's
+/// constructors read the same as the others'.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A configuration value cannot work.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The SQLite database could not be opened.
+    #[cfg(any(feature = "accounts", feature = "booking"))]
+    #[error(transparent)]
+    Sqlite(#[from] sqlite::OpenError),
+    /// The Postgres database could not be opened.
+    #[cfg(all(feature = "postgres", any(feature = "accounts", feature = "booking")))]
+    #[error(transparent)]
+    Postgres(#[from] postgres::OpenError),
+    /// The booking API's token could not be read.
+    #[cfg(feature = "booking")]
+    #[error(transparent)]
+    Token(#[from] booking::TokenError),
 }
 
 /// The error for `key` with this problem.

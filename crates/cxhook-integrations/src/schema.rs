@@ -48,11 +48,9 @@ pub fn accounts(config: &crate::accounts::AccountsConfig) -> Result<Vec<Applied>
             config.demo_data,
         );
     }
-    let options = config.sqlite_options();
     let options = crate::sqlite::DatabaseOptions {
-        path: options.path,
         connections: 1,
-        query_timeout: options.query_timeout,
+        ..config.database_options()
     };
     Ok(crate::sqlite::Database::migrate(
         &options,

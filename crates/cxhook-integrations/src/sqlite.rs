@@ -29,8 +29,7 @@
 //! Several components (accounts, bookings) share one file. Each brings its own [`Migrations`],
 //! tracked per component in the table `cxhook_migrations (component, version)`; opening applies
 //! what a component lacks in one `BEGIN IMMEDIATE` transaction, so two processes opening one
-//! new file do not both migrate. A database from before that table (accounts tracked in
-//! `PRAGMA user_version`) has its bookkeeping moved over on first open. Seed data goes only
+//! new file do not both migrate. Seed data goes only
 //! into a file that this process created, and the creation is logged: an existing database
 //! that lacks a component's tables gets them empty, as demo data must never mix with real
 //! data, and a database that vanished does not come back as a new one unnoticed.
@@ -57,9 +56,6 @@ use reader::{Read, Readers};
 
 /// How many queries may wait for a connection before new ones are refused.
 const QUEUE_CAPACITY: usize = 1024;
-
-/// The component whose version lived in `PRAGMA user_version` before per-component tracking.
-const LEGACY_COMPONENT: &str = "accounts";
 
 /// The embedded schema of one component: its migrations in order, and what a new one is seeded
 /// with.
@@ -410,7 +406,7 @@ fn migrate_file(
         tracing::info!("created a new database at {}", path.display());
     }
     let seed = seed && file.created_by_this_process();
-    prepare_bookkeeping(&mut first).map_err(sqlite)?;
+    prepare_bookkeeping(&first).map_err(sqlite)?;
     let mut applied = Vec::new();
     for component in components {
         applied.extend(migrate(&mut first, path, component, seed)?);
@@ -435,28 +431,16 @@ fn connect(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Connection> 
     Ok(connection)
 }
 
-/// Creates the bookkeeping tables (the migrations applied, and the always empty table the
-/// readiness probe writes to), and moves a version kept in `PRAGMA user_version` (the
-/// accounts schema before per-component tracking) into them.
-fn prepare_bookkeeping(connection: &mut Connection) -> rusqlite::Result<()> {
-    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    transaction.execute_batch(
+/// Creates the bookkeeping tables: the migrations applied, and the always empty table the
+/// readiness probe writes to.
+fn prepare_bookkeeping(connection: &Connection) -> rusqlite::Result<()> {
+    connection.execute_batch(
         "CREATE TABLE IF NOT EXISTS cxhook_migrations (
              component TEXT PRIMARY KEY,
              version INTEGER NOT NULL
          );
          CREATE TABLE IF NOT EXISTS cxhook_probe (payload BLOB)",
-    )?;
-    let legacy: i64 = transaction.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if legacy > 0 {
-        transaction.execute(
-            "INSERT INTO cxhook_migrations (component, version) VALUES (?1, ?2) \
-             ON CONFLICT (component) DO NOTHING",
-            params![LEGACY_COMPONENT, legacy],
-        )?;
-        transaction.pragma_update(None, "user_version", 0)?;
-    }
-    transaction.commit()
+    )
 }
 
 /// Applies the migrations `component` lacks, and its seed when it was new and `seed` is set

@@ -179,7 +179,15 @@ impl<S> FromWebhook<S> for Request {
     }
 }
 
-/// Session parameters read into a `T: Deserialize`; a rejection names the failing parameter.
+/// The call's parameters read into a `T: Deserialize`; a rejection names the failing
+/// parameter.
+///
+/// The parameters are the session's and the current page's form's, and where both have a
+/// value for a name the **form's wins**: the form is what the page is collecting, and in a
+/// form validation call its value is the one just said, which the agent has not yet
+/// checked (nor, when the webhook refuses it, kept). A form parameter without a value
+/// (`EMPTY`, or `null`) leaves the session's. Read [`Session`] or [`Form`] for one of the
+/// two alone.
 ///
 /// Numbers arrive as doubles but read into integer fields when they are integral (`4.0` is
 /// `4`). Parameters the struct does not name are ignored.
@@ -212,9 +220,44 @@ pub struct Params<T>(pub T);
 
 impl<S, T: DeserializeOwned> FromWebhook<S> for Params<T> {
     fn from_webhook(call: &Call, _: &S) -> Result<Self, Rejection> {
-        let params = &call.request().session_info.parameters;
-        from_object(params, "session parameter", "session parameters").map(Params)
+        let request = call.request();
+        let session = &request.session_info.parameters;
+        let form = request
+            .page_info
+            .as_ref()
+            .and_then(|page| page.form_info.as_ref())
+            .map_or(&[][..], |form| form.parameter_info.as_slice());
+        // Each name once, the first of a form that (against CX's rules) repeats one.
+        let filled = || {
+            form.iter().enumerate().filter_map(|(i, param)| {
+                let value = form_value(param)?;
+                let first = !form[..i]
+                    .iter()
+                    .any(|p| p.display_name == param.display_name && form_value(p).is_some());
+                first.then_some((param.display_name.as_str(), value))
+            })
+        };
+        let session_only = session.iter().map(|(name, value)| (name.as_str(), value));
+        if filled().next().is_none() {
+            return from_entries(session_only, |_| "session parameter", "session parameters")
+                .map(Params);
+        }
+        let in_form = |name: &str| filled().any(|(filled, _)| filled == name);
+        let entries = filled().chain(session_only.filter(|(name, _)| !in_form(name)));
+        let source = |name: &str| {
+            if in_form(name) {
+                "form parameter"
+            } else {
+                "session parameter"
+            }
+        };
+        from_entries(entries, source, "parameters").map(Params)
     }
+}
+
+/// A form parameter's value; `null` is none.
+fn form_value(param: &ParameterInfo) -> Option<&Value> {
+    param.value.as_ref().filter(|value| !value.is_null())
 }
 
 impl<S, T: DeserializeOwned> OptionalFromWebhook<S> for Params<T> {
@@ -228,11 +271,20 @@ impl<S, T: DeserializeOwned> OptionalFromWebhook<S> for Params<T> {
 /// [`Missing`](RejectionKind::Missing) only when that is a top-level field `T` requires.
 fn from_object<T: DeserializeOwned>(
     object: &serde_json::Map<String, Value>,
-    one: &str,
+    one: &'static str,
     all: &str,
 ) -> Result<T, Rejection> {
-    let de =
-        MapDeserializer::<_, serde_json::Error>::new(object.iter().map(|(k, v)| (k.as_str(), v)));
+    from_entries(object.iter().map(|(k, v)| (k.as_str(), v)), |_| one, all)
+}
+
+/// Reads `(name, value)` entries, each name once, into `T` as [`from_object`] does; `one`
+/// names what a top-level field is (`session parameter`, `form parameter`).
+fn from_entries<'a, T: DeserializeOwned>(
+    entries: impl Iterator<Item = (&'a str, &'a Value)>,
+    one: impl Fn(&str) -> &'static str,
+    all: &str,
+) -> Result<T, Rejection> {
+    let de = MapDeserializer::<_, serde_json::Error>::new(entries);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
@@ -242,7 +294,10 @@ fn from_object<T: DeserializeOwned>(
             _ => (RejectionKind::Invalid, Some(path)),
         };
         let message = match &field {
-            Some(field) => format!("{one} `{field}`: {inner}"),
+            Some(field) => {
+                let top = field.split(['.', '[']).next().unwrap_or(field);
+                format!("{} `{field}`: {inner}", one(top))
+            }
             None => format!("{all}: {inner}"),
         };
         Rejection {

@@ -17,8 +17,10 @@ use crate::server::Webhook;
 /// The error the Lambda runtime stops with.
 pub type LambdaError = lambda_http::Error;
 
-/// Serves `webhook` on the Lambda runtime until the runtime stops it.
+/// Starts the router's start-up tasks ([`Webhook::start`]) and serves `webhook` on the
+/// Lambda runtime until the runtime stops it.
 pub async fn run(webhook: Webhook) -> Result<(), LambdaError> {
+    webhook.start();
     lambda_http::run(service(webhook)).await
 }
 

@@ -49,6 +49,7 @@ pub mod middleware;
 mod reply;
 mod routing;
 pub mod server;
+mod start;
 #[cfg(feature = "test-util")]
 pub mod testing;
 

@@ -12,6 +12,7 @@ use crate::error::{Error, ErrorKind, Message};
 use crate::handler::{BoxFuture, Erased, ErasedHandler, Handler};
 use crate::reply::Reply;
 use crate::server::ReadyCheck;
+use crate::start::StartTask;
 
 /// Routes webhook calls to handlers by `fulfillmentInfo.tag`.
 ///
@@ -41,6 +42,7 @@ struct Inner<S> {
     routes: HashMap<Box<str>, Arc<dyn ErasedHandler<S>>>,
     fallback: Fallback,
     checks: Vec<ReadyCheck>,
+    start: Vec<StartTask>,
 }
 
 impl<S> Clone for Inner<S> {
@@ -49,6 +51,7 @@ impl<S> Clone for Inner<S> {
             routes: self.routes.clone(),
             fallback: self.fallback.clone(),
             checks: self.checks.clone(),
+            start: self.start.clone(),
         }
     }
 }
@@ -125,6 +128,7 @@ where
                 routes: HashMap::new(),
                 fallback: Fallback::default(),
                 checks: Vec::new(),
+                start: Vec::new(),
             }),
         }
     }
@@ -186,7 +190,63 @@ where
         self.inner.checks.iter()
     }
 
-    /// Adds every route of `other` to this router; the fallback stays this router's.
+    /// Runs `task` in the background once the router serves: [`server::serve`] and
+    /// [`lambda::run`] call [`Router::start`] on the runtime that serves, which spawns the
+    /// future `task` makes. For background work such as a periodic job or a cache warm-up,
+    /// which a router cannot spawn while it is built (the runtime that will serve it may not
+    /// exist yet). The task travels with the router through [`Router::merge`] and
+    /// [`Router::with_state`], and starts once, however many clones of the router are
+    /// started.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cxhook::Router;
+    ///
+    /// let router: Router = Router::new().on_start("cache.refresh", || async {
+    ///     let mut ticks = tokio::time::interval(Duration::from_secs(60));
+    ///     loop {
+    ///         ticks.tick().await;
+    ///         // refresh the cache
+    ///     }
+    /// });
+    /// assert_eq!(router.start_tasks().collect::<Vec<_>>(), ["cache.refresh"]);
+    /// ```
+    ///
+    /// [`server::serve`]: crate::server::serve
+    /// [`lambda::run`]: crate::lambda::run
+    pub fn on_start<F, Fut>(mut self, name: &str, task: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.inner_mut().start.push(StartTask::new(name, task));
+        self
+    }
+
+    /// The names of the start-up tasks of this router and those merged into it.
+    pub fn start_tasks(&self) -> impl Iterator<Item = &str> {
+        self.inner.start.iter().map(StartTask::name)
+    }
+
+    /// Spawns the start-up tasks ([`Router::on_start`]) on the current Tokio runtime; a
+    /// task started before, through this router or a clone of it, is not started again. A
+    /// router served by something other than [`server::serve`] or [`lambda::run`] (a
+    /// server of your own, a test) calls this itself.
+    ///
+    /// # Panics
+    ///
+    /// Outside a Tokio runtime.
+    ///
+    /// [`server::serve`]: crate::server::serve
+    /// [`lambda::run`]: crate::lambda::run
+    pub fn start(&self) {
+        for task in &self.inner.start {
+            task.start();
+        }
+    }
+
+    /// Adds every route, readiness check and start-up task of `other` to this router; the
+    /// fallback stays this router's.
     ///
     /// # Panics
     ///
@@ -203,6 +263,7 @@ where
             inner.routes.insert(tag, handler);
         }
         inner.checks.extend(other.checks);
+        inner.start.extend(other.start);
         self
     }
 
@@ -220,6 +281,7 @@ where
             routes,
             fallback,
             checks,
+            start,
         } = Arc::unwrap_or_clone(self.inner);
         let routes = routes
             .into_iter()
@@ -236,6 +298,7 @@ where
                 routes,
                 fallback,
                 checks,
+                start,
             }),
         }
     }
@@ -272,18 +335,25 @@ impl Router<()> {
         })
     }
 
+    /// The fallback's answer. This is the call's one log line about the tag: the recover
+    /// layer, which answers the error of a status fallback, does not log it again.
     fn unknown_tag(&self, call: &Call) -> Result<Answer, Error> {
         // The call's span names the tag, clipped: a caller can send 500 KB of it.
-        tracing::warn!("no handler serves this tag");
         metrics::counter!("cxhook_unknown_tag_total").increment(1);
         match &self.inner.fallback.0 {
             FallbackKind::Reply(reply) => {
+                tracing::warn!(fallback = "reply", "no handler serves this tag");
                 let response = Reply::clone(reply)
                     .finish(call.request())
                     .map_err(|e| Error::with_kind(ErrorKind::InvalidReply, e))?;
                 Ok(Answer::reply(response, Outcome::Fallback))
             }
             FallbackKind::Status(status) => {
+                tracing::warn!(
+                    fallback = "status",
+                    status = status.as_u16(),
+                    "no handler serves this tag"
+                );
                 let message = match call.tag() {
                     Some(_) => "no handler serves this fulfillment tag",
                     None => "the request has no fulfillment tag",

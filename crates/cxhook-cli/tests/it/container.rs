@@ -11,6 +11,15 @@
 //! key endpoint at a key set on 127.0.0.1. Container engines also set `PATH`, `HOSTNAME` and
 //! `HOME`; cxhook reads none of them, and none is set here.
 //!
+//! The manifests keep their data on Postgres, here the test server (`TEST_POSTGRES_*`; the
+//! tests are skipped without one, and fail in CI), in a fresh database of each test's own:
+//! the Kubernetes manifest's URL is its Secret's value, and the Cloud Run manifest's Cloud
+//! SQL socket is served where Cloud SQL's connector puts it,
+//! `/cloudsql/PROJECT:REGION:INSTANCE/.s.PGSQL.5432`, by a socket that forwards each
+//! connection to the server (its `dbname` and `user` the test database's). Such an image
+//! writes nothing at all; the Dockerfile's own `docker run` line stays on the embedded SQLite
+//! default, one container, its file in `/data`.
+//!
 //! As root (CI runs as root), the entrypoint runs as the image's user with the rootfs as its
 //! root directory and the image's working directory (`unshare --root --wd --setuid --setgid`,
 //! without new namespaces): the image's libraries, CA certificates and passwd, nothing of the
@@ -19,8 +28,10 @@
 //!
 //! Cloud Run's contract holds too: listen on `$PORT`, write nothing outside `/data`, and on
 //! SIGTERM finish the call in flight and exit well within 10 s. The guide's `gcloud run
-//! deploy` sets the same auth variables as the Cloud Run manifest, the manifests run one
-//! instance, and the READMEs quote the sizes `build-local.sh` measured last.
+//! deploy` sets the same variables, secret, Cloud SQL instance and instance limit as the Cloud
+//! Run manifest, no manifest runs more than one instance on SQLite, the Cloud Run instances'
+//! pools stay under Cloud SQL's connection limit, and the READMEs quote the sizes
+//! `build-local.sh` measured last.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
@@ -38,6 +49,7 @@ use rsa::traits::PublicKeyParts;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::postgres::{Fresh, fresh_database};
 use crate::support::{
     HalfSent, PATIENCE, Server, Stub, command_line, free_port, post_with, request, shell_words,
 };
@@ -225,10 +237,30 @@ fn snapshot(root: &Path) -> Snapshot {
     all
 }
 
+/// Where a deployment keeps its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Data {
+    /// The embedded default: `/data/cxhook.db`.
+    Sqlite,
+    /// A Postgres server: nothing is written in the container.
+    Postgres,
+}
+
 impl Image {
     /// Assembles the rootfs and runs the runtime stage's entrypoint in it, with the stage's
     /// environment and `variables` over it.
     fn start(variables: &[(String, String)]) -> Self {
+        Self::start_with(variables, |_, _| {})
+    }
+
+    /// [`Image::start`], with `prepare` given the rootfs and the variables before the
+    /// entrypoint starts (what it adds to the rootfs is not counted as written by the
+    /// entrypoint).
+    fn start_with(
+        variables: &[(String, String)],
+        prepare: impl FnOnce(&Path, &mut Vec<(String, String)>),
+    ) -> Self {
+        let mut variables = variables.to_vec();
         let stage = runtime_stage();
         let dir = tempfile::tempdir().unwrap();
         let rootfs = dir.path().join("rootfs");
@@ -244,6 +276,7 @@ impl Image {
         }
         let assembled = assemble.status().unwrap();
         assert!(assembled.success(), "rootfs.sh failed: {assembled:?}");
+        prepare(&rootfs, &mut variables);
         let before = snapshot(&rootfs);
 
         let workdir = stage.workdir.trim_start_matches('/');
@@ -278,9 +311,9 @@ impl Image {
         }
     }
 
-    /// Stops the entrypoint with SIGTERM, and checks that it exited well and wrote nothing
-    /// outside `/data`.
-    fn stop(self) {
+    /// Stops the entrypoint with SIGTERM, and checks that it exited well, wrote nothing
+    /// outside `/data`, and in `/data` its SQLite file, or nothing with `Data::Postgres`.
+    fn stop(self, kept: Data) {
         let (status, _) = self.server.terminate();
         assert!(status.success(), "{status:?}");
         let before = &self.before;
@@ -292,11 +325,86 @@ impl Image {
             .filter(|path| !path.starts_with(data) && before.get(*path) != after.get(*path))
             .collect();
         assert!(changed.is_empty(), "written outside /data: {changed:?}");
-        assert!(
-            after.contains_key(&data.join("cxhook.db")),
-            "no database in /data: {after:?}"
-        );
+        match kept {
+            Data::Sqlite => assert!(
+                after.contains_key(&data.join("cxhook.db")),
+                "no database in /data: {after:?}"
+            ),
+            Data::Postgres => assert_eq!(&after, before, "written in /data"),
+        }
     }
+}
+
+/// The value a test gives the variable `name` that a manifest takes from a Secret: the test
+/// server's database for a `database`, its password for the variable a `password_env` names,
+/// [`SECRET`] for any other.
+fn secret_value(name: &str, env: &[(String, Option<String>)], database: &Fresh) -> String {
+    let names_password = env.iter().any(|(variable, value)| {
+        variable.ends_with("__POSTGRES__PASSWORD_ENV") && value.as_deref() == Some(name)
+    });
+    if name.ends_with("__DATABASE") {
+        database.url.clone()
+    } else if names_password {
+        std::env::var("TEST_POSTGRES_PASSWORD").unwrap_or_default()
+    } else {
+        SECRET.to_owned()
+    }
+}
+
+/// A key/value connection string (Cloud SQL's socket form) with its `dbname` and `user` those
+/// of the test database: the manifests' `cxhook` database would be shared by every test.
+fn on_test_database(connection: &str, database: &Fresh) -> String {
+    let test: tokio_postgres::Config = database.url.parse().unwrap();
+    connection
+        .split_whitespace()
+        .map(|pair| match pair.split_once('=') {
+            Some(("dbname", _)) => format!("dbname={}", test.get_dbname().unwrap()),
+            Some(("user", _)) => format!("user={}", test.get_user().unwrap()),
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Cloud SQL's connector as Cloud Run mounts it: a unix socket `.s.PGSQL.5432` in `dir` that
+/// carries each connection to the test database's server, for as long as the test runs.
+fn cloud_sql_socket(dir: &Path, database: &Fresh) {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::net::UnixListener;
+    let test: tokio_postgres::Config = database.url.parse().unwrap();
+    let tokio_postgres::config::Host::Tcp(host) = &test.get_hosts()[0] else {
+        panic!("the test server is not on TCP: {}", database.url)
+    };
+    let server = format!("{host}:{}", test.get_ports()[0]);
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join(".s.PGSQL.5432");
+    let listener = UnixListener::bind(&path).unwrap();
+    // The image's user connects to it.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o777)).unwrap();
+    thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { return };
+            let Ok(upstream) = std::net::TcpStream::connect(&server) else {
+                continue;
+            };
+            let (mut client_in, mut upstream_out) =
+                (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+            thread::spawn(move || {
+                let _ = std::io::copy(&mut client_in, &mut upstream_out);
+                let _ = upstream_out.shutdown(std::net::Shutdown::Write);
+            });
+            let (mut upstream_in, mut client_out) = (upstream, client);
+            thread::spawn(move || {
+                let _ = std::io::copy(&mut upstream_in, &mut client_out);
+                let _ = client_out.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+}
+
+/// Whether this test runs as root, and so runs the image in its rootfs.
+fn as_root() -> bool {
+    std::fs::metadata("/proc/self").unwrap().uid() == 0
 }
 
 /// A balance call for u-1001.
@@ -378,19 +486,31 @@ impl Google {
 
 #[test]
 fn the_image_serves_the_cloud_run_manifest_checking_dialogflows_id_tokens() {
+    let test = "the_image_serves_the_cloud_run_manifest_checking_dialogflows_id_tokens";
+    let Some(database) = fresh_database(test) else {
+        return;
+    };
     let google = Google::start();
     let port = free_port().to_string();
     // The placeholders deploy/README.md has replaced.
     let fill = |value: &str| {
         value
             .replace("PROJECT_NUMBER", "123456789012")
+            .replace("PROJECT_ID", "my-project")
             .replace("REGION", "us-central1")
+            .replace("INSTANCE", "cxhook-db")
     };
-    let mut variables: Vec<(String, String)> =
-        manifest_env("deploy/cloudrun/service.yaml", "Service")
-            .into_iter()
-            .map(|(name, value)| (name.clone(), fill(&value.expect("no Secrets on Cloud Run"))))
-            .collect();
+    let env = manifest_env("deploy/cloudrun/service.yaml", "Service");
+    let mut variables: Vec<(String, String)> = env
+        .iter()
+        .map(|(name, value)| match value {
+            Some(value) if name.ends_with("__DATABASE") => {
+                (name.clone(), on_test_database(&fill(value), &database))
+            }
+            Some(value) => (name.clone(), fill(value)),
+            None => (name.clone(), secret_value(name, &env, &database)),
+        })
+        .collect();
     let value = |name: &str| {
         variables
             .iter()
@@ -410,7 +530,38 @@ fn the_image_serves_the_cloud_run_manifest_checking_dialogflows_id_tokens() {
         google.jwks_url(),
     ));
 
-    let mut image = Image::start(&variables);
+    // Cloud SQL's socket, where the annotation puts it: in the image's root as root; else,
+    // with the image's binary on the host's file system, in the rootfs, and the databases
+    // pointed there.
+    let socket = format!(
+        "/cloudsql/{}",
+        fill(
+            manifest("deploy/cloudrun/service.yaml", "Service")["spec"]["template"]["metadata"]
+                ["annotations"]["run.googleapis.com/cloudsql-instances"]
+                .as_str()
+                .expect("the Cloud Run manifest names its Cloud SQL instance")
+        )
+    );
+    for (name, value) in &env {
+        if name.ends_with("__DATABASE") {
+            let value = fill(value.as_deref().unwrap_or_default());
+            assert!(
+                value.starts_with(&format!("host={socket} ")),
+                "{name} is not on the Cloud SQL socket {socket}: {value}"
+            );
+        }
+    }
+    let mut image = Image::start_with(&variables, |rootfs, variables| {
+        let inside = rootfs.join(socket.trim_start_matches('/'));
+        cloud_sql_socket(&inside, &database);
+        if !as_root() {
+            for (name, value) in variables.iter_mut() {
+                if name.ends_with("__DATABASE") {
+                    *value = value.replace(&socket, &inside.display().to_string());
+                }
+            }
+        }
+    });
     assert_eq!(image.server.addr.to_string(), format!("0.0.0.0:{port}"));
     let bearer = format!("Bearer {}", google.id_token(&audience, &agent));
     answers_only_with(&image, &[("authorization", &bearer)]);
@@ -454,7 +605,7 @@ fn the_image_serves_the_cloud_run_manifest_checking_dialogflows_id_tokens() {
     let answer = call.finish();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("$1,250.75"), "{answer}");
-    image.stop();
+    image.stop(Data::Postgres);
     assert!(
         stopping.elapsed() < Duration::from_secs(10),
         "Cloud Run kills the container 10 s after SIGTERM"
@@ -492,30 +643,88 @@ fn the_cloud_run_guides_deploy_command_sets_what_the_manifest_sets() {
         // The manifest names the placeholders the guide's shell variables fill.
         let value = value
             .replace("$PROJECT_NUMBER", "PROJECT_NUMBER")
-            .replace("$REGION", "REGION");
+            .replace("$PROJECT_ID", "PROJECT_ID")
+            .replace("$REGION", "REGION")
+            .replace("$INSTANCE", "INSTANCE");
         deployed.push((name.to_owned(), value));
     }
-    let manifest: Vec<(String, String)> = manifest_env("deploy/cloudrun/service.yaml", "Service")
+    let manifested: Vec<(String, String)> = manifest_env("deploy/cloudrun/service.yaml", "Service")
         .into_iter()
-        .filter(|(name, _)| name.starts_with("CXHOOK_AUTH__"))
+        .filter(|(name, _)| {
+            ["CXHOOK_AUTH__", "CXHOOK_ACCOUNTS__", "CXHOOK_BOOKING__"]
+                .iter()
+                .any(|prefix| name.starts_with(prefix))
+        })
         .map(|(name, value)| (name, value.unwrap()))
         .collect();
-    assert_eq!(deployed, manifest);
+    assert_eq!(deployed, manifested);
+    // The secret, the Cloud SQL instance and the most instances, as the manifest has them.
+    let flag = |name: &str| {
+        words
+            .windows(2)
+            .find(|pair| pair[0] == name)
+            .map(|pair| pair[1].clone())
+            .unwrap_or_else(|| panic!("gcloud run deploy has no {name}"))
+    };
+    let service = manifest("deploy/cloudrun/service.yaml", "Service");
+    let annotations = &service["spec"]["template"]["metadata"]["annotations"];
+    assert_eq!(
+        flag("--add-cloudsql-instances"),
+        "$PROJECT_ID:$REGION:$INSTANCE"
+    );
+    assert_eq!(
+        annotations["run.googleapis.com/cloudsql-instances"],
+        "PROJECT_ID:REGION:INSTANCE"
+    );
+    assert_eq!(
+        flag("--max-instances"),
+        annotations["autoscaling.knative.dev/maxScale"]
+    );
+    let container = &service["spec"]["template"]["spec"]["containers"][0];
+    let password = container["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|variable| variable["valueFrom"]["secretKeyRef"].is_object())
+        .expect("the manifest takes the database password from Secret Manager");
+    assert_eq!(
+        flag("--set-secrets"),
+        format!(
+            "{}={}:{}",
+            password["name"].as_str().unwrap(),
+            password["valueFrom"]["secretKeyRef"]["name"]
+                .as_str()
+                .unwrap(),
+            password["valueFrom"]["secretKeyRef"]["key"]
+                .as_str()
+                .unwrap()
+        )
+    );
 }
 
 const SECRET: &str = "container-secret-eeeeeeeeeeeeeeeeeeeeeeee";
 
 #[test]
-fn the_image_serves_the_kubernetes_manifest_with_its_header_secret() {
-    let mut variables: Vec<(String, String)> = manifest_env("deploy/k8s/cxhook.yaml", "Deployment")
-        .into_iter()
-        .map(|(name, value)| (name, value.unwrap_or_else(|| SECRET.to_owned())))
+fn the_image_serves_the_kubernetes_manifest_with_its_secrets() {
+    let test = "the_image_serves_the_kubernetes_manifest_with_its_secrets";
+    let Some(database) = fresh_database(test) else {
+        return;
+    };
+    let env = manifest_env("deploy/k8s/cxhook.yaml", "Deployment");
+    let mut variables: Vec<(String, String)> = env
+        .iter()
+        .map(|(name, value)| {
+            let value = value
+                .clone()
+                .unwrap_or_else(|| secret_value(name, &env, &database));
+            (name.clone(), value)
+        })
         .collect();
     variables.retain(|(name, _)| name != "PORT");
     variables.push(("PORT".to_owned(), free_port().to_string()));
     let image = Image::start(&variables);
     answers_only_with(&image, &[("x-webhook-secret", SECRET)]);
-    image.stop();
+    image.stop(Data::Postgres);
 }
 
 #[test]
@@ -527,7 +736,7 @@ fn the_image_serves_the_dockerfiles_own_run_line() {
     variables.push(("PORT".to_owned(), free_port().to_string()));
     let image = Image::start(&variables);
     answers_only_with(&image, &[("x-webhook-secret", SECRET)]);
-    image.stop();
+    image.stop(Data::Sqlite);
 }
 
 /// The MB figure of the row of `deploy/container/sizes.md` whose first cell starts `what`.
@@ -556,14 +765,66 @@ fn the_readmes_quote_the_sizes_build_local_sh_measured_last() {
     }
 }
 
+/// The connections a db-custom-1-3840 Cloud SQL instance allows (its default
+/// `max_connections`), which the Cloud Run manifest's pool arithmetic names.
+const CLOUD_SQL_CONNECTIONS: u64 = 100;
+
+/// The most connections one instance with these variables opens: the pools of the enabled
+/// integrations on Postgres (5 each unless set), and whether any keeps its data in SQLite.
+/// A database taken from a Secret counts as Postgres: the manifest's Secret holds a
+/// `postgres://` URL, and the Kubernetes test above serves from one.
+fn connections_and_sqlite(env: &[(String, Option<String>)]) -> (u64, bool) {
+    let get = |name: &str| env.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let mut connections = 0;
+    let mut sqlite = false;
+    for integration in ["ACCOUNTS", "BOOKING"] {
+        let enabled = get(&format!("CXHOOK_{integration}__ENABLED")) != Some(Some("false".into()));
+        if !enabled {
+            continue;
+        }
+        match get(&format!("CXHOOK_{integration}__DATABASE")) {
+            Some(Some(database))
+                if cxhook_integrations::database::is_postgres(Path::new(&database)) => {}
+            Some(None) => {}
+            // The default file, or a value that names no server.
+            _ => {
+                sqlite = true;
+                continue;
+            }
+        }
+        connections += get(&format!("CXHOOK_{integration}__POSTGRES__POOL_SIZE"))
+            .flatten()
+            .map_or(5, |size| size.parse::<u64>().unwrap());
+    }
+    (connections, sqlite)
+}
+
 #[test]
-fn the_shipped_manifests_run_one_instance_of_the_sqlite_default() {
+fn no_shipped_manifest_runs_more_than_one_instance_on_sqlite() {
     let service = manifest("deploy/cloudrun/service.yaml", "Service");
-    assert_eq!(
-        service["spec"]["template"]["metadata"]["annotations"]["autoscaling.knative.dev/maxScale"],
-        "1"
+    let max_scale: u64 =
+        service["spec"]["template"]["metadata"]["annotations"]["autoscaling.knative.dev/maxScale"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+    let (connections, sqlite) =
+        connections_and_sqlite(&manifest_env("deploy/cloudrun/service.yaml", "Service"));
+    assert!(
+        max_scale == 1 || !sqlite,
+        "Cloud Run: {max_scale} instances on SQLite"
     );
+    assert!(
+        max_scale * connections < CLOUD_SQL_CONNECTIONS,
+        "Cloud Run: {max_scale} instances × {connections} connections reach Cloud SQL's \
+         {CLOUD_SQL_CONNECTIONS}"
+    );
+
     let deployment = manifest("deploy/k8s/cxhook.yaml", "Deployment");
-    assert_eq!(deployment["spec"]["replicas"], 1);
-    assert_eq!(deployment["spec"]["strategy"]["type"], "Recreate");
+    let replicas = deployment["spec"]["replicas"].as_u64().unwrap();
+    let (_, sqlite) = connections_and_sqlite(&manifest_env("deploy/k8s/cxhook.yaml", "Deployment"));
+    if sqlite {
+        assert_eq!(replicas, 1, "Kubernetes: {replicas} pods on SQLite");
+        assert_eq!(deployment["spec"]["strategy"]["type"], "Recreate");
+    }
 }

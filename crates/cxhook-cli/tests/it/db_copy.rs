@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use cxhook_integrations::accounts::{SqliteOptions, SqliteStore, rusqlite};
+use cxhook_integrations::accounts::{SqliteStore, rusqlite};
 use cxhook_integrations::booking::jiff::{Timestamp, ToSpan};
 use cxhook_integrations::booking::{
     BookingStore, Created, NewBooking, PostgresBookingStore, SqliteBookingStore, Status,
@@ -40,7 +40,7 @@ fn booking(session: &str, n: i64, status: Status) -> NewBooking {
 /// A SQLite database with the demo accounts and 40 bookings: confirmed, pending (one
 /// claimed), cancelled (its slot freed).
 fn populated(path: &Path) {
-    drop(SqliteStore::open(&SqliteOptions::new(path)).unwrap());
+    drop(SqliteStore::open(&DatabaseOptions::new(path), true).unwrap());
     let store = SqliteBookingStore::open(&DatabaseOptions::new(path)).unwrap();
     block_on(async {
         for n in 0..40 {

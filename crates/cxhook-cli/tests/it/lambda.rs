@@ -1,6 +1,7 @@
 //! `cxhook` as a Lambda `bootstrap`: started without arguments by a Lambda runtime API (a
 //! stub on loopback here), it takes an API Gateway event and posts back the proxy response;
-//! with the variables of deploy/README.md's `cargo lambda deploy`, only calls that carry the
+//! with the variables of deploy/README.md's `cargo lambda deploy` (its RDS Proxy the test
+//! Postgres server, over TLS checked against the server's CA), only calls that carry the
 //! header secret are answered.
 
 use std::process::Stdio;
@@ -11,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+use crate::postgres::fresh_database;
 use crate::support::{Stub, command_line, cxhook, keep_for_contract, request, shell_words};
 
 #[derive(Default)]
@@ -174,14 +176,19 @@ fn guide_variables() -> Vec<(String, String)> {
 #[test]
 fn a_bootstrap_with_the_guides_variables_answers_only_calls_with_the_secret() {
     const SECRET: &str = "lambda-secret-ffffffffffffffffffffffff";
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("cxhook.db").display().to_string();
-    let variables: Vec<(String, String)> = guide_variables()
+    let test = "a_bootstrap_with_the_guides_variables_answers_only_calls_with_the_secret";
+    let Some(database) = fresh_database(test) else {
+        return;
+    };
+    let password = std::env::var("TEST_POSTGRES_PASSWORD").unwrap_or_default();
+    let mut variables: Vec<(String, String)> = guide_variables()
         .into_iter()
         .map(|(name, value)| match value.as_str() {
-            // The secret is the guide's shell variable; the database its /tmp, here a test's.
+            // The secrets are the guide's shell variables; the proxy's endpoint the test
+            // server, with a database of the test's own.
             "$WEBHOOK_SECRET" => (name, SECRET.to_owned()),
-            "/tmp/cxhook.db" => (name, database.clone()),
+            "$POSTGRES_PASSWORD" => (name, password.clone()),
+            _ if value.contains("$PROXY_ENDPOINT") => (name, database.url.clone()),
             _ => (name, value),
         })
         .collect();
@@ -189,6 +196,29 @@ fn a_bootstrap_with_the_guides_variables_answers_only_calls_with_the_secret() {
         variables.iter().any(|(name, _)| name == "WEBHOOK_SECRET"),
         "{variables:?}"
     );
+    // Not in the guide: the test server's CA, which verify-full checks it against (the
+    // proxy's certificate is signed by a CA among the system's roots).
+    let ca = std::env::var("TEST_POSTGRES_CA").expect("TEST_POSTGRES_CA with TEST_POSTGRES_URL");
+    for integration in ["ACCOUNTS", "BOOKING"] {
+        let sslmode = format!("CXHOOK_{integration}__POSTGRES__SSLMODE");
+        assert!(
+            variables
+                .iter()
+                .any(|(name, value)| *name == sslmode && value == "verify-full"),
+            "the guide checks the proxy's certificate: {variables:?}"
+        );
+        let pool = format!("CXHOOK_{integration}__POSTGRES__POOL_SIZE");
+        assert!(
+            variables
+                .iter()
+                .any(|(name, value)| *name == pool && value == "1"),
+            "one connection per instance and pool: {variables:?}"
+        );
+        variables.push((
+            format!("CXHOOK_{integration}__POSTGRES__SSLROOTCERT"),
+            ca.clone(),
+        ));
+    }
 
     let (_, response) = invoke(
         event(&balance(), &[("x-webhook-secret", SECRET)]),

@@ -1,6 +1,7 @@
 //! Runs the built `cxhook` binary for real: `serve` on loopback ports, its configuration
-//! layers, and `send` against it and against stub webhooks; and reads its sources for the
-//! rule that its modules import each other in no loop (`modules`).
+//! layers, and `send` against it and against stub webhooks; three of it on one Postgres
+//! database (`scale`); and reads its sources for the rule that its modules import each other
+//! in no loop (`modules`).
 
 mod auth;
 mod config;
@@ -12,6 +13,7 @@ mod modules;
 mod postgres;
 mod record;
 mod replay;
+mod scale;
 mod scenario;
 mod send;
 mod serve;

@@ -589,3 +589,41 @@ fn a_256_mib_answer_from_the_weather_provider_is_cut_off_and_answered_with_the_f
     let sent = sent.load(std::sync::atomic::Ordering::Relaxed);
     assert!(sent < 64 * 1024 * 1024, "the provider sent {sent} bytes");
 }
+
+#[test]
+fn serve_on_a_platform_with_sqlite_data_warns_that_it_lives_in_this_instance_only() {
+    let warning = "with data in SQLite: accounts (cxhook.db) and bookings (cxhook.db) live in \
+                   this instance only";
+    // Cloud Run sets PORT and K_SERVICE; --addr keeps the test on loopback.
+    let server = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[("PORT", "8080"), ("K_SERVICE", "cxhook")],
+    );
+    assert_eq!(get(&server.url("/readyz")).status, 200);
+    let stopped = server.stop();
+    assert!(
+        stopped.stderr.contains(&format!(
+            "running on Cloud Run (K_SERVICE is set) {warning}"
+        )),
+        "{}",
+        stopped.stderr
+    );
+
+    // Off a platform, or with both integrations elsewhere than SQLite: no warning.
+    let plain = Server::start(&["--addr", "127.0.0.1:0"], &[]);
+    let elsewhere = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[
+            ("PORT", "8080"),
+            ("CXHOOK_ACCOUNTS__ENABLED", "false"),
+            ("CXHOOK_BOOKING__ENABLED", "false"),
+        ],
+    );
+    for server in [plain, elsewhere] {
+        // Serving, its SIGTERM handler is in place.
+        assert_eq!(get(&server.url("/readyz")).status, 200);
+        let stopped = server.stop();
+        assert!(stopped.status.success(), "{stopped:?}");
+        assert!(!stopped.stderr.contains("SQLite"), "{}", stopped.stderr);
+    }
+}

@@ -3,17 +3,29 @@
 use std::sync::Arc;
 
 use cxhook::Reply;
-use cxhook::extract::{Form, LanguageCode, Session, State};
+use cxhook::extract::{Form, LanguageCode, Params, State};
 use cxhook::types::value::as_i64;
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::DEFAULT_TRANSACTION_COUNT;
 use super::store::{AccountStore, StoreError};
 
-/// The session (and form) parameter naming the account.
+/// The parameter naming the account.
 const USER_ID: &str = "user_id";
-/// The session (and form) parameter saying how many transactions to list.
+/// The parameter saying how many transactions to list.
 const COUNT: &str = "count";
+
+/// The parameters the handlers read (the form's value over the session's, see
+/// [`Params`]), as said: a user ID may be a string or a number, a count a word, and what
+/// does not read as one is asked for again rather than rejected.
+#[derive(Deserialize)]
+pub(super) struct Said {
+    #[serde(default)]
+    user_id: Option<Value>,
+    #[serde(default)]
+    count: Option<Value>,
+}
 
 /// What the user hears when the database fails.
 const UNAVAILABLE: &str =
@@ -29,11 +41,11 @@ pub(super) struct Accounts {
 /// `account.balance`.
 pub(super) async fn balance(
     State(accounts): State<Accounts>,
-    session: Session,
+    Params(said): Params<Said>,
     form: Form,
     LanguageCode(language): LanguageCode,
 ) -> Result<Reply, cxhook::Error> {
-    let Some(user_id) = user_id(&session) else {
+    let Some(user_id) = user_id(said.user_id.as_ref()) else {
         return Ok(ask_for_user_id(&form));
     };
     let account = accounts
@@ -60,15 +72,15 @@ pub(super) async fn balance(
 /// `account.transactions`.
 pub(super) async fn transactions(
     State(accounts): State<Accounts>,
-    session: Session,
+    Params(said): Params<Said>,
     form: Form,
     LanguageCode(language): LanguageCode,
 ) -> Result<Reply, cxhook::Error> {
-    let Some(user_id) = user_id(&session) else {
+    let Some(user_id) = user_id(said.user_id.as_ref()) else {
         return Ok(ask_for_user_id(&form));
     };
     let max = accounts.max_transactions;
-    let (count, capped) = match count(session.param(COUNT)) {
+    let (count, capped) = match count(said.count.as_ref()) {
         Count::Default => (DEFAULT_TRANSACTION_COUNT.min(max), false),
         Count::Some(count) => (count.min(max), count > max),
         Count::OutOfRange(said) => {
@@ -127,9 +139,9 @@ pub(super) async fn transactions(
         .set_param("transaction_count", transactions.len()))
 }
 
-/// The `user_id` session parameter: a non-blank string, or an integral number.
-fn user_id(session: &Session) -> Option<String> {
-    match session.param(USER_ID)? {
+/// The `user_id` parameter: a non-blank string, or an integral number.
+fn user_id(value: Option<&Value>) -> Option<String> {
+    match value? {
         Value::String(id) => Some(id.trim().to_owned()).filter(|id| !id.is_empty()),
         number @ Value::Number(_) => as_i64(number).filter(|n| *n >= 0).map(|n| n.to_string()),
         _ => None,

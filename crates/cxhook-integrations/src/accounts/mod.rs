@@ -2,11 +2,11 @@
 //!
 //! Two tags, configurable ([`AccountTags`]):
 //!
-//! - `account.balance` reads the session parameter `user_id` and answers with the balance,
+//! - `account.balance` reads the parameter `user_id` and answers with the balance,
 //!   formatted for the account's currency and the request's language. It sets the session
 //!   parameters `account_found` (bool), `balance` (the display string), `balance_minor` (the
 //!   exact amount in minor units) and `currency` (the ISO code).
-//! - `account.transactions` lists the last `count` transactions (session parameter; 3 when
+//! - `account.transactions` lists the last `count` transactions (a parameter; 3 when
 //!   absent, at most [`AccountsConfig::max_transactions`], and the reply says so when it
 //!   caps), each with its date, description and signed amount, and sets `account_found` and
 //!   `transaction_count`. A `count` of 0, below 0, fractional or not a number (digits and the
@@ -18,6 +18,9 @@
 //! a `user_id` parameter, that parameter marked invalid so the agent asks again. A database
 //! that fails, is locked or does not answer within the query timeout gives an error with a
 //! sentence that is safe to say; the recover layer answers with it and logs the error.
+//!
+//! Parameters are read through [`Params`](cxhook::extract::Params): the page's form's value
+//! where it has one, else the session parameter's (see [the crate's shape](crate#one-shape)).
 //!
 //! The store sits behind [`AccountStore`]; [`SqliteStore`] is the embedded default, and
 //! [`PostgresStore`] (feature `postgres`) serves many replicas from one server, picked when
@@ -37,16 +40,16 @@ use std::time::Duration;
 use cxhook::Router;
 use serde::{Deserialize, Serialize};
 
-pub use crate::ConfigError;
 pub use crate::database::PostgresConfig;
 use crate::database::is_postgres;
-pub use crate::sqlite::OpenError;
+pub use crate::sqlite::{DatabaseOptions, OpenError};
+pub use crate::{ConfigError, Error};
 use crate::{check_database, check_tags, problem};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 /// The rusqlite this crate uses, for [`SqliteStore::with_connection`].
 pub use rusqlite;
-pub use sqlite::{SqliteOptions, SqliteStore};
+pub use sqlite::SqliteStore;
 pub use store::{Account, AccountStore, StoreError, StoreFuture, Transaction};
 
 /// How many transactions a call lists when it does not say.
@@ -116,19 +119,17 @@ impl Default for AccountTags {
     }
 }
 
-/// Why the accounts router could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The configuration is invalid.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// The database could not be opened.
-    #[error(transparent)]
-    Open(#[from] OpenError),
-    /// The Postgres database could not be opened.
-    #[cfg(feature = "postgres")]
-    #[error(transparent)]
-    Postgres(#[from] crate::postgres::OpenError),
+/// What [`router_with`] serves the accounts over, instead of what [`router`] opens.
+#[derive(Clone)]
+pub struct Parts {
+    /// Where the accounts are read from.
+    pub store: Arc<dyn AccountStore>,
+}
+
+impl std::fmt::Debug for Parts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parts").finish_non_exhaustive()
+    }
 }
 
 impl AccountsConfig {
@@ -153,20 +154,25 @@ impl AccountsConfig {
         Duration::from_millis(self.query_timeout_ms)
     }
 
-    /// The options of the SQLite store this configuration names.
-    pub fn sqlite_options(&self) -> SqliteOptions {
-        SqliteOptions {
+    /// The options of the SQLite database this configuration names.
+    pub fn database_options(&self) -> DatabaseOptions {
+        DatabaseOptions {
             path: self.database.clone(),
             connections: self.connections,
             query_timeout: self.query_timeout(),
-            seed: self.demo_data,
         }
+    }
+
+    /// The options of the Postgres database this configuration names, with its password.
+    #[cfg(feature = "postgres")]
+    pub fn postgres_options(&self) -> Result<crate::postgres::Options, ConfigError> {
+        crate::postgres::Options::new(&self.database, &self.postgres, self.query_timeout())
     }
 }
 
 /// The accounts router for `config`: opens (creating and seeding when new) the SQLite
-/// database, or the Postgres one, and serves both tags. When the integration is disabled, a
-/// router with no tags and no database.
+/// database, or the Postgres one, and serves both tags, with a readiness check of the
+/// database. When the integration is disabled, a router with no tags and no database.
 pub fn router(config: &AccountsConfig) -> Result<Router, Error> {
     config.validate()?;
     if !config.enabled {
@@ -174,36 +180,39 @@ pub fn router(config: &AccountsConfig) -> Result<Router, Error> {
     }
     #[cfg(feature = "postgres")]
     if is_postgres(&config.database) {
-        let options = crate::postgres::Options::new(
-            &config.database,
-            &config.postgres,
-            config.query_timeout(),
-        )?;
-        let store = Arc::new(PostgresStore::open(&options, config.demo_data)?);
+        let store = Arc::new(PostgresStore::open(
+            &config.postgres_options()?,
+            config.demo_data,
+        )?);
         let pinged = store.clone();
-        let router = router_with_store(store, config)?.ready_check("accounts", move || {
+        let router = router_with(config, Parts { store })?.ready_check("accounts", move || {
             let store = pinged.clone();
             async move { store.ping().await.map_err(Into::into) }
         });
         return Ok(router);
     }
-    let store = Arc::new(SqliteStore::open(&config.sqlite_options())?);
+    let store = Arc::new(SqliteStore::open(
+        &config.database_options(),
+        config.demo_data,
+    )?);
     let pinged = store.clone();
-    let router = router_with_store(store, config)?.ready_check("accounts", move || {
+    let router = router_with(config, Parts { store })?.ready_check("accounts", move || {
         let store = pinged.clone();
         async move { store.ping().await.map_err(Into::into) }
     });
     Ok(router)
 }
 
-/// The accounts router over any store (a Postgres one, one opened with other options).
-pub fn router_with_store(
-    store: Arc<dyn AccountStore>,
-    config: &AccountsConfig,
-) -> Result<Router, ConfigError> {
+/// The accounts router for `config` over `parts` (a store of another backend, one opened
+/// with other options or shared with other code). When the integration is disabled, a
+/// router with no tags.
+pub fn router_with(config: &AccountsConfig, parts: Parts) -> Result<Router, Error> {
     config.validate()?;
+    if !config.enabled {
+        return Ok(Router::new());
+    }
     let state = handlers::Accounts {
-        store,
+        store: parts.store,
         max_transactions: config.max_transactions,
     };
     Ok(Router::new()

@@ -5,9 +5,6 @@
 //! (tracked per component, see [`crate::sqlite`]) and, when this process created the file,
 //! writes the demo accounts, all in one transaction.
 
-use std::path::PathBuf;
-use std::time::Duration;
-
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::money::{Currency, Money};
@@ -20,32 +17,6 @@ pub(crate) const MIGRATIONS: Migrations = Migrations {
     steps: &[include_str!("../../migrations/sqlite/0001_accounts.sql")],
     seed: Some(include_str!("../../migrations/sqlite/seed.sql")),
 };
-
-/// How a [`SqliteStore`] opens its database.
-#[derive(Debug, Clone)]
-pub struct SqliteOptions {
-    /// The database file; created when missing.
-    pub path: PathBuf,
-    /// How many connection threads serve queries; at least 1.
-    pub connections: usize,
-    /// How long a caller waits for an answer.
-    pub query_timeout: Duration,
-    /// Whether a database this process created gets the demo accounts (an existing one
-    /// never does).
-    pub seed: bool,
-}
-
-impl SqliteOptions {
-    /// Options for the file at `path`, with 2 connections, a 1 s query timeout and demo data.
-    pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self {
-            path: path.into(),
-            connections: 2,
-            query_timeout: Duration::from_secs(1),
-            seed: true,
-        }
-    }
-}
 
 /// Accounts in a SQLite file; cheap to share behind an `Arc`.
 ///
@@ -60,15 +31,11 @@ impl SqliteStore {
     /// The accounts' SQLite migrations and demo data, for [`Database::migrate`].
     pub const MIGRATIONS: Migrations = MIGRATIONS;
 
-    /// Opens (creating, migrating and seeding when new) the database and starts its
-    /// connection threads. Blocking: call it at start-up.
-    pub fn open(options: &SqliteOptions) -> Result<Self, OpenError> {
-        let database_options = DatabaseOptions {
-            path: options.path.clone(),
-            connections: options.connections,
-            query_timeout: options.query_timeout,
-        };
-        let database = Database::open(&database_options, &[MIGRATIONS], options.seed)?;
+    /// Opens (creating and migrating when new) the database and starts its connection
+    /// threads; a database this process created gets the demo accounts when `seed` is set
+    /// (an existing one never does). Blocking: call it at start-up.
+    pub fn open(options: &DatabaseOptions, seed: bool) -> Result<Self, OpenError> {
+        let database = Database::open(options, &[MIGRATIONS], seed)?;
         Ok(Self { database })
     }
 

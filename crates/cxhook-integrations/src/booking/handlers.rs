@@ -2,12 +2,12 @@
 //! reconciliation of pending external bookings.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use cxhook::Reply;
-use cxhook::extract::{Form, Request, Session, State, Tag};
+use cxhook::extract::{Form, Params, Request, Session, State, Tag};
 use cxhook::types::value;
+use cxhook::{BoxFuture, Reply};
 use jiff::civil::{Date, Time};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::external::{Answer, ExternalApi};
@@ -18,6 +18,23 @@ use super::store::{Booking, BookingStore, Created, NewBooking, Status, StoreErro
 pub(super) const CONFIRMATION_ID: &str = "confirmation_id";
 /// The parameter a caller may say a confirmation number in.
 const CONFIRMATION: &str = "confirmation";
+
+/// The parameters the handlers read (the form's value over the session's, see [`Params`]),
+/// as said: each is checked by the handler, which says what is wrong with it rather than
+/// reject the call. `null` is absent.
+#[derive(Deserialize)]
+pub(super) struct Said {
+    #[serde(default)]
+    service: Option<Value>,
+    #[serde(default)]
+    date: Option<Value>,
+    #[serde(default)]
+    time: Option<Value>,
+    #[serde(default)]
+    confirmation: Option<Value>,
+    #[serde(default)]
+    confirmation_id: Option<Value>,
+}
 
 /// What the user hears when the database fails.
 const UNAVAILABLE: &str =
@@ -44,7 +61,6 @@ struct Inner {
     schedule: Schedule,
     clock: Clock,
     external: Option<ExternalApi>,
-    reconciling: AtomicBool,
 }
 
 impl Bookings {
@@ -59,42 +75,30 @@ impl Bookings {
             schedule,
             clock,
             external,
-            reconciling: AtomicBool::new(false),
         }))
     }
 
-    /// Starts reconciling the pending bookings in the background, when there is an
-    /// external API and a Tokio runtime: a pass right away, then one every
-    /// `reconcile_interval_ms`, for as long as the handlers' state lives. Only the first
-    /// call starts it; `router` makes that call (inside the runtime that serves, it starts
-    /// there and then), and so does every handler (for a router built outside one).
-    pub(super) fn start_reconciling(&self) {
-        let Some(api) = &self.0.external else {
-            return;
-        };
-        if self.0.reconciling.load(Ordering::Relaxed) {
-            return;
-        }
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        if self.0.reconciling.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let every = api.reconcile_every();
-        // Weak, so that the loop ends with the router rather than keep its store open.
+    /// The start-up task that reconciles the pending bookings, when there is an external
+    /// API: a pass right away, then one every `reconcile_interval_ms`, for as long as the
+    /// handlers' state lives. It holds the state weakly, so that the loop ends with the
+    /// router rather than keep its store open.
+    pub(super) fn reconciling(&self) -> Option<impl Fn() -> BoxFuture<()> + Send + Sync + 'static> {
+        let every = self.0.external.as_ref()?.reconcile_every();
         let state = Arc::downgrade(&self.0);
-        runtime.spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticks.tick().await;
-                let Some(inner) = state.upgrade() else {
-                    return;
-                };
-                Bookings(inner).reconcile().await;
-            }
-        });
+        Some(move || -> BoxFuture<()> {
+            let state = state.clone();
+            Box::pin(async move {
+                let mut ticks = tokio::time::interval(every);
+                ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    ticks.tick().await;
+                    let Some(inner) = state.upgrade() else {
+                        return;
+                    };
+                    Bookings(inner).reconcile().await;
+                }
+            })
+        })
     }
 
     /// Sends the pending bookings to the external API again, with their idempotency keys:
@@ -205,16 +209,15 @@ enum Settled {
 /// that cannot be booked INVALID with a sentence saying why.
 pub(super) async fn validate(
     State(bookings): State<Bookings>,
-    session: Session,
+    Params(said): Params<Said>,
     form: Form,
 ) -> Result<Reply, cxhook::Error> {
-    bookings.start_reconciling();
     let inner = &bookings.0;
     let schedule = &inner.schedule;
     let now = inner.clock.now();
     let mut refusals = Refusals::new(&form);
 
-    let service = match read(&form, &session, "service").map(service_name) {
+    let service = match said.service.as_ref().map(service_name) {
         None => None,
         Some(None) => {
             refusals.add("service", "Which service would you like?".to_owned());
@@ -228,7 +231,7 @@ pub(super) async fn validate(
             service
         }
     };
-    let date = match read(&form, &session, "date").map(date) {
+    let date = match said.date.as_ref().map(date) {
         None => None,
         Some(None) => {
             refusals.add("date", "Sorry, which date was that?".to_owned());
@@ -242,7 +245,7 @@ pub(super) async fn validate(
             }
         },
     };
-    let time = match read(&form, &session, "time").map(time) {
+    let time = match said.time.as_ref().map(time) {
         None => None,
         Some(None) => {
             refusals.add("time", "Sorry, what time was that?".to_owned());
@@ -293,19 +296,19 @@ pub(super) async fn create(
     Request(request): Request,
     Tag(tag): Tag,
     session: Session,
+    Params(said): Params<Said>,
     form: Form,
 ) -> Result<Reply, cxhook::Error> {
-    bookings.start_reconciling();
     let inner = &bookings.0;
     let schedule = &inner.schedule;
     let now = inner.clock.now();
 
-    let said_service = read(&form, &session, "service").and_then(service_name);
+    let said_service = said.service.as_ref().and_then(service_name);
     let service = said_service
         .as_deref()
         .and_then(|name| schedule.service(name));
-    let date = read(&form, &session, "date").and_then(date);
-    let time = read(&form, &session, "time").and_then(time);
+    let date = said.date.as_ref().and_then(date);
+    let time = said.time.as_ref().and_then(time);
     let (Some(service), Some(date), Some(time)) = (service.clone(), date, time) else {
         let known = Known {
             said_service: said_service.as_deref(),
@@ -404,17 +407,16 @@ pub(super) async fn create(
 pub(super) async fn cancel(
     State(bookings): State<Bookings>,
     session: Session,
+    Params(params): Params<Said>,
     form: Form,
 ) -> Result<Reply, cxhook::Error> {
-    bookings.start_reconciling();
     let inner = &bookings.0;
-    let said = [CONFIRMATION, CONFIRMATION_ID]
-        .into_iter()
-        .find_map(|name| {
-            read(&form, &session, name)
-                .and_then(said_text)
-                .map(|said| (name, said))
-        });
+    let said = [
+        (CONFIRMATION, params.confirmation),
+        (CONFIRMATION_ID, params.confirmation_id),
+    ]
+    .into_iter()
+    .find_map(|(name, value)| value.as_ref().and_then(said_text).map(|said| (name, said)));
     let Some((param, said)) = said else {
         return Ok(Reply::text(
             "Which booking should I cancel? Please tell me its confirmation number.",
@@ -634,14 +636,6 @@ fn said_text(value: &Value) -> Option<String> {
         number @ Value::Number(_) => value::as_i64(number).map(|n| n.to_string()),
         _ => None,
     }
-}
-
-/// A parameter's value: the form's when the page has it, else the session's. `null` is
-/// absent.
-fn read<'a>(form: &'a Form, session: &'a Session, name: &str) -> Option<&'a Value> {
-    form.value(name)
-        .or_else(|| session.param(name))
-        .filter(|v| !v.is_null())
 }
 
 fn service_name(value: &Value) -> Option<String> {

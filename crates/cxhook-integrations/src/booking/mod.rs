@@ -23,16 +23,21 @@
 //!   the session that made it; any other number, or one that cannot be a confirmation
 //!   number, is "not found" (and marked INVALID when the form has it).
 //!
+//! Each parameter is read through [`Params`](cxhook::extract::Params): the page's form's
+//! value where it has one, else the session parameter's (see
+//! [the crate's shape](crate#one-shape)).
+//!
 //! Bookings live in the database ([`BookingStore`]; [`SqliteBookingStore`] in the same file
 //! as the accounts). With `backend = "external"` they are also sent to a scheduling API
 //! (`POST {api_url}/api/appointments`, a bearer token from the environment or a file, an
 //! `Idempotency-Key` derived from the turn): the booking is recorded as pending before the
 //! call and confirmed after it, so a timeout never loses or duplicates it. A pending booking
 //! is sent again, with the same key, when its turn (or its session and slot) comes back, at
-//! start-up, and every `reconcile_interval_ms` (a minute) after, with no call needed. Every
-//! replica sweeps, each sending only the bookings it claims ([`BookingStore::claim_pending`]),
-//! and a new booking is its creating call's to send ([`CREATED_CLAIM`]), so that one replica
-//! alone sends each.
+//! start-up, and every `reconcile_interval_ms` (a minute) after, with no call needed: the
+//! router's start-up task ([`Router::on_start`]) does that once it serves. Every replica
+//! sweeps, each sending only the bookings it claims ([`BookingStore::claim_pending`]), and a
+//! new booking is its creating call's to send ([`CREATED_CLAIM`]), so that one replica alone
+//! sends each.
 
 mod config;
 mod external;
@@ -59,44 +64,46 @@ pub use store::{
     Booking, BookingStore, CREATED_CLAIM, Created, NewBooking, Status, StoreError, StoreFuture,
 };
 
-pub use crate::sqlite::OpenError;
+pub use crate::Error;
+pub use crate::database::PostgresConfig;
+pub use crate::sqlite::{DatabaseOptions, OpenError};
 
-/// Why the booking router could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum BookingError {
-    /// The configuration is invalid.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// The database could not be opened.
-    #[error(transparent)]
-    Open(#[from] OpenError),
-    /// The Postgres database could not be opened.
-    #[cfg(feature = "postgres")]
-    #[error(transparent)]
-    Postgres(#[from] crate::postgres::OpenError),
-    /// The external API's token could not be read.
-    #[error(transparent)]
-    Token(#[from] TokenError),
+/// What [`router_with`] serves the bookings over, instead of what [`router`] opens.
+#[derive(Clone)]
+pub struct Parts {
+    /// Where the bookings are kept.
+    pub store: Arc<dyn BookingStore>,
+    /// What time it is for the handlers ([`Clock::system`], or a fixed time in tests).
+    pub clock: Clock,
+}
+
+impl std::fmt::Debug for Parts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parts")
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The booking router for `config`: opens (creating the tables when needed) the SQLite
-/// database and serves the three tags on the system clock. When the integration is
-/// disabled, a router with no tags and no database.
+/// database, or the Postgres one, and serves the three tags on the system clock, with a
+/// readiness check of the database. When the integration is disabled, a router with no tags
+/// and no database.
 ///
-/// With the external backend, pending bookings are reconciled in the background, at once
-/// and then every `reconcile_interval_ms`, as soon as a Tokio runtime is there: right away
-/// when this is called inside one (as `cxhook serve` does), else from the first call.
-pub fn router(config: &BookingConfig) -> Result<Router, BookingError> {
-    let (schedule, external) = parts(config)?;
+/// With the external backend, the router has a start-up task
+/// ([`Router::on_start`]) that reconciles the pending bookings once the router serves, and
+/// again every `reconcile_interval_ms`.
+pub fn router(config: &BookingConfig) -> Result<Router, Error> {
+    let (schedule, external) = configured(config)?;
     if !config.enabled {
         return Ok(Router::new());
     }
+    let clock = Clock::system();
     #[cfg(feature = "postgres")]
     if crate::database::is_postgres(&config.database) {
-        let options = config.postgres_options()?;
-        let store = Arc::new(PostgresBookingStore::open(&options)?);
+        let store = Arc::new(PostgresBookingStore::open(&config.postgres_options()?)?);
         let pinged = store.clone();
-        let router = serve(config, store, schedule, external, Clock::system());
+        let router = serve(config, Parts { store, clock }, schedule, external);
         return Ok(router.ready_check("booking", move || {
             let store = pinged.clone();
             async move { store.ping().await.map_err(Into::into) }
@@ -104,28 +111,28 @@ pub fn router(config: &BookingConfig) -> Result<Router, BookingError> {
     }
     let store = Arc::new(SqliteBookingStore::open(&config.database_options())?);
     let pinged = store.clone();
-    let router = serve(config, store, schedule, external, Clock::system());
+    let router = serve(config, Parts { store, clock }, schedule, external);
     Ok(router.ready_check("booking", move || {
         let store = pinged.clone();
         async move { store.ping().await.map_err(Into::into) }
     }))
 }
 
-/// The booking router over any store and clock (tests, a Postgres store, a shared database).
-pub fn router_with(
-    config: &BookingConfig,
-    store: Arc<dyn BookingStore>,
-    clock: Clock,
-) -> Result<Router, BookingError> {
-    let (schedule, external) = parts(config)?;
-    Ok(serve(config, store, schedule, external, clock))
+/// The booking router for `config` over `parts` (a store of another backend or shared with
+/// other code, a fixed clock). When the integration is disabled, a router with no tags.
+pub fn router_with(config: &BookingConfig, parts: Parts) -> Result<Router, Error> {
+    let (schedule, external) = configured(config)?;
+    if !config.enabled {
+        return Ok(Router::new());
+    }
+    Ok(serve(config, parts, schedule, external))
 }
 
 /// What the configuration gives before anything is opened: the schedule, and the API client
 /// with its token for the external backend.
-fn parts(
+fn configured(
     config: &BookingConfig,
-) -> Result<(schedule::Schedule, Option<external::ExternalApi>), BookingError> {
+) -> Result<(schedule::Schedule, Option<external::ExternalApi>), Error> {
     let schedule = config.schedule()?;
     let external = match config.backend {
         Backend::Builtin => None,
@@ -137,18 +144,23 @@ fn parts(
     Ok((schedule, external))
 }
 
+/// The router of the three tags, and the reconciliation's start-up task with an external
+/// API.
 fn serve(
     config: &BookingConfig,
-    store: Arc<dyn BookingStore>,
+    parts: Parts,
     schedule: schedule::Schedule,
     external: Option<external::ExternalApi>,
-    clock: Clock,
 ) -> Router {
-    let state = handlers::Bookings::new(store, schedule, clock, external);
-    state.start_reconciling();
-    Router::new()
+    let state = handlers::Bookings::new(parts.store, schedule, parts.clock, external);
+    let reconciling = state.reconciling();
+    let router = Router::new()
         .route(&config.tags.validate, handlers::validate)
         .route(&config.tags.create, handlers::create)
         .route(&config.tags.cancel, handlers::cancel)
-        .with_state(state)
+        .with_state(state);
+    match reconciling {
+        Some(task) => router.on_start("booking.reconcile", task),
+        None => router,
+    }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cxhook::Reply;
-use cxhook::extract::{Budget, Form, LanguageCode, Session, State};
+use cxhook::extract::{Budget, Form, LanguageCode, Params, State};
 use serde_json::Value;
 
 use super::cache::{Answer, WeatherCache};
@@ -36,31 +36,29 @@ const WEATHER_PARAMS: [&str; 8] = [
 #[derive(Clone)]
 pub(super) struct Weather {
     pub(super) cache: Arc<WeatherCache>,
-    /// The session parameter naming the place.
+    /// The parameter naming the place.
     pub(super) param: String,
-    /// The session parameter choosing the units.
+    /// The parameter choosing the units.
     pub(super) units_param: String,
 }
 
-/// `weather.current`.
+/// `weather.current`. The parameters are read by the names configured, so as a map (the
+/// form's value over the session's, see [`Params`]).
 pub(super) async fn current(
     State(weather): State<Weather>,
-    session: Session,
+    Params(params): Params<serde_json::Map<String, Value>>,
     form: Form,
     LanguageCode(language): LanguageCode,
     budget: Budget,
 ) -> Reply {
-    let value = session
-        .param(&weather.param)
-        .or_else(|| form.value(&weather.param));
-    let Some(place) = value.and_then(place) else {
+    let Some(place) = params.get(&weather.param).and_then(place) else {
         return ask_for_place(&form, &weather.param);
     };
     if place.chars().count() > MAX_PLACE_CHARS {
         return unknown(&place, &form, &weather.param);
     }
-    let units = session
-        .param(&weather.units_param)
+    let units = params
+        .get(&weather.units_param)
         .and_then(units_of_param)
         .unwrap_or_else(|| units_of_language(&language));
     let budget = budget

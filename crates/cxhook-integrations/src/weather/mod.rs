@@ -1,7 +1,7 @@
 //! Weather: the current weather of a place, from an HTTP provider, behind a cache.
 //!
 //! One tag, configurable ([`WeatherTags`]): `weather.current` reads the place from the
-//! session parameter `city` ([`WeatherConfig::param`]) — a plain string, or a
+//! parameter `city` ([`WeatherConfig::param`]) — a plain string, or a
 //! `@sys.geo-city`-style object with a `city` or `name` field — and answers with the
 //! temperature, the conditions in words and the wind. It sets the session parameters
 //! `weather_found` (bool), `place` (the place as the provider names it), `temperature` (a
@@ -15,10 +15,14 @@
 //! page's form has it); a missing place gets a reply asking for it, or that form parameter
 //! marked invalid so the agent asks again.
 //!
-//! Units come from the session parameter `units` ([`WeatherConfig::units_param`]:
+//! Units come from the parameter `units` ([`WeatherConfig::units_param`]:
 //! `metric`/`imperial`, also `celsius`/`fahrenheit`), else from the language: a region of
 //! `US` (`en-US`, `es-US`) gets Fahrenheit and mph, everything else Celsius and km/h.
 //! Replies are in English.
+//!
+//! Both parameters are read through [`Params`](cxhook::extract::Params): the page's form's
+//! value where it has one, else the session parameter's (see
+//! [the crate's shape](crate#one-shape)).
 //!
 //! # Provider
 //!
@@ -71,7 +75,7 @@ use cxhook::http_client::HttpClient;
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
-pub use crate::ConfigError;
+pub use crate::{ConfigError, Error};
 use crate::{check_tags, problem};
 pub use cache::normalise_place;
 pub use provider::conditions;
@@ -108,9 +112,9 @@ pub struct WeatherConfig {
     /// How long a place's last good weather is kept to answer with when the provider fails,
     /// in seconds (default 86400); at least `cache_ttl_secs` (equal to it: no stale answers).
     pub stale_ttl_secs: u64,
-    /// The session parameter naming the place (default `city`).
+    /// The parameter naming the place (default `city`).
     pub param: String,
-    /// The session parameter choosing the units, `metric` or `imperial` (default `units`).
+    /// The parameter choosing the units, `metric` or `imperial` (default `units`).
     pub units_param: String,
     /// The tags served.
     pub tags: WeatherTags,
@@ -195,26 +199,30 @@ fn parse_url(key: &str, url: &str) -> Result<Url, ConfigError> {
     }
 }
 
+/// What [`router_with`] serves the weather over, instead of what [`router`] builds.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    /// The HTTP client the provider is called with (one shared with other code, or built
+    /// with other options); the per-call timeout is still the configured one.
+    pub client: reqwest::Client,
+}
+
 /// The weather router for `config`, calling the provider with the process's
 /// [shared HTTP client](HttpClient::shared), built at the first lookup (building one reads
 /// the system's root certificates, which would slow every start-up). When the integration
 /// is disabled, a router with no tags.
-pub fn router(config: &WeatherConfig) -> Result<Router, ConfigError> {
-    with_client(HttpClient::shared(), config)
+pub fn router(config: &WeatherConfig) -> Result<Router, Error> {
+    serve(config, HttpClient::shared())
 }
 
-/// The weather router over a ready HTTP client (one shared with other integrations, or
-/// built with other options); the per-call timeout is still the configured one. When the
-/// integration is disabled, a router with no tags.
-pub fn router_with_client(
-    client: reqwest::Client,
-    config: &WeatherConfig,
-) -> Result<Router, ConfigError> {
-    with_client(HttpClient::from_client(client), config)
+/// The weather router for `config` over `parts` (a ready HTTP client). When the integration
+/// is disabled, a router with no tags.
+pub fn router_with(config: &WeatherConfig, parts: Parts) -> Result<Router, Error> {
+    serve(config, HttpClient::from_client(parts.client))
 }
 
 /// The weather router over `client`.
-fn with_client(client: HttpClient, config: &WeatherConfig) -> Result<Router, ConfigError> {
+fn serve(config: &WeatherConfig, client: HttpClient) -> Result<Router, Error> {
     config.validate()?;
     if !config.enabled {
         return Ok(Router::new());

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
-    self, AccountStore, AccountsConfig, SqliteOptions, SqliteStore,
+    self, AccountStore, AccountsConfig, DatabaseOptions, SqliteStore,
 };
 use rusqlite::Connection;
 use serde_json::json;
@@ -75,7 +75,7 @@ async fn the_first_open_creates_and_seeds_the_database_once() {
 
     drop(first);
     let _second = accounts::router(&config).unwrap();
-    let _third = SqliteStore::open(&config.sqlite_options()).unwrap();
+    let _third = SqliteStore::open(&config.database_options(), true).unwrap();
     assert_eq!(count_rows(&config.database, "accounts"), accounts);
     assert_eq!(count_rows(&config.database, "transactions"), transactions);
 
@@ -374,8 +374,16 @@ async fn a_database_that_does_not_answer_in_time_gets_a_safe_sentence_then_recov
         connections: 1,
         ..config(dir.path())
     };
-    let store = Arc::new(SqliteStore::open(&config.sqlite_options()).unwrap());
-    let client = TestClient::new(accounts::router_with_store(store.clone(), &config).unwrap());
+    let store = Arc::new(SqliteStore::open(&config.database_options(), true).unwrap());
+    let client = TestClient::new(
+        accounts::router_with(
+            &config,
+            accounts::Parts {
+                store: store.clone(),
+            },
+        )
+        .unwrap(),
+    );
     // Answered while the file is as it was created.
     answer(&client, balance("u-1001", "en-US"))
         .await
@@ -420,7 +428,7 @@ async fn a_read_past_the_query_timeout_is_interrupted() {
         query_timeout_ms: 200,
         ..config(dir.path())
     };
-    let store = SqliteStore::open(&config.sqlite_options()).unwrap();
+    let store = SqliteStore::open(&config.database_options(), true).unwrap();
     let started = Instant::now();
     // Counting to a billion takes SQLite far longer than 200 ms.
     let result = store
@@ -458,7 +466,7 @@ async fn a_read_past_the_query_timeout_is_interrupted() {
 #[tokio::test]
 async fn reads_run_on_the_callers_thread_and_writes_on_the_connection_threads() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&config(dir.path()).sqlite_options()).unwrap();
+    let store = SqliteStore::open(&config(dir.path()).database_options(), true).unwrap();
     let caller = std::thread::current().id();
     let read_on = store
         .read(|_| Ok(std::thread::current().id()))
@@ -494,7 +502,7 @@ async fn a_database_locked_at_start_up_is_an_open_error() {
         query_timeout_ms: 200,
         ..config(dir.path())
     };
-    drop(SqliteStore::open(&config.sqlite_options()).unwrap());
+    drop(SqliteStore::open(&config.database_options(), true).unwrap());
     // The store's threads close their connections once it is dropped.
     let locker = Connection::open(&config.database).unwrap();
     locker.busy_timeout(Duration::from_secs(5)).unwrap();
@@ -524,9 +532,9 @@ async fn a_database_locked_at_start_up_is_an_open_error() {
 #[tokio::test]
 async fn the_store_answers_directly() {
     let dir = tempfile::tempdir().unwrap();
-    let mut options = SqliteOptions::new(dir.path().join("direct.db"));
+    let mut options = DatabaseOptions::new(dir.path().join("direct.db"));
     options.connections = 1;
-    let store = SqliteStore::open(&options).unwrap();
+    let store = SqliteStore::open(&options, true).unwrap();
     let account = store.account("u-1004").await.unwrap().unwrap();
     assert_eq!(account.holder, "Grace Hopper");
     assert_eq!(account.balance.format("en-US"), "$43.00");
@@ -535,11 +543,8 @@ async fn the_store_answers_directly() {
     assert_eq!(transactions.len(), 2);
     assert_eq!(store.transactions("u-0", 10).await.unwrap(), None);
 
-    let unseeded = SqliteOptions {
-        seed: false,
-        ..SqliteOptions::new(dir.path().join("empty.db"))
-    };
-    let store = SqliteStore::open(&unseeded).unwrap();
+    let unseeded = DatabaseOptions::new(dir.path().join("empty.db"));
+    let store = SqliteStore::open(&unseeded, false).unwrap();
     assert_eq!(store.account("u-1001").await.unwrap(), None);
 }
 
@@ -629,4 +634,25 @@ async fn readiness_fails_while_the_migrations_are_missing() {
         webhook.readiness().check().await,
         Err(vec!["draining".to_owned()])
     );
+}
+
+#[tokio::test]
+async fn the_forms_user_id_wins_over_the_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = TestClient::new(accounts::router(&config(dir.path())).unwrap());
+    let call = balance("u-1002", "en-US").page("Account").form_param(
+        "user_id",
+        ParameterState::Filled,
+        Some(json!("u-1001")),
+    );
+    answer(&client, call)
+        .await
+        .assert_text("The balance of account u-1001 is $1,250.75.");
+    // A form parameter without a value leaves the session's.
+    answer(
+        &client,
+        form_request("account.balance").param("user_id", "u-1001"),
+    )
+    .await
+    .assert_text("The balance of account u-1001 is $1,250.75.");
 }

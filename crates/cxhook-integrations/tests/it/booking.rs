@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,7 +16,8 @@ use cxhook::testing::{AGENT, RequestBuilder, TestClient};
 use cxhook::types::ParameterState;
 use cxhook_integrations::booking::jiff::Timestamp;
 use cxhook_integrations::booking::{
-    self, Backend, BookingConfig, Clock, ExternalConfig, SqliteBookingStore,
+    self, Backend, BookingConfig, BookingStore, Clock, Created, ExternalConfig, NewBooking,
+    SqliteBookingStore, Status,
 };
 use cxhook_integrations::{accounts, sqlite};
 use rusqlite::Connection;
@@ -82,9 +83,17 @@ fn haircut(day: u32, hours: u32, minutes: u32) -> Value {
     json!({"service": "haircut", "date": date(2026, 12, day), "time": time(hours, minutes)})
 }
 
+/// A client of the booking router over the file `config` names, its start-up tasks
+/// started as a server starts them.
 fn open(config: &BookingConfig, clock: Clock) -> TestClient {
     let store = SqliteBookingStore::open(&config.database_options()).unwrap();
-    TestClient::new(booking::router_with(config, Arc::new(store), clock).unwrap())
+    let parts = booking::Parts {
+        store: Arc::new(store),
+        clock,
+    };
+    let router = booking::router_with(config, parts).unwrap();
+    router.start();
+    TestClient::new(router)
 }
 
 fn bookings(path: &PathBuf) -> Vec<(String, String, String, Option<String>)> {
@@ -778,6 +787,8 @@ pub(crate) struct Scheduler {
     posts: AtomicUsize,
     created: AtomicUsize,
     pub(crate) delay_ms: AtomicU64,
+    /// Whether it answers 503 to every booking, having booked nothing.
+    down: AtomicBool,
     /// The `Idempotency-Key` of every booking call, in order.
     pub(crate) keys: Mutex<Vec<String>>,
     by_key: Mutex<HashMap<String, String>>,
@@ -806,6 +817,9 @@ async fn appointments(
     scheduler.posts.fetch_add(1, Ordering::SeqCst);
     if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer s3cret-token") {
         return (StatusCode::UNAUTHORIZED, json, "{}".to_owned());
+    }
+    if scheduler.down.load(Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, json, "{}".to_owned());
     }
     let Some(key) = headers
         .get("idempotency-key")
@@ -1056,6 +1070,106 @@ async fn pending_bookings_are_reconciled_periodically_with_no_call() {
     assert_eq!(scheduler.posts.load(Ordering::SeqCst), posts);
 }
 
+/// Waits, in real time (at most 10 s), until `done` holds, letting the runtime run SQLite's
+/// answers and the scheduler's meanwhile. The sleeps run as blocking tasks, so that the
+/// runtime serves the scheduler during them and a paused clock stays where it is.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "still not {what}");
+        real_sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn real_sleep(duration: Duration) {
+    tokio::task::spawn_blocking(move || std::thread::sleep(duration))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_periodic_reconciliation_comes_after_the_interval_not_before() {
+    // While a blocking task runs, tokio does not advance a paused clock on its own: time
+    // moves by `advance` alone, and waiting for SQLite's threads and the scheduler's answers
+    // (real I/O) fires no timer.
+    let (release, hold) = std::sync::mpsc::channel::<()>();
+    let held = tokio::task::spawn_blocking(move || {
+        let _ = hold.recv();
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (scheduler, url) = scheduler().await;
+    let mut config = external_config(dir.path(), &url);
+    config.external.reconcile_interval_ms = 60_000;
+    // A booking left pending and unclaimed, as a server whose call to the API failed leaves it.
+    let store = Arc::new(SqliteBookingStore::open(&config.database_options()).unwrap());
+    let start: Timestamp = "2026-12-01T20:00:00Z".parse().unwrap();
+    let created = store
+        .create(NewBooking {
+            turn_key: None,
+            session: session("s-1"),
+            service: "haircut".to_owned(),
+            resource: "haircut".to_owned(),
+            start,
+            end: start + booking::jiff::SignedDuration::from_mins(30),
+            cells: vec![start],
+            status: Status::Pending,
+            idempotency_key: "cxhook-left-pending".to_owned(),
+            created_at: now(),
+        })
+        .await
+        .unwrap();
+    let Created::New(created) = created else {
+        panic!("{created:?}");
+    };
+    store.unclaim(created.id).await.unwrap();
+    let router = booking::router_with(
+        &config,
+        booking::Parts {
+            store,
+            clock: Clock::fixed(now()),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        router.start_tasks().collect::<Vec<_>>(),
+        ["booking.reconcile"]
+    );
+    // Built: nothing is sent before the router starts.
+    real_sleep(Duration::from_millis(100)).await;
+    assert_eq!(scheduler.posts.load(Ordering::SeqCst), 0);
+
+    // The start-up pass sends it while the API is down: it stays pending.
+    scheduler.down.store(true, Ordering::SeqCst);
+    router.start();
+    until("sent at start-up", || {
+        scheduler.posts.load(Ordering::SeqCst) == 1
+    })
+    .await;
+    scheduler.down.store(false, Ordering::SeqCst);
+
+    // The API is back, but the next pass is a minute after the first: not before.
+    tokio::time::advance(Duration::from_millis(59_999)).await;
+    real_sleep(Duration::from_millis(300)).await;
+    assert_eq!(scheduler.posts.load(Ordering::SeqCst), 1);
+    assert_eq!(bookings(&config.database)[0].2, "pending");
+
+    // A minute after the first pass, the second one confirms it, with no call.
+    tokio::time::advance(Duration::from_millis(1)).await;
+    until("confirmed", || {
+        bookings(&config.database)[0].2 == "confirmed"
+    })
+    .await;
+    assert_eq!(scheduler.posts.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        *scheduler.keys.lock().unwrap(),
+        ["cxhook-left-pending"],
+        "the one key, once booked"
+    );
+    drop(router);
+    release.send(()).unwrap();
+    held.await.unwrap();
+}
+
 #[test]
 fn a_missing_token_or_bad_configuration_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
@@ -1178,7 +1292,14 @@ async fn accounts_and_bookings_share_one_file_with_migrations_per_component() {
         sqlite::Database::open(&options, &[SqliteBookingStore::MIGRATIONS], false).unwrap();
     let store = SqliteBookingStore::with_database(database);
     let client = TestClient::new(
-        booking::router_with(&booking_config, Arc::new(store), Clock::fixed(now())).unwrap(),
+        booking::router_with(
+            &booking_config,
+            booking::Parts {
+                store: Arc::new(store),
+                clock: Clock::fixed(now()),
+            },
+        )
+        .unwrap(),
     );
     let response = answer(
         &client,
@@ -1186,43 +1307,4 @@ async fn accounts_and_bookings_share_one_file_with_migrations_per_component() {
     )
     .await;
     assert!(response.text().starts_with("You're booked"), "{response}");
-}
-
-#[tokio::test]
-async fn an_accounts_database_from_before_per_component_migrations_still_opens() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cxhook.db");
-    {
-        // What the accounts store wrote before: its schema, its data, `user_version` 1.
-        let connection = Connection::open(&path).unwrap();
-        connection
-            .execute_batch(include_str!("../../migrations/sqlite/0001_accounts.sql"))
-            .unwrap();
-        connection
-            .execute_batch(
-                "INSERT INTO accounts VALUES ('u-1', 'Old Holder', 'USD', 100); \
-                 PRAGMA user_version = 1;",
-            )
-            .unwrap();
-    }
-    let config = accounts::AccountsConfig {
-        database: path.clone(),
-        ..accounts::AccountsConfig::default()
-    };
-    let client = TestClient::new(accounts::router(&config).unwrap());
-    let response = answer(
-        &client,
-        RequestBuilder::new()
-            .tag("account.balance")
-            .param("user_id", "u-1")
-            .lang("en-US"),
-    )
-    .await;
-    assert_eq!(response.text(), "The balance of account u-1 is $1.00.");
-    // Not seeded again: the old data is all there is.
-    let connection = Connection::open(&path).unwrap();
-    let count: i64 = connection
-        .query_row("SELECT count(*) FROM accounts", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(count, 1);
 }

@@ -427,7 +427,12 @@ async fn three_replicas_sweeping_at_once_send_each_pending_booking_once() {
     let replicas: Vec<_> = (0..3)
         .map(|_| {
             let store = Arc::new(PostgresBookingStore::open(&options(&url, 5000)).unwrap());
-            let router = booking::router_with(&config, store.clone(), Clock::system()).unwrap();
+            let parts = booking::Parts {
+                store: store.clone(),
+                clock: Clock::system(),
+            };
+            let router = booking::router_with(&config, parts).unwrap();
+            router.start();
             (router, store)
         })
         .collect();

@@ -11,7 +11,7 @@ use cxhook::server::Webhook;
 use cxhook::testing::{AGENT, RequestBuilder, TestClient};
 use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
-    self, AccountStore, AccountsConfig, SqliteOptions, SqliteStore, StoreError,
+    self, AccountStore, AccountsConfig, DatabaseOptions, SqliteStore, StoreError,
 };
 use cxhook_integrations::booking::{self, BookingConfig, Clock, SqliteBookingStore};
 use rusqlite::{Connection, OptionalExtension};
@@ -91,7 +91,16 @@ async fn a_booking_whose_caller_heard_failed_is_never_stored() {
     let config = booking_config(dir.path(), 200);
     let store = Arc::new(SqliteBookingStore::open(&config.database_options()).unwrap());
     let clock = Clock::fixed(NOW.parse().unwrap());
-    let client = TestClient::new(booking::router_with(&config, store.clone(), clock).unwrap());
+    let client = TestClient::new(
+        booking::router_with(
+            &config,
+            booking::Parts {
+                store: store.clone(),
+                clock,
+            },
+        )
+        .unwrap(),
+    );
 
     let (mut booked, mut failed) = (0, 0);
     for round in 0..ROUNDS {
@@ -214,7 +223,16 @@ async fn a_confirmation_the_database_did_not_take_is_told_as_pending() {
     };
     let store = Arc::new(SqliteBookingStore::open(&config.database_options()).unwrap());
     let clock = Clock::fixed(NOW.parse().unwrap());
-    let client = TestClient::new(booking::router_with(&config, store.clone(), clock).unwrap());
+    let client = TestClient::new(
+        booking::router_with(
+            &config,
+            booking::Parts {
+                store: store.clone(),
+                clock,
+            },
+        )
+        .unwrap(),
+    );
 
     let reply = answer(&client, create("external", 1, 9, 0)).await;
     assert_eq!(
@@ -244,7 +262,7 @@ fn serve(config: &BookingConfig) -> (Webhook, TestClient) {
     let store = Arc::new(SqliteBookingStore::open(&config.database_options()).unwrap());
     let clock = Clock::fixed(NOW.parse().unwrap());
     let pinged = store.clone();
-    let router = booking::router_with(config, store, clock)
+    let router = booking::router_with(config, booking::Parts { store, clock })
         .unwrap()
         .ready_check("booking", move || {
             let store = pinged.clone();
@@ -290,12 +308,12 @@ async fn after_the_last_probe() {
 }
 
 fn accounts_store(path: PathBuf, query_timeout_ms: u64) -> Arc<SqliteStore> {
-    let options = SqliteOptions {
+    let options = DatabaseOptions {
         connections: 1,
         query_timeout: Duration::from_millis(query_timeout_ms),
-        ..SqliteOptions::new(path)
+        ..DatabaseOptions::new(path)
     };
-    Arc::new(SqliteStore::open(&options).unwrap())
+    Arc::new(SqliteStore::open(&options, true).unwrap())
 }
 
 /// The readiness check's failure, as text.

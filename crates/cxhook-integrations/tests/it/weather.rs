@@ -619,3 +619,15 @@ async fn the_lookup_ends_within_the_calls_budget() {
     assert_eq!(response.outcome(), cxhook::Outcome::Ok);
     assert_unavailable(&response);
 }
+
+#[tokio::test]
+async fn the_forms_city_wins_over_the_sessions() {
+    let (stub, addr) = start_stub().await;
+    let client = weather_client(&config(addr));
+    let call = current(json!("Berlin"), "en-GB")
+        .page("Weather")
+        .form_param("city", ParameterState::Filled, Some(json!("Paris")));
+    let response = answer(&client, call).await;
+    assert_eq!(response.text(), PARIS_METRIC);
+    assert_eq!(stub.last_geocoding.lock().unwrap()["name"], "paris");
+}

@@ -155,7 +155,9 @@ fn recover(config: &Config, error: &Error) -> Answer {
         _ => Outcome::Error,
     };
     match outcome {
-        Outcome::Rejected | Outcome::Fallback => {
+        // The router logged the call whose tag it does not serve.
+        Outcome::Fallback => {}
+        Outcome::Rejected => {
             tracing::warn!(error = %error, outcome = outcome.as_str(), "answered with a fallback");
         }
         _ => {

@@ -166,6 +166,16 @@ impl Webhook {
         self.router.tags()
     }
 
+    /// Spawns the router's start-up tasks ([`Router::start`]) on the current Tokio runtime;
+    /// [`serve`](super::serve) and [`lambda::run`](crate::lambda::run) call it as they begin.
+    ///
+    /// # Panics
+    ///
+    /// Outside a Tokio runtime.
+    pub fn start(&self) {
+        self.router.start();
+    }
+
     /// The webhook without HTTP: JSON bytes in, status and JSON bytes out. Tests, benchmarks
     /// and other transports (AWS Lambda) use it. A response too large for Dialogflow is
     /// replaced by the recover layer's fallback reply.

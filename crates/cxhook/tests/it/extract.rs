@@ -67,6 +67,44 @@ fn params_name_the_failing_field() {
     assert_eq!(err.field(), Some("party_size"));
 }
 
+#[derive(Debug, Deserialize)]
+struct Slot {
+    date: Value,
+    #[serde(default)]
+    time: Option<String>,
+    #[serde(default)]
+    notes: Option<String>,
+}
+
+#[test]
+fn params_take_the_forms_value_over_the_sessions() {
+    // The form has `date` (filled), `time` and `notes` (both empty).
+    let both = call(request(
+        "t",
+        json!({"date": "2026-11-30", "time": "10:00", "notes": null}),
+    ));
+    let Params(slot) = Params::<Slot>::from_webhook(&both, &()).unwrap();
+    assert_eq!(slot.date["month"].as_f64(), Some(12.0), "the form's date");
+    assert_eq!(slot.time.as_deref(), Some("10:00"), "the session's time");
+    assert_eq!(slot.notes, None);
+
+    // A form value of the wrong type is named as the form's.
+    let mut body = request("t", json!({"time": "10:00"}));
+    body["pageInfo"]["formInfo"]["parameterInfo"][1]["value"] = json!(1030);
+    let err = Params::<Slot>::from_webhook(&call(body), &()).unwrap_err();
+    assert_eq!(err.kind(), RejectionKind::Invalid);
+    assert!(
+        err.to_string().starts_with("form parameter `time`"),
+        "{err}"
+    );
+
+    // Without a form, the session's parameters alone.
+    let mut body = request("t", json!({"date": "2026-11-30"}));
+    body["pageInfo"]["formInfo"] = Value::Null;
+    let Params(slot) = Params::<Slot>::from_webhook(&call(body), &()).unwrap();
+    assert_eq!(slot.date, json!("2026-11-30"));
+}
+
 #[test]
 fn session_form_intent_page_input_language_payload_tag_state() {
     let call = call(request("booking.create", json!({"name": "Ada"})));

@@ -157,6 +157,15 @@ async fn an_unknown_tag_is_logged_once_and_clipped() {
         .filter(|line| line["message"] == "no handler serves this tag")
         .count();
     assert_eq!(unknown, 2, "one warning per call: {text}");
+    // The status fallback is answered by the recover layer, which does not log it again.
+    let warnings: Vec<&Value> = lines
+        .iter()
+        .filter(|line| line["severity"] == "WARNING")
+        .collect();
+    assert_eq!(warnings.len(), 2, "no second line about the tag: {text}");
+    assert_eq!(warnings[0]["fallback"], "reply");
+    assert_eq!(warnings[1]["fallback"], "status");
+    assert_eq!(warnings[1]["status"], 404);
     for line in text.lines() {
         assert!(line.len() < 1024, "{} bytes: {line}", line.len());
         assert!(!line.contains(&"t".repeat(129)), "{line}");

@@ -146,3 +146,61 @@ fn merging_a_tag_twice_panics() {
     let two: Router = Router::new().route("a", || async { "2" });
     let _ = one.merge(two);
 }
+
+/// A start-up task that counts its runs and says its name when it runs.
+fn announcing(
+    name: &'static str,
+    runs: &Arc<AtomicUsize>,
+    ran: &tokio::sync::mpsc::UnboundedSender<&'static str>,
+) -> impl Fn() -> std::future::Ready<()> + Send + Sync + 'static {
+    let (runs, ran) = (runs.clone(), ran.clone());
+    move || {
+        runs.fetch_add(1, Ordering::SeqCst);
+        let _ = ran.send(name);
+        std::future::ready(())
+    }
+}
+
+#[tokio::test]
+async fn start_up_tasks_travel_with_the_router_and_start_once_when_it_serves() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let (ran, mut names) = tokio::sync::mpsc::unbounded_channel();
+    let stateful = Router::<Counter>::new()
+        .route("greet", greet)
+        .on_start("stateful", announcing("stateful", &runs, &ran))
+        .with_state(Counter::default());
+    let router = Router::new()
+        .on_start("own", announcing("own", &runs, &ran))
+        .merge(stateful);
+    assert_eq!(
+        router.start_tasks().collect::<Vec<_>>(),
+        ["own", "stateful"]
+    );
+    // Built, not served: nothing runs.
+    tokio::task::yield_now().await;
+    assert_eq!(runs.load(Ordering::SeqCst), 0);
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(cxhook::server::serve_with_shutdown(
+        listener,
+        Webhook::new(router.clone()),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let mut started = vec![names.recv().await.unwrap(), names.recv().await.unwrap()];
+    started.sort_unstable();
+    assert_eq!(started, ["own", "stateful"]);
+
+    // Started already: neither the router nor a clone of it starts them again.
+    router.start();
+    router.clone().start();
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+    assert!(names.try_recv().is_err());
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}

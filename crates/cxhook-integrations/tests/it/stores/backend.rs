@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use cxhook_integrations::accounts::SqliteStore;
-use cxhook_integrations::accounts::{AccountStore, PostgresConfig, PostgresStore, SqliteOptions};
+use cxhook_integrations::accounts::{AccountStore, PostgresConfig, PostgresStore};
 use cxhook_integrations::booking::{BookingStore, PostgresBookingStore, SqliteBookingStore};
 use cxhook_integrations::postgres::Options;
 use cxhook_integrations::sqlite::DatabaseOptions;
@@ -155,11 +155,11 @@ impl Db {
     pub(crate) fn accounts(&self, query_timeout_ms: u64) -> Arc<dyn AccountStore> {
         match self {
             Self::Sqlite { path, .. } => {
-                let options = SqliteOptions {
+                let options = DatabaseOptions {
                     query_timeout: Duration::from_millis(query_timeout_ms),
-                    ..SqliteOptions::new(path)
+                    ..DatabaseOptions::new(path)
                 };
-                Arc::new(SqliteStore::open(&options).unwrap())
+                Arc::new(SqliteStore::open(&options, true).unwrap())
             }
             Self::Postgres { url } => {
                 Arc::new(PostgresStore::open(&options(url, query_timeout_ms), true).unwrap())
