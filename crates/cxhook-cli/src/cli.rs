@@ -41,6 +41,48 @@ pub(crate) enum Command {
     /// Send the calls `serve --record` recorded again (to a URL, or in-process from the
     /// configuration) and compare each reply with the recorded one.
     Replay(Box<ReplayArgs>),
+    /// Apply the embedded database migrations of the configured stores (accounts, booking)
+    /// and say what was applied, without serving: a release job before instances that do
+    /// not migrate (`--no-migrate`, `postgres.migrate = false`) start.
+    Migrate(MigrateArgs),
+    /// Work on the databases: copy the embedded SQLite database to Postgres.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// The flags of `cxhook migrate`.
+#[derive(Debug, Args)]
+pub(crate) struct MigrateArgs {
+    /// A TOML file whose keys override the embedded defaults.
+    #[arg(long, value_name = "FILE", env = "CXHOOK_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+}
+
+/// The subcommands of `cxhook db`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbCommand {
+    /// Copy every table of a SQLite database (accounts, transactions, bookings, slot claims
+    /// …) to a Postgres database, migrating it first; run again, it copies nothing twice.
+    /// Each table is compared row by row after its copy, and counted on both sides.
+    Copy(DbCopyArgs),
+}
+
+/// The flags of `cxhook db copy`.
+#[derive(Debug, Args)]
+pub(crate) struct DbCopyArgs {
+    /// The SQLite database file to copy from.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) from: PathBuf,
+    /// The Postgres database to copy to: a postgres:// URL or a key/value connection
+    /// string, without the password (refused when it holds one).
+    #[arg(long, value_name = "URL")]
+    pub(crate) to: PathBuf,
+    /// The environment variable that holds the target's password.
+    #[arg(long, value_name = "VAR", conflicts_with = "password_file")]
+    pub(crate) password_env: Option<String>,
+    /// A file that holds the target's password.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) password_file: Option<PathBuf>,
 }
 
 /// The flags of `cxhook replay`.
@@ -123,6 +165,11 @@ pub(crate) struct ServeArgs {
     /// redacted, for `cxhook replay`; wins over `[record] file`.
     #[arg(long, value_name = "FILE")]
     pub(crate) record: Option<PathBuf>,
+    /// Do not apply the Postgres migrations at start-up (sets `postgres.migrate = false`
+    /// for every store): `cxhook migrate` applies them, and until then /readyz says which
+    /// schema is behind.
+    #[arg(long)]
+    pub(crate) no_migrate: bool,
 }
 
 /// The flags of `cxhook send`.
@@ -356,6 +403,27 @@ pub(crate) mod tests {
         assert!(parse(&["cxhook", "send", "--tag", "t"]).is_err());
         assert!(parse(&["cxhook", "send", "--tag", "t", "--in-process"]).is_ok());
         assert!(parse(&["cxhook", "send", "--tag", "t", "--config", "c.toml"]).is_err());
+    }
+
+    #[test]
+    fn db_copy_needs_both_ends_and_one_password_source() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args);
+        let copy = [
+            "cxhook",
+            "db",
+            "copy",
+            "--from",
+            "cxhook.db",
+            "--to",
+            "postgres://u@h/d",
+        ];
+        assert!(parse(&copy).is_ok());
+        assert!(parse(&copy[..5]).is_err());
+        assert!(parse(&[&copy[..], &["--password-env", "PW"]].concat()).is_ok());
+        let both = ["--password-env", "PW", "--password-file", "pw"];
+        assert!(parse(&[&copy[..], &both].concat()).is_err());
+        assert!(parse(&["cxhook", "serve", "--no-migrate"]).is_ok());
+        assert!(parse(&["cxhook", "migrate", "--config", "c.toml"]).is_ok());
     }
 
     #[test]

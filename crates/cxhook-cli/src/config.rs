@@ -726,6 +726,7 @@ mod tests {
                 "database",
                 "connections",
                 "query_timeout_ms",
+                "demo_data",
                 "max_transactions",
                 "balance",
                 "transactions",
@@ -734,6 +735,7 @@ mod tests {
                 "pool_size",
                 "sslmode",
                 "sslrootcert",
+                "migrate",
                 "enabled",
                 "geocoding_url",
                 "forecast_url",
@@ -779,6 +781,7 @@ mod tests {
                 "pool_size",
                 "sslmode",
                 "sslrootcert",
+                "migrate",
             ]
         );
     }
@@ -807,6 +810,19 @@ mod tests {
             error("[cache]\ntimeout_ms = 0"),
             "`cache.timeout_ms`: must be more than 0"
         );
+    }
+
+    #[test]
+    fn migrations_at_start_up_and_the_demo_accounts_can_be_turned_off() {
+        let config = resolve("").unwrap();
+        assert!(config.accounts.demo_data);
+        assert!(config.accounts.postgres.migrate && config.booking.postgres.migrate);
+        let config =
+            resolve("[accounts]\ndemo_data = false\n[booking.postgres]\nmigrate = false\n")
+                .unwrap();
+        assert!(!config.accounts.demo_data);
+        assert!(config.accounts.postgres.migrate);
+        assert!(!config.booking.postgres.migrate);
     }
 
     #[test]
@@ -983,7 +999,7 @@ mod tests {
         assert_eq!(
             error("[accounts]\ndatabse = \"x.db\""),
             "unknown key `accounts.databse` ([accounts] has enabled, database, connections, \
-             query_timeout_ms, max_transactions, tags, postgres)"
+             query_timeout_ms, max_transactions, demo_data, tags, postgres)"
         );
         assert_eq!(
             error("[accounts.tags]\nbalanse = \"b\""),

@@ -9,8 +9,10 @@
 mod app;
 mod cli;
 mod config;
+mod db_copy;
 mod json_path;
 mod lambda;
+mod migrate;
 mod platform;
 mod record;
 mod render;
@@ -28,7 +30,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, DbCommand};
 use crate::send::Outcome;
 
 /// The exit code of a webhook that answered wrongly.
@@ -66,6 +68,8 @@ fn main() -> ExitCode {
             0 => ExitCode::SUCCESS,
             _ => ExitCode::from(WRONG_ANSWER),
         }),
+        Command::Migrate(args) => migrate::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Db(DbCommand::Copy(args)) => db_copy::run(args).map(|()| ExitCode::SUCCESS),
     };
     // Whatever ended the command, the log lines still gathered are written before it exits.
     telemetry::flush();

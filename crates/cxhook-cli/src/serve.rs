@@ -14,7 +14,12 @@ use crate::config::Config;
 /// Resolves the configuration, installs logging, builds the app, binds, says where it listens
 /// on stdout, and serves until SIGTERM or SIGINT, letting calls in flight finish.
 pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
-    let config = Config::resolve(flags.config.as_deref(), flags.addr).context("config error")?;
+    let mut config =
+        Config::resolve(flags.config.as_deref(), flags.addr).context("config error")?;
+    if flags.no_migrate {
+        config.accounts.postgres.migrate = false;
+        config.booking.postgres.migrate = false;
+    }
     crate::security::require_auth(config.server.addr, &config.auth, flags.insecure)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

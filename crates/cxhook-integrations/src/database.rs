@@ -59,6 +59,11 @@ pub struct PostgresConfig {
     /// The CA certificates (PEM) that `verify-full` checks the server against, such as
     /// Cloud SQL's server CA; the system's roots when unset.
     pub sslrootcert: Option<PathBuf>,
+    /// Whether start-up applies the embedded migrations (default true), under an advisory
+    /// lock so that of many replicas starting together one migrates. False leaves them to
+    /// `cxhook migrate` (a release job): until they have run, readiness fails naming the
+    /// component and version it lacks, and so does every call of the store.
+    pub migrate: bool,
 }
 
 impl std::fmt::Debug for PostgresConfig {
@@ -69,6 +74,7 @@ impl std::fmt::Debug for PostgresConfig {
             .field("pool_size", &self.pool_size)
             .field("sslmode", &self.sslmode)
             .field("sslrootcert", &self.sslrootcert)
+            .field("migrate", &self.migrate)
             .finish()
     }
 }
@@ -81,6 +87,7 @@ impl Default for PostgresConfig {
             pool_size: 5,
             sslmode: None,
             sslrootcert: None,
+            migrate: true,
         }
     }
 }

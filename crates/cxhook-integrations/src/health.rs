@@ -97,7 +97,60 @@ impl QueryMetrics {
 /// The last readiness probe of a database and its outcome; its lock makes concurrent checks
 /// share one probe.
 #[derive(Debug, Default)]
-pub(crate) struct Probes(tokio::sync::Mutex<Option<(Instant, Result<(), String>)>>);
+pub(crate) struct Probes(tokio::sync::Mutex<Option<(Instant, Result<(), Failure>)>>);
+
+/// Why a probe failed: a schema that is behind, kept as such so that readiness names the
+/// component and version, or any other error, described.
+#[derive(Debug, Clone)]
+enum Failure {
+    Schema {
+        component: &'static str,
+        found: i64,
+        needed: usize,
+    },
+    Other(String),
+}
+
+impl Failure {
+    fn new(error: &StoreError) -> Self {
+        match *error {
+            StoreError::Schema {
+                component,
+                found,
+                needed,
+            } => Self::Schema {
+                component,
+                found,
+                needed,
+            },
+            ref error => Self::Other(describe(error)),
+        }
+    }
+
+    fn error(self) -> StoreError {
+        match self {
+            Self::Schema {
+                component,
+                found,
+                needed,
+            } => StoreError::Schema {
+                component,
+                found,
+                needed,
+            },
+            Self::Other(text) => StoreError::Database(text.into()),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Schema { .. } => self.clone().error().fmt(f),
+            Self::Other(text) => f.write_str(text),
+        }
+    }
+}
 
 impl Probes {
     /// The outcome of the last `probe` when it is less than a second old, else of `probe`
@@ -109,9 +162,9 @@ impl Probes {
     ) -> Result<(), StoreError> {
         let mut last = self.0.lock().await;
         if let Some((_, outcome)) = last.as_ref().filter(|(at, _)| at.elapsed() < PROBE_REUSE) {
-            return outcome.clone().map_err(|e| StoreError::Database(e.into()));
+            return outcome.clone().map_err(Failure::error);
         }
-        let outcome = probe.await.map_err(|error| describe(&error));
+        let outcome = probe.await.map_err(|error| Failure::new(&error));
         match (last.as_ref().map(|(_, outcome)| outcome), &outcome) {
             (None | Some(Ok(())), Err(error)) => {
                 tracing::warn!(%db, %error, "the database is not ready");
@@ -122,7 +175,7 @@ impl Probes {
             _ => {}
         }
         *last = Some((Instant::now(), outcome.clone()));
-        outcome.map_err(|e| StoreError::Database(e.into()))
+        outcome.map_err(Failure::error)
     }
 }
 

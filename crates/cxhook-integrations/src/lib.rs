@@ -125,6 +125,8 @@ pub mod database;
 mod health;
 #[cfg(all(feature = "postgres", any(feature = "accounts", feature = "booking")))]
 pub mod postgres;
+#[cfg(any(feature = "accounts", feature = "booking"))]
+pub mod schema;
 #[cfg(feature = "weather")]
 pub mod shared_cache;
 #[cfg(any(feature = "accounts", feature = "booking"))]

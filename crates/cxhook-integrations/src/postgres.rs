@@ -32,6 +32,10 @@
 //! on SQLite. Opening applies what a component lacks in one transaction that first takes
 //! the transaction-level advisory lock [`MIGRATION_LOCK`] (`pg_advisory_xact_lock`), so of
 //! ten replicas starting together one migrates and the others wait, then find nothing to do.
+//! A release job may apply them instead ([`Database::migrate`], `cxhook migrate`), with the
+//! replicas told not to ([`Options::migrate`]): until the schema is current, each query
+//! and the readiness probe fail with [`StoreError::Schema`], naming the component and the
+//! version it lacks, rather than with whatever error a missing table or column would give.
 //! Demo data goes only into tables this process created, as demo data must never mix with
 //! real data.
 //!
@@ -46,7 +50,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::Duration;
 
 use cxhook::middleware::auth::Secret;
@@ -58,7 +62,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::database::{PostgresConfig, SslMode};
 use crate::health::{Probes, QueryMetrics};
-use crate::sqlite::Migrations;
+use crate::sqlite::{Applied, Migrations};
 use crate::store::StoreError;
 use crate::{ConfigError, problem};
 
@@ -106,6 +110,9 @@ pub struct Options {
     pub sslmode: Option<SslMode>,
     /// The CA certificates for `verify-full`.
     pub sslrootcert: Option<PathBuf>,
+    /// Whether opening applies the migrations; when not, a schema that is behind fails
+    /// readiness and every query ([`StoreError::Schema`]) until it is migrated.
+    pub migrate: bool,
 }
 
 impl Options {
@@ -139,6 +146,7 @@ impl Options {
             query_timeout,
             sslmode: postgres.sslmode,
             sslrootcert: postgres.sslrootcert.clone(),
+            migrate: postgres.migrate,
         })
     }
 }
@@ -220,6 +228,53 @@ pub struct Database {
     metrics: QueryMetrics,
     /// The last readiness probe's outcome.
     probes: Probes,
+    /// Whether every component's schema is known to be current: set when this process
+    /// migrated, else after the first check that finds it so (a schema only moves forward).
+    schema_current: AtomicBool,
+}
+
+/// The connection `options` describe, with the server-side statement timeout, and its TLS.
+fn connection(options: &Options) -> Result<(tokio_postgres::Config, Tls), OpenError> {
+    let mut connection = options.connection.clone();
+    let timeout = options.query_timeout;
+    let millis = timeout.as_millis().max(1);
+    let server_options = match connection.get_options() {
+        Some(given) => format!("{given} -c statement_timeout={millis}"),
+        None => format!("-c statement_timeout={millis}"),
+    };
+    connection.options(server_options);
+    connection.connect_timeout(timeout.max(Duration::from_secs(1)));
+    if connection.get_application_name().is_none() {
+        connection.application_name("cxhook");
+    }
+    let tls = match options.sslmode {
+        Some(SslMode::Disable) => {
+            connection.ssl_mode(tokio_postgres::config::SslMode::Disable);
+            Tls::Off
+        }
+        Some(SslMode::Require) => {
+            connection.ssl_mode(tokio_postgres::config::SslMode::Require);
+            Tls::Rustls(MakeRustlsConnect::new(
+                tls::require().map_err(OpenError::Tls)?,
+            ))
+        }
+        Some(SslMode::VerifyFull) => {
+            connection.ssl_mode(tokio_postgres::config::SslMode::Require);
+            let config =
+                tls::verify_full(options.sslrootcert.as_deref()).map_err(OpenError::Tls)?;
+            Tls::Rustls(MakeRustlsConnect::new(config))
+        }
+        None => match connection.get_ssl_mode() {
+            tokio_postgres::config::SslMode::Require => Tls::Rustls(MakeRustlsConnect::new(
+                tls::require().map_err(OpenError::Tls)?,
+            )),
+            _ => {
+                connection.ssl_mode(tokio_postgres::config::SslMode::Disable);
+                Tls::Off
+            }
+        },
+    };
+    Ok((connection, tls))
 }
 
 /// Sets the pool's gauges, named as the SQLite database's: callers waiting for a connection,
@@ -243,55 +298,26 @@ impl std::fmt::Debug for Database {
 }
 
 impl Database {
-    /// Makes the pool (connections are opened when first needed) and applies what each of
-    /// `components` lacks over a connection of its own, seeding those this process created
-    /// when `seed` is set. Blocking: call it at start-up, inside a Tokio runtime or not (the
-    /// migration runs on a thread of its own).
+    /// Makes the pool (connections are opened when first needed) and, unless
+    /// [`Options::migrate`] says not to, applies what each of `components` lacks over a
+    /// connection of its own, seeding those this process created when `seed` is set.
+    /// Blocking: call it at start-up, inside a Tokio runtime or not (the migration runs on a
+    /// thread of its own).
     pub fn open(
         options: &Options,
         components: &[Migrations],
         seed: bool,
     ) -> Result<Self, OpenError> {
-        let mut connection = options.connection.clone();
+        let (connection, tls) = connection(options)?;
         let timeout = options.query_timeout;
-        let millis = timeout.as_millis().max(1);
-        let server_options = match connection.get_options() {
-            Some(given) => format!("{given} -c statement_timeout={millis}"),
-            None => format!("-c statement_timeout={millis}"),
-        };
-        connection.options(server_options);
-        connection.connect_timeout(timeout.max(Duration::from_secs(1)));
-        if connection.get_application_name().is_none() {
-            connection.application_name("cxhook");
+        if options.migrate {
+            migrate_on_own_thread(&connection, &tls, components, seed)?;
+        } else {
+            tracing::info!(
+                components = ?components.iter().map(|c| c.component).collect::<Vec<_>>(),
+                "not applying the Postgres migrations (migrate = false): readiness waits for them"
+            );
         }
-        let tls = match options.sslmode {
-            Some(SslMode::Disable) => {
-                connection.ssl_mode(tokio_postgres::config::SslMode::Disable);
-                Tls::Off
-            }
-            Some(SslMode::Require) => {
-                connection.ssl_mode(tokio_postgres::config::SslMode::Require);
-                Tls::Rustls(MakeRustlsConnect::new(
-                    tls::require().map_err(OpenError::Tls)?,
-                ))
-            }
-            Some(SslMode::VerifyFull) => {
-                connection.ssl_mode(tokio_postgres::config::SslMode::Require);
-                let config =
-                    tls::verify_full(options.sslrootcert.as_deref()).map_err(OpenError::Tls)?;
-                Tls::Rustls(MakeRustlsConnect::new(config))
-            }
-            None => match connection.get_ssl_mode() {
-                tokio_postgres::config::SslMode::Require => Tls::Rustls(MakeRustlsConnect::new(
-                    tls::require().map_err(OpenError::Tls)?,
-                )),
-                _ => {
-                    connection.ssl_mode(tokio_postgres::config::SslMode::Disable);
-                    Tls::Off
-                }
-            },
-        };
-        migrate_on_own_thread(&connection, &tls, components, seed)?;
         let manager_config = ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         };
@@ -317,7 +343,20 @@ impl Database {
                 .collect(),
             metrics: QueryMetrics::new(names),
             probes: Probes::default(),
+            schema_current: AtomicBool::new(options.migrate),
         })
+    }
+
+    /// Applies what each of `components` lacks, under the migration lock, as
+    /// [`Database::open`] does, and makes no pool: for a migration run on its own (a release
+    /// job). Says what it applied, one entry per component that lacked any. Blocking.
+    pub fn migrate(
+        options: &Options,
+        components: &[Migrations],
+        seed: bool,
+    ) -> Result<Vec<Applied>, OpenError> {
+        let (connection, tls) = connection(options)?;
+        migrate_on_own_thread(&connection, &tls, components, seed)
     }
 
     /// The query timeout.
@@ -334,13 +373,28 @@ impl Database {
 
     /// One readiness probe (see [`Database::ping`]).
     async fn probe(&self) -> Result<(), StoreError> {
-        let components = self.components.clone();
+        let current = self.check_schema().await;
+        self.metrics.count(&current);
+        current
+    }
+
+    /// Whether every component's migrations are applied: [`StoreError::Schema`] names the
+    /// first that lacks some. What it finds is remembered for [`Database::schema_gate`].
+    async fn check_schema(&self) -> Result<(), StoreError> {
         let found = self
-            .read((), |client, ()| {
+            .read_unchecked((), |client, ()| {
                 Box::pin(async move {
                     let statement = client
                         .prepare_cached("SELECT component, version FROM cxhook_migrations")
-                        .await?;
+                        .await;
+                    let statement = match statement {
+                        Ok(statement) => statement,
+                        // No migration ever ran here.
+                        Err(error) if error.code() == Some(&SqlState::UNDEFINED_TABLE) => {
+                            return Ok(Vec::new());
+                        }
+                        Err(error) => return Err(error.into()),
+                    };
                     let rows = client.query(&statement, &[]).await?;
                     Ok(rows
                         .iter()
@@ -349,24 +403,53 @@ impl Database {
                 })
             })
             .await?;
-        for (component, known) in components {
+        for &(component, known) in &self.components {
             let version = found
                 .iter()
                 .find(|(name, _)| name == component)
-                .map(|(_, version)| *version);
-            if version.and_then(|v| usize::try_from(v).ok()) < Some(known) {
-                return Err(StoreError::Database(
-                    format!("the {component} migrations have not run").into(),
-                ));
+                .map_or(0, |(_, version)| *version);
+            if usize::try_from(version).unwrap_or(usize::MAX) < known {
+                self.schema_current.store(false, Ordering::Release);
+                return Err(StoreError::Schema {
+                    component,
+                    found: version,
+                    needed: known,
+                });
             }
         }
+        self.schema_current.store(true, Ordering::Release);
         Ok(())
     }
 
     /// Runs `body`, a read, on a pooled connection in the caller's future; the wait for a
     /// connection and the read together take at most the query timeout, else
-    /// [`StoreError::Timeout`].
+    /// [`StoreError::Timeout`]. On a schema that is behind (not migrated at start-up), it
+    /// fails with [`StoreError::Schema`].
     pub async fn read<D, T>(&self, data: D, body: ReadBody<D, T>) -> Result<T, StoreError>
+    where
+        D: Send + Sync,
+        T: Send,
+    {
+        self.schema_gate().await?;
+        let result = self.read_unchecked(data, body).await;
+        self.metrics.count(&result);
+        result
+    }
+
+    /// Fails with [`StoreError::Schema`] while the schema is behind.
+    async fn schema_gate(&self) -> Result<(), StoreError> {
+        if self.schema_current.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let current = self.check_schema().await;
+        if current.is_err() {
+            self.metrics.count(&current);
+        }
+        current
+    }
+
+    /// [`Database::read`] without the schema gate or the count.
+    async fn read_unchecked<D, T>(&self, data: D, body: ReadBody<D, T>) -> Result<T, StoreError>
     where
         D: Send + Sync,
         T: Send,
@@ -381,7 +464,6 @@ impl Database {
         let result = tokio::time::timeout(timeout, read)
             .await
             .unwrap_or(Err(StoreError::Timeout(timeout)));
-        self.metrics.count(&result);
         gauge(&self.metrics, &self.pool);
         result
     }
@@ -396,6 +478,7 @@ impl Database {
         D: Send + Sync + 'static,
         T: Send + 'static,
     {
+        self.schema_gate().await?;
         let fate = Arc::new(Fate::default());
         let (answer, mut answered) = oneshot::channel();
         let pool = self.pool.clone();
@@ -605,7 +688,7 @@ fn migrate_on_own_thread(
     tls: &Tls,
     components: &[Migrations],
     seed: bool,
-) -> Result<(), OpenError> {
+) -> Result<Vec<Applied>, OpenError> {
     std::thread::scope(|scope| {
         scope
             .spawn(|| {
@@ -626,7 +709,7 @@ async fn migrate(
     tls: &Tls,
     components: &[Migrations],
     seed: bool,
-) -> Result<(), OpenError> {
+) -> Result<Vec<Applied>, OpenError> {
     let mut client = match tls {
         Tls::Off => {
             let (client, connection) = connection
@@ -659,6 +742,7 @@ async fn migrate(
         )
         .await
         .map_err(OpenError::Postgres)?;
+    let mut done = Vec::new();
     for component in components {
         let version: i64 = transaction
             .query_opt(
@@ -686,7 +770,8 @@ async fn migrate(
                 .await
                 .map_err(OpenError::Postgres)?;
         }
-        if let Some(data) = component.seed.filter(|_| seed && applied == 0) {
+        let seeded = component.seed.filter(|_| seed && applied == 0);
+        if let Some(data) = seeded {
             transaction
                 .batch_execute(data)
                 .await
@@ -705,6 +790,13 @@ async fn migrate(
             )
             .await
             .map_err(OpenError::Postgres)?;
+        done.push(Applied {
+            component: component.component,
+            from: version,
+            to: known,
+            seeded: seeded.is_some(),
+        });
     }
-    transaction.commit().await.map_err(OpenError::Postgres)
+    transaction.commit().await.map_err(OpenError::Postgres)?;
+    Ok(done)
 }

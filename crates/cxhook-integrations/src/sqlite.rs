@@ -69,6 +69,19 @@ pub struct Migrations {
     pub seed: Option<&'static str>,
 }
 
+/// What applying a component's migrations did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The component.
+    pub component: &'static str,
+    /// Its version before (0: none of its tables).
+    pub from: i64,
+    /// Its version after: the latest this program has.
+    pub to: i64,
+    /// Whether its demo data was written.
+    pub seeded: bool,
+}
+
 /// How a [`Database`] opens its file.
 #[derive(Debug, Clone)]
 pub struct DatabaseOptions {
@@ -172,22 +185,7 @@ impl Database {
             path: path.clone(),
             source,
         };
-        // A failed lookup counts as a file that exists: nothing is seeded into it.
-        let existed = path.try_exists().unwrap_or(true);
-        let mut first = connect(path, options.query_timeout).map_err(sqlite)?;
-        let file = DatabaseFile::opened(path).map_err(|source| OpenError::File {
-            path: path.clone(),
-            source,
-        })?;
-        if !existed {
-            file.remember_created();
-            tracing::info!("created a new database at {}", path.display());
-        }
-        let seed = seed && file.created_by_this_process();
-        prepare_bookkeeping(&first).map_err(sqlite)?;
-        for component in components {
-            migrate(&mut first, path, component, seed)?;
-        }
+        let (first, file, _) = migrate_file(options, components, seed)?;
         let file = Arc::new(file);
         let mut opened = vec![first];
         for _ in 1..options.connections.max(1) {
@@ -222,6 +220,17 @@ impl Database {
         })
     }
 
+    /// Opens (creating when missing) the file and applies what each of `components` lacks,
+    /// as [`Database::open`] does, without starting the connection threads: for a migration
+    /// run on its own. Says what it applied, one entry per component that lacked any.
+    pub fn migrate(
+        options: &DatabaseOptions,
+        components: &[Migrations],
+        seed: bool,
+    ) -> Result<Vec<Applied>, OpenError> {
+        migrate_file(options, components, seed).map(|(_, _, applied)| applied)
+    }
+
     /// The query timeout.
     pub fn timeout(&self) -> Duration {
         self.timeout
@@ -253,9 +262,11 @@ impl Database {
                         .query_row([component], |row| row.get(0))
                         .optional()?;
                     if version.and_then(|v| usize::try_from(v).ok()) < Some(known) {
-                        return Err(StoreError::Database(
-                            format!("the {component} migrations have not run").into(),
-                        ));
+                        return Err(StoreError::Schema {
+                            component,
+                            found: version.unwrap_or(0),
+                            needed: known,
+                        });
                     }
                 }
             }
@@ -371,6 +382,38 @@ fn is_refused_commit(error: &StoreError) -> bool {
     )
 }
 
+/// Opens (creating when missing) the file and applies what each of `components` lacks: the
+/// first connection, the file opened, and what was applied.
+fn migrate_file(
+    options: &DatabaseOptions,
+    components: &[Migrations],
+    seed: bool,
+) -> Result<(Connection, DatabaseFile, Vec<Applied>), OpenError> {
+    let path = &options.path;
+    let sqlite = |source| OpenError::Sqlite {
+        path: path.clone(),
+        source,
+    };
+    // A failed lookup counts as a file that exists: nothing is seeded into it.
+    let existed = path.try_exists().unwrap_or(true);
+    let mut first = connect(path, options.query_timeout).map_err(sqlite)?;
+    let file = DatabaseFile::opened(path).map_err(|source| OpenError::File {
+        path: path.clone(),
+        source,
+    })?;
+    if !existed {
+        file.remember_created();
+        tracing::info!("created a new database at {}", path.display());
+    }
+    let seed = seed && file.created_by_this_process();
+    prepare_bookkeeping(&first).map_err(sqlite)?;
+    let mut applied = Vec::new();
+    for component in components {
+        applied.extend(migrate(&mut first, path, component, seed)?);
+    }
+    Ok((first, file, applied))
+}
+
 /// A connection set up for serving: WAL, `synchronous=NORMAL`, a busy timeout (which, on a
 /// connection thread, [`job::watch`] replaces with a wait that ends with its caller's).
 fn connect(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Connection> {
@@ -407,7 +450,7 @@ fn migrate(
     path: &Path,
     component: &Migrations,
     seed: bool,
-) -> Result<(), OpenError> {
+) -> Result<Option<Applied>, OpenError> {
     let sqlite = |source| OpenError::Sqlite {
         path: path.to_owned(),
         source,
@@ -435,12 +478,13 @@ fn migrate(
         });
     }
     if applied == known {
-        return Ok(());
+        return Ok(None);
     }
     for step in &component.steps[applied..] {
         transaction.execute_batch(step).map_err(sqlite)?;
     }
-    if let Some(data) = component.seed.filter(|_| seed && applied == 0) {
+    let seeded = component.seed.filter(|_| seed && applied == 0);
+    if let Some(data) = seeded {
         transaction.execute_batch(data).map_err(sqlite)?;
         tracing::info!(
             path = %path.display(),
@@ -455,7 +499,13 @@ fn migrate(
             params![component.component, known as i64],
         )
         .map_err(sqlite)?;
-    transaction.commit().map_err(sqlite)
+    transaction.commit().map_err(sqlite)?;
+    Ok(Some(Applied {
+        component: component.component,
+        from: version,
+        to: known as i64,
+        seeded: seeded.is_some(),
+    }))
 }
 
 /// A connection thread: runs jobs from the shared queue until the database is dropped. A job

@@ -28,6 +28,20 @@ pub enum StoreError {
     /// written to it (see [`crate::sqlite`]).
     #[error("the database file was removed or replaced since it was opened")]
     Replaced,
+    /// The database's schema of a component is older than this program's: its migrations
+    /// have not run (the server was told not to apply them).
+    #[error(
+        "the {component} schema is at version {found}, this program needs version {needed} \
+         (apply the migrations: cxhook migrate)"
+    )]
+    Schema {
+        /// The component (`accounts`, `booking`).
+        component: &'static str,
+        /// The version the database has (0: none of its tables).
+        found: i64,
+        /// The version this program needs.
+        needed: usize,
+    },
     /// A stored value is not what the schema promises.
     #[error("the database holds a bad value: {0}")]
     Data(String),

@@ -6,7 +6,9 @@
 mod auth;
 mod config;
 mod container;
+mod db_copy;
 mod lambda;
+mod migrate;
 mod modules;
 mod postgres;
 mod record;

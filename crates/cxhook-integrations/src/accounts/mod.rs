@@ -75,6 +75,10 @@ pub struct AccountsConfig {
     pub query_timeout_ms: u64,
     /// The most transactions one call lists (default 10); at least 1.
     pub max_transactions: u32,
+    /// Whether tables created for this configuration get the demo accounts u-1001 to
+    /// u-1005 (default true): a SQLite file this process creates, or a Postgres database
+    /// whose accounts tables the migrations create. Existing tables never do.
+    pub demo_data: bool,
     /// The tags served.
     pub tags: AccountTags,
     /// The password, pool and TLS of a Postgres `database`.
@@ -99,6 +103,7 @@ impl Default for AccountsConfig {
             connections: 2,
             query_timeout_ms: 1000,
             max_transactions: 10,
+            demo_data: true,
             tags: AccountTags::default(),
             postgres: PostgresConfig::default(),
         }
@@ -175,7 +180,10 @@ pub fn router(config: &AccountsConfig) -> Result<Router, Error> {
     }
     #[cfg(feature = "postgres")]
     if is_postgres(&config.database) {
-        let store = Arc::new(PostgresStore::open(&config.postgres_options()?, true)?);
+        let store = Arc::new(PostgresStore::open(
+            &config.postgres_options()?,
+            config.demo_data,
+        )?);
         let pinged = store.clone();
         let router = router_with(config, Parts { store })?.ready_check("accounts", move || {
             let store = pinged.clone();
@@ -183,7 +191,10 @@ pub fn router(config: &AccountsConfig) -> Result<Router, Error> {
         });
         return Ok(router);
     }
-    let store = Arc::new(SqliteStore::open(&config.database_options(), true)?);
+    let store = Arc::new(SqliteStore::open(
+        &config.database_options(),
+        config.demo_data,
+    )?);
     let pinged = store.clone();
     let router = router_with(config, Parts { store })?.ready_check("accounts", move || {
         let store = pinged.clone();

@@ -36,6 +36,9 @@ impl PostgresStore {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.database.ping().await
     }
+
+    /// The accounts' Postgres migrations, for [`Database::migrate`].
+    pub const MIGRATIONS: Migrations = MIGRATIONS;
 }
 
 impl AccountStore for PostgresStore {

@@ -28,6 +28,9 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// The accounts' SQLite migrations and demo data, for [`Database::migrate`].
+    pub const MIGRATIONS: Migrations = MIGRATIONS;
+
     /// Opens (creating and migrating when new) the database and starts its connection
     /// threads; a database this process created gets the demo accounts when `seed` is set
     /// (an existing one never does). Blocking: call it at start-up.

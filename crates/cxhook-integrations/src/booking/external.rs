@@ -129,6 +129,11 @@ impl ExternalApi {
         self.reconcile_every
     }
 
+    /// How long one call may take.
+    pub(super) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Books `booking` (or gets the appointment an earlier call with its key made).
     pub(super) async fn book(&self, booking: &Booking) -> Result<Answer, CallError> {
         let body = json!({

@@ -40,6 +40,18 @@ pub(super) struct Said {
 const UNAVAILABLE: &str =
     "Sorry, I can't reach the booking system right now. Please try again in a moment.";
 
+/// How many pending bookings a sweep claims at a time.
+const CLAIM_BATCH: u32 = 8;
+
+/// What one booking of a sweep may take beyond its API call: recording the answer.
+const CALL_MARGIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How long a sweep's claim on a batch lasts: long enough for every call of the batch and
+/// the recording of its answer, so that no other sweep takes a booking still being sent.
+fn claim_lease(call_timeout: std::time::Duration) -> std::time::Duration {
+    (call_timeout + CALL_MARGIN) * CLAIM_BATCH
+}
+
 /// The handlers' state.
 #[derive(Clone)]
 pub(super) struct Bookings(Arc<Inner>);
@@ -89,29 +101,60 @@ impl Bookings {
         })
     }
 
-    /// Sends every pending booking to the external API again, with its idempotency key.
+    /// Sends the pending bookings to the external API again, with their idempotency keys:
+    /// those this sweep claims ([`BookingStore::claim_pending`], a batch at a time), so that
+    /// of the sweeps of every replica on one database one alone sends each booking. A
+    /// booking is sent only while its claim still covers the whole call; the rest of a batch
+    /// whose claim ran out is left to a later sweep. The claims on the bookings the API did
+    /// not settle are ended when the sweep ends, so that the next sweep sends them again.
     async fn reconcile(&self) {
-        let pending = match self.0.store.pending().await {
-            Ok(pending) => pending,
-            Err(error) => {
-                tracing::error!(error = %error, "cannot read the pending bookings to reconcile");
-                return;
-            }
+        let Some(api) = &self.0.external else {
+            return;
         };
-        for booking in pending {
-            let confirmation = booking.confirmation.clone();
-            match self.settle(booking).await {
-                Ok(Settled::Confirmed(_)) => {
-                    tracing::info!(%confirmation, "reconciled a pending booking");
-                }
-                Ok(Settled::Refused) => {
-                    tracing::warn!(%confirmation, "the scheduling API refused a pending booking");
-                }
-                Ok(Settled::Pending(_)) => {}
+        let lease = claim_lease(api.timeout());
+        let mut unsettled = Vec::new();
+        loop {
+            let claimed_at = std::time::Instant::now();
+            let claimed = match self.0.store.claim_pending(lease, CLAIM_BATCH).await {
+                Ok(claimed) => claimed,
                 Err(error) => {
-                    tracing::error!(%confirmation, error = %error, "cannot reconcile a booking");
+                    tracing::error!(error = %error, "cannot claim the pending bookings to reconcile");
+                    break;
+                }
+            };
+            if claimed.is_empty() {
+                break;
+            }
+            for booking in claimed {
+                if claimed_at.elapsed() + api.timeout() + CALL_MARGIN > lease {
+                    break;
+                }
+                let (id, confirmation) = (booking.id, booking.confirmation.clone());
+                match self.settle(booking).await {
+                    Ok(Settled::Confirmed(_)) => {
+                        tracing::info!(%confirmation, "reconciled a pending booking");
+                    }
+                    Ok(Settled::Refused) => {
+                        tracing::warn!(%confirmation, "the scheduling API refused a pending booking");
+                    }
+                    Ok(Settled::Pending(_)) => unsettled.push(id),
+                    Err(error) => {
+                        tracing::error!(%confirmation, error = %error, "cannot reconcile a booking");
+                        unsettled.push(id);
+                    }
                 }
             }
+        }
+        for id in unsettled {
+            self.unclaim(id).await;
+        }
+    }
+
+    /// Ends the claim on a pending booking the API did not settle, so that the next sweep
+    /// sends it again; failing that, the claim ends with its lease.
+    async fn unclaim(&self, id: i64) {
+        if let Err(error) = self.0.store.unclaim(id).await {
+            tracing::warn!(error = %error, "cannot end the claim on a pending booking");
         }
     }
 
@@ -312,8 +355,9 @@ pub(super) async fn create(
         .is_taken(&slot.resource, &slot.cells)
         .await
         .map_err(unavailable)?;
-    let booking = match inner.store.create(new).await.map_err(unavailable)? {
-        Created::New(booking) | Created::Existing(booking) => booking,
+    let (booking, created) = match inner.store.create(new).await.map_err(unavailable)? {
+        Created::New(booking) => (booking, true),
+        Created::Existing(booking) => (booking, false),
         Created::Taken if held_before => return Ok(already_taken(&form, &slot)),
         Created::Taken => return Ok(just_taken(&form, &slot)),
     };
@@ -321,6 +365,10 @@ pub(super) async fn create(
         Status::Pending => match bookings.settle(booking).await.map_err(unavailable)? {
             Settled::Confirmed(booking) => booking,
             Settled::Pending(booking) => {
+                if created {
+                    // Created claimed for this call: the next sweep sends it again.
+                    bookings.unclaim(booking.id).await;
+                }
                 return Ok(Reply::text(format!(
                     "I'm still confirming your {} on {} with our scheduling system. \
                      Your reference is {}; please ask me again in a moment.",

@@ -34,7 +34,10 @@
 //! call and confirmed after it, so a timeout never loses or duplicates it. A pending booking
 //! is sent again, with the same key, when its turn (or its session and slot) comes back, at
 //! start-up, and every `reconcile_interval_ms` (a minute) after, with no call needed: the
-//! router's start-up task ([`Router::on_start`]) does that once it serves.
+//! router's start-up task ([`Router::on_start`]) does that once it serves. Every replica
+//! sweeps, each sending only the bookings it claims ([`BookingStore::claim_pending`]), and a
+//! new booking is its creating call's to send ([`CREATED_CLAIM`]), so that one replica alone
+//! sends each.
 
 mod config;
 mod external;
@@ -57,7 +60,9 @@ pub use jiff;
 pub use postgres::PostgresBookingStore;
 pub use schedule::Clock;
 pub use sqlite::SqliteBookingStore;
-pub use store::{Booking, BookingStore, Created, NewBooking, Status, StoreError, StoreFuture};
+pub use store::{
+    Booking, BookingStore, CREATED_CLAIM, Created, NewBooking, Status, StoreError, StoreFuture,
+};
 
 pub use crate::Error;
 pub use crate::database::PostgresConfig;

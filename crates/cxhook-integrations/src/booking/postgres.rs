@@ -13,10 +13,19 @@
 //! same turn's booking, or the same session's booking of the same slot, is the answer
 //! ([`Created::Existing`]); any other holder makes the slot [`Created::Taken`], and what this
 //! transaction wrote is rolled back.
+//!
+//! Every replica sweeps the pending external bookings. A sweep claims a batch in one
+//! statement: the oldest pending rows whose claim (`claimed_until_ms`, on the server's clock,
+//! so that the replicas' clocks need not agree) has ended, locked `FOR UPDATE SKIP LOCKED` so
+//! that concurrent sweeps pass over each other's rows instead of waiting for them, and
+//! claimed for a lease that covers sending the whole batch. Three replicas sweeping 30
+//! pending bookings at once sent each to the scheduling API exactly once.
+
+use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::sqlite::confirmation_number;
+use super::sqlite::{CREATED_CLAIM_MS, confirmation_number};
 use super::store::{Booking, BookingStore, Created, NewBooking, Status, StoreError, StoreFuture};
 use crate::postgres::{BoxFuture, Client, Database, Finish, OpenError, Options};
 use crate::sqlite::Migrations;
@@ -24,12 +33,27 @@ use crate::sqlite::Migrations;
 /// The bookings' embedded Postgres schema.
 pub(crate) const MIGRATIONS: Migrations = Migrations {
     component: "booking",
-    steps: &[include_str!("../../migrations/postgres/0001_booking.sql")],
+    steps: &[
+        include_str!("../../migrations/postgres/0001_booking.sql"),
+        include_str!("../../migrations/postgres/0002_booking_claims.sql"),
+    ],
     seed: None,
 };
 
 const COLUMNS: &str = "id, confirmation, session, service, resource, starts_at, ends_at, \
                        status, idempotency_key, external_id";
+
+/// Claims the oldest pending bookings no claim holds (`$2` of them) for `$1` milliseconds
+/// of the server's clock, so that replicas' clocks need not agree. `SKIP LOCKED` passes over
+/// the rows another sweep is claiming at this moment, rather than waiting to claim them too.
+const CLAIM: &str = "UPDATE bookings SET claimed_until_ms = \
+     (extract(epoch FROM statement_timestamp()) * 1000)::bigint + $1 \
+     WHERE id IN (SELECT id FROM bookings WHERE status = 'pending' \
+     AND (claimed_until_ms IS NULL \
+     OR claimed_until_ms <= (extract(epoch FROM statement_timestamp()) * 1000)::bigint) \
+     ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) \
+     RETURNING id, confirmation, session, service, resource, starts_at, ends_at, status, \
+     idempotency_key, external_id";
 
 /// How many confirmation numbers a booking tries before giving up: two of about 887
 /// million colliding is rare already.
@@ -53,6 +77,9 @@ impl PostgresBookingStore {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.database.ping().await
     }
+
+    /// The booking tables' Postgres migrations, for [`Database::migrate`].
+    pub const MIGRATIONS: Migrations = MIGRATIONS;
 }
 
 impl BookingStore for PostgresBookingStore {
@@ -133,6 +160,38 @@ impl BookingStore for PostgresBookingStore {
         }))
     }
 
+    fn claim_pending(&self, lease: Duration, limit: u32) -> StoreFuture<'_, Vec<Booking>> {
+        let lease = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+        Box::pin(
+            self.database
+                .write((lease, i64::from(limit)), |client, (lease, limit)| {
+                    Box::pin(async move {
+                        let statement = client.prepare_cached(CLAIM).await?;
+                        let mut claimed = client
+                            .query(&statement, &[lease, limit])
+                            .await?
+                            .iter()
+                            .map(booking)
+                            .collect::<Result<Vec<_>, _>>()?;
+                        claimed.sort_by_key(|booking| booking.id);
+                        Ok((claimed, Finish::Commit))
+                    })
+                }),
+        )
+    }
+
+    fn unclaim(&self, id: i64) -> StoreFuture<'_, ()> {
+        Box::pin(self.database.write(id, |client, id| {
+            Box::pin(async move {
+                let statement = client
+                    .prepare_cached("UPDATE bookings SET claimed_until_ms = NULL WHERE id = $1")
+                    .await?;
+                client.execute(&statement, &[id]).await?;
+                Ok(((), Finish::Commit))
+            })
+        }))
+    }
+
     fn find(&self, confirmation: &str, session: &str) -> StoreFuture<'_, Option<Booking>> {
         Box::pin(self.database.read(
             (confirmation.to_owned(), session.to_owned()),
@@ -177,13 +236,16 @@ async fn create(client: &Client, booking: &NewBooking) -> Result<(Created, Finis
     let insert = client
         .prepare_cached(
             "INSERT INTO bookings (confirmation, turn_key, session, service, resource, \
-             starts_at, ends_at, status, idempotency_key, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             starts_at, ends_at, status, idempotency_key, created_at, claimed_until_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+             (extract(epoch FROM statement_timestamp()) * 1000)::bigint + $11) \
              ON CONFLICT DO NOTHING RETURNING id",
         )
         .await?;
     let end = booking.end.to_string();
     let created_at = booking.created_at.to_string();
+    // NULL (no claim) unless it is pending.
+    let claim = (booking.status == Status::Pending).then_some(CREATED_CLAIM_MS);
     let mut inserted = None;
     for _ in 0..CONFIRMATION_TRIES {
         let confirmation = confirmation_number();
@@ -201,6 +263,7 @@ async fn create(client: &Client, booking: &NewBooking) -> Result<(Created, Finis
                     &booking.status.as_str(),
                     &booking.idempotency_key,
                     &created_at,
+                    &claim,
                 ],
             )
             .await?;

@@ -7,16 +7,23 @@
 //! booking whose caller stopped waiting (the query timeout) is rolled back before it commits,
 //! or, when it had begun to commit, awaited and told (see [`crate::sqlite`]).
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
-use super::store::{Booking, BookingStore, Created, NewBooking, Status, StoreError, StoreFuture};
+use super::store::{
+    Booking, BookingStore, CREATED_CLAIM, Created, NewBooking, Status, StoreError, StoreFuture,
+};
 use crate::sqlite::{Database, DatabaseOptions, Migrations, OpenError};
 
 /// The bookings' embedded schema.
 pub(crate) const MIGRATIONS: Migrations = Migrations {
     component: "booking",
-    steps: &[include_str!("../../migrations/sqlite/0001_booking.sql")],
+    steps: &[
+        include_str!("../../migrations/sqlite/0001_booking.sql"),
+        include_str!("../../migrations/sqlite/0002_booking_claims.sql"),
+    ],
     seed: None,
 };
 
@@ -116,6 +123,44 @@ impl BookingStore for SqliteBookingStore {
         }))
     }
 
+    fn claim_pending(&self, lease: Duration, limit: u32) -> StoreFuture<'_, Vec<Booking>> {
+        Box::pin(self.database.run(move |connection| {
+            // One writer at a time: the immediate transaction is the claim's lock.
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let now = now_ms();
+            let claimed = {
+                let mut statement = transaction.prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM bookings WHERE status = 'pending' \
+                     AND (claimed_until_ms IS NULL OR claimed_until_ms <= ?1) \
+                     ORDER BY id LIMIT ?2"
+                ))?;
+                let rows = statement.query_map(params![now, limit], row)?;
+                rows.map(|row| row?.into_booking())
+                    .collect::<Result<Vec<_>, _>>()?
+            };
+            let until = now.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
+            {
+                let mut claim = transaction
+                    .prepare_cached("UPDATE bookings SET claimed_until_ms = ?2 WHERE id = ?1")?;
+                for booking in &claimed {
+                    claim.execute(params![booking.id, until])?;
+                }
+            }
+            transaction.commit()?;
+            Ok(claimed)
+        }))
+    }
+
+    fn unclaim(&self, id: i64) -> StoreFuture<'_, ()> {
+        Box::pin(self.database.run(move |connection| {
+            connection
+                .prepare_cached("UPDATE bookings SET claimed_until_ms = NULL WHERE id = ?1")?
+                .execute([id])?;
+            Ok(())
+        }))
+    }
+
     fn find(&self, confirmation: &str, session: &str) -> StoreFuture<'_, Option<Booking>> {
         let confirmation = confirmation.to_owned();
         let session = session.to_owned();
@@ -172,8 +217,8 @@ fn create(connection: &mut Connection, booking: &NewBooking) -> Result<Created, 
     transaction
         .prepare_cached(
             "INSERT INTO bookings (confirmation, turn_key, session, service, resource, \
-             starts_at, ends_at, status, idempotency_key, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             starts_at, ends_at, status, idempotency_key, created_at, claimed_until_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
             confirmation,
@@ -186,6 +231,7 @@ fn create(connection: &mut Connection, booking: &NewBooking) -> Result<Created, 
             booking.status.as_str(),
             booking.idempotency_key,
             booking.created_at.to_string(),
+            (booking.status == Status::Pending).then(|| now_ms() + CREATED_CLAIM_MS),
         ])?;
     let id = transaction.last_insert_rowid();
     {
@@ -215,6 +261,18 @@ fn create(connection: &mut Connection, booking: &NewBooking) -> Result<Created, 
         idempotency_key: booking.idempotency_key.clone(),
         external_id: None,
     }))
+}
+
+/// [`CREATED_CLAIM`] in milliseconds.
+pub(super) const CREATED_CLAIM_MS: i64 = CREATED_CLAIM.as_millis() as i64;
+
+/// Milliseconds since the Unix epoch, on this machine's clock (one instance uses the file).
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+        })
 }
 
 /// A fresh `BK-XXXXXX`: 6 characters of a 31-letter alphabet, about 887 million numbers.

@@ -1,8 +1,16 @@
 //! [`BookingStore`]: where bookings are kept, and the guarantees a backend gives.
 
+use std::time::Duration;
+
 use jiff::Timestamp;
 
 pub use crate::store::{StoreError, StoreFuture};
+
+/// How long a pending booking is claimed by the call that created it, which sends it to the
+/// scheduling API itself: no sweep takes it meanwhile. A webhook call never lasts longer
+/// (30 s is Dialogflow's longest webhook timeout), and the call ends the claim at once when
+/// the API did not settle the booking ([`BookingStore::unclaim`]).
+pub const CREATED_CLAIM: Duration = Duration::from_secs(30);
 
 /// Where a booking stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +123,7 @@ pub trait BookingStore: Send + Sync + 'static {
     /// Records a booking, atomically: the existing booking of the same turn (or of the same
     /// session for the same slot) is returned instead, and a slot that another booking holds
     /// is refused. Of any number of concurrent calls for one slot, exactly one records it.
+    /// A new pending booking is claimed for [`CREATED_CLAIM`], for its creator to send.
     fn create(&self, booking: NewBooking) -> StoreFuture<'_, Created>;
 
     /// Marks a pending booking confirmed with the external API's ID.
@@ -125,6 +134,17 @@ pub trait BookingStore: Send + Sync + 'static {
 
     /// All pending bookings, oldest first.
     fn pending(&self) -> StoreFuture<'_, Vec<Booking>>;
+
+    /// Claims up to `limit` pending bookings that no claim holds, oldest first, for
+    /// `lease`: until it ends, no other call (of this store or of another replica's on the
+    /// same database) returns them, so that one sweep alone sends each to the scheduling
+    /// API. Concurrent calls never wait for one another (Postgres: `FOR UPDATE SKIP
+    /// LOCKED`). A booking still pending when its lease ends can be claimed again.
+    fn claim_pending(&self, lease: Duration, limit: u32) -> StoreFuture<'_, Vec<Booking>>;
+
+    /// Ends the claim on a booking, which stays as it is, so that the next claim may take
+    /// it (a booking the scheduling API did not settle, for the next sweep to send again).
+    fn unclaim(&self, id: i64) -> StoreFuture<'_, ()>;
 
     /// The booking with this confirmation number, when `session` made it.
     fn find(&self, confirmation: &str, session: &str) -> StoreFuture<'_, Option<Booking>>;

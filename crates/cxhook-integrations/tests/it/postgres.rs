@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use cxhook::server::Webhook;
 use cxhook::testing::{RequestBuilder, TestClient};
@@ -11,8 +13,13 @@ use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
     self, AccountStore, AccountsConfig, PostgresConfig, PostgresStore,
 };
-use cxhook_integrations::booking::{self, BookingConfig};
+use cxhook_integrations::booking::jiff::{Timestamp, ToSpan};
+use cxhook_integrations::booking::{
+    self, BookingConfig, BookingStore, Clock, Created, NewBooking, PostgresBookingStore, Status,
+};
 use cxhook_integrations::database::SslMode;
+use cxhook_integrations::schema::Applied;
+use cxhook_integrations::store::StoreError;
 use serde_json::{Value, json};
 
 use crate::stores::backend::{PASSWORD_VAR, connect, fresh_database, options, server};
@@ -369,4 +376,207 @@ async fn the_server_ends_a_statement_nobody_waits_for_at_the_query_timeout() {
     assert_eq!(waiting, 0, "a statement still waits for the lock");
     holder.batch_execute("ROLLBACK").await.unwrap();
     assert!(store.account("u-1001").await.unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_replicas_sweeping_at_once_send_each_pending_booking_once() {
+    let test = "three_replicas_sweeping_at_once_send_each_pending_booking_once";
+    let Some(server) = server(test) else {
+        return;
+    };
+    let url = fresh_database(&server).await;
+    // Thirty bookings left pending.
+    let store = PostgresBookingStore::open(&options(&url, 5000)).unwrap();
+    let mut keys = Vec::new();
+    for i in 0..30 {
+        let start: Timestamp = "2030-12-03T14:00:00Z".parse().unwrap();
+        let start = start + (30 * i).minutes();
+        let created = store
+            .create(NewBooking {
+                turn_key: Some(format!("s-{i}#turn-1#booking.create")),
+                session: format!("s-{i}"),
+                service: "haircut".to_owned(),
+                resource: "haircut".to_owned(),
+                start,
+                end: start + 30.minutes(),
+                cells: vec![start],
+                status: Status::Pending,
+                idempotency_key: format!("left-pending-{i}"),
+                created_at: "2030-11-30T15:00:00Z".parse().unwrap(),
+            })
+            .await
+            .unwrap();
+        let Created::New(created) = created else {
+            panic!("{created:?}");
+        };
+        // Let go, as the replicas whose calls failed left them.
+        store.unclaim(created.id).await.unwrap();
+        keys.push(format!("left-pending-{i}"));
+    }
+    drop(store);
+
+    // An API slow enough (40 ms a call) that the three sweeps overlap throughout.
+    let (scheduler, api) = crate::booking::scheduler().await;
+    scheduler.delay_ms.store(40, Ordering::SeqCst);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::booking::external_config(dir.path(), &api);
+    // A call that gave up on a loaded machine would leave its booking to the next sweep, a
+    // minute later: the API is given the time to answer.
+    config.external.timeout_ms = 5000;
+    // Three replicas, each with its own pool, start together: each sweeps at once.
+    let replicas: Vec<_> = (0..3)
+        .map(|_| {
+            let store = Arc::new(PostgresBookingStore::open(&options(&url, 5000)).unwrap());
+            let parts = booking::Parts {
+                store: store.clone(),
+                clock: Clock::system(),
+            };
+            let router = booking::router_with(&config, parts).unwrap();
+            router.start();
+            (router, store)
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !replicas[0].1.pending().await.unwrap().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "still pending after 20 s; sent {:?}",
+            scheduler.keys.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut sent = scheduler.keys.lock().unwrap().clone();
+    sent.sort_unstable();
+    keys.sort_unstable();
+    assert_eq!(sent, keys, "each pending booking sent exactly once");
+    let confirmed: i64 = connect(&url)
+        .await
+        .query_one(
+            "SELECT count(*) FROM bookings WHERE status = 'confirmed' \
+             AND external_id IS NOT NULL",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(confirmed, 30);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_does_not_migrate_fails_cleanly_until_the_migrations_run() {
+    let test = "a_store_that_does_not_migrate_fails_cleanly_until_the_migrations_run";
+    let Some(server) = server(test) else {
+        return;
+    };
+    let url = fresh_database(&server).await;
+    let mut config = accounts_config(&url);
+    config.postgres.migrate = false;
+    let options = cxhook_integrations::postgres::Options::new(
+        &config.database,
+        &config.postgres,
+        config.query_timeout(),
+    )
+    .unwrap();
+    let store = PostgresStore::open(&options, true).unwrap();
+    let behind = |error: StoreError| match error {
+        StoreError::Schema {
+            component,
+            found,
+            needed,
+        } => (component, found, needed),
+        other => panic!("{other:?}"),
+    };
+    // Nothing was created: every call, and readiness, say which schema is behind.
+    assert_eq!(
+        behind(store.account("u-1001").await.unwrap_err()),
+        ("accounts", 0, 1)
+    );
+    let not_ready = store.ping().await.unwrap_err();
+    assert_eq!(
+        not_ready.to_string(),
+        "the accounts schema is at version 0, this program needs version 1 (apply the \
+         migrations: cxhook migrate)"
+    );
+    let router = accounts::router(&config).unwrap();
+    let failed = Webhook::new(router.clone())
+        .readiness()
+        .check_reasons()
+        .await
+        .unwrap_err();
+    assert_eq!(failed, [("accounts".to_owned(), not_ready.to_string())]);
+
+    // Migrated on its own (a release job), with the demo accounts: the store serves, as it
+    // is, and is ready once the last probe is a second old.
+    let applied = cxhook_integrations::schema::accounts(&config).unwrap();
+    assert_eq!(
+        applied,
+        [Applied {
+            component: "accounts",
+            from: 0,
+            to: 1,
+            seeded: true
+        }]
+    );
+    let account = store.account("u-1001").await.unwrap().unwrap();
+    assert_eq!(account.holder, "Ada Lovelace");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    store.ping().await.unwrap();
+    assert_eq!(readiness(&router).await, Ok(()));
+    assert_eq!(cxhook_integrations::schema::accounts(&config).unwrap(), []);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_database_gets_the_demo_accounts_once_unless_turned_off() {
+    let test = "an_empty_database_gets_the_demo_accounts_once_unless_turned_off";
+    let Some(server) = server(test) else {
+        return;
+    };
+    let count = |url: String| async move {
+        connect(&url)
+            .await
+            .query_one("SELECT count(*) FROM accounts", &[])
+            .await
+            .unwrap()
+            .get::<_, i64>(0)
+    };
+    // The first start on an empty database: the demo accounts, as the embedded default.
+    let url = fresh_database(&server).await;
+    let config = accounts_config(&url);
+    let client = TestClient::new(accounts::router(&config).unwrap());
+    let reply = answer(
+        &client,
+        RequestBuilder::new()
+            .tag("account.balance")
+            .lang("en-US")
+            .param("user_id", "u-1002"),
+    )
+    .await;
+    reply.assert_text("The balance of account u-1002 is £3,842.10.");
+    assert_eq!(count(url.url.clone()).await, 5);
+    // Tables that exist are never seeded again, even emptied.
+    connect(&url)
+        .await
+        .batch_execute("DELETE FROM transactions; DELETE FROM accounts")
+        .await
+        .unwrap();
+    drop(accounts::router(&config).unwrap());
+    assert_eq!(count(url.url.clone()).await, 0);
+
+    // Turned off: the tables are created empty.
+    let url = fresh_database(&server).await;
+    let config = AccountsConfig {
+        demo_data: false,
+        ..accounts_config(&url)
+    };
+    let client = TestClient::new(accounts::router(&config).unwrap());
+    let reply = answer(
+        &client,
+        RequestBuilder::new()
+            .tag("account.balance")
+            .lang("en-US")
+            .param("user_id", "u-1002"),
+    )
+    .await;
+    assert_eq!(reply.param("account_found"), Some(&json!(false)), "{reply}");
+    assert_eq!(count(url.url.clone()).await, 0);
 }

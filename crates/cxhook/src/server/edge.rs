@@ -451,12 +451,23 @@ async fn healthz() -> Response {
 }
 
 async fn readyz(State(endpoint): State<Endpoint>) -> Response {
-    match endpoint.0.readiness.check().await {
+    match endpoint.0.readiness.check_reasons().await {
         Ok(()) => json(StatusCode::OK, Ok(br#"{"status":"ready"}"#.to_vec())),
-        Err(failed) => json(
-            StatusCode::SERVICE_UNAVAILABLE,
-            serde_json::to_vec(&serde_json::json!({"status": "not_ready", "failed": failed})),
-        ),
+        Err(failed) => {
+            let names: Vec<&str> = failed.iter().map(|(name, _)| name.as_str()).collect();
+            let reasons: serde_json::Map<String, serde_json::Value> = failed
+                .iter()
+                .map(|(name, reason)| (name.clone(), reason.clone().into()))
+                .collect();
+            json(
+                StatusCode::SERVICE_UNAVAILABLE,
+                serde_json::to_vec(&serde_json::json!({
+                    "status": "not_ready",
+                    "failed": names,
+                    "reasons": reasons,
+                })),
+            )
+        }
     }
 }
 

@@ -97,20 +97,32 @@ impl Readiness {
     /// concurrently. A failure lists the names of what is not ready (`draining` once
     /// shutdown has begun); each failing check is logged.
     pub async fn check(&self) -> Result<(), Vec<String>> {
+        self.check_reasons()
+            .await
+            .map_err(|failed| failed.into_iter().map(|(name, _)| name).collect())
+    }
+
+    /// [`Readiness::check`], with each failure's reason beside its name: the text of the
+    /// error the check failed with, without its causes (which may name hosts and the like),
+    /// such as "the booking schema is at version 1, this program needs version 2".
+    pub async fn check_reasons(&self) -> Result<(), Vec<(String, String)>> {
         if !self.is_ready() {
-            return Err(vec!["draining".to_owned()]);
+            return Err(vec![(
+                "draining".to_owned(),
+                "shutdown has begun".to_owned(),
+            )]);
         }
         let results =
             futures_util::future::join_all(self.checks.iter().map(|check| async move {
                 check.run().await.map_err(|error| (check.name(), error))
             }))
             .await;
-        let failed: Vec<String> = results
+        let failed: Vec<(String, String)> = results
             .into_iter()
             .filter_map(Result::err)
             .map(|(name, error)| {
                 tracing::warn!(check = name, %error, "not ready");
-                name.to_owned()
+                (name.to_owned(), error.to_string())
             })
             .collect();
         if failed.is_empty() {

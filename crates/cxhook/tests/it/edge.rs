@@ -309,7 +309,11 @@ async fn health_and_readiness() {
     assert_eq!(answered.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(
         answered.body,
-        json!({"status": "not_ready", "failed": ["draining"]})
+        json!({
+            "status": "not_ready",
+            "failed": ["draining"],
+            "reasons": {"draining": "shutdown has begun"}
+        })
     );
 }
 

@@ -39,7 +39,11 @@ async fn a_failing_check_of_a_merged_router_makes_the_replica_not_ready() {
     assert_eq!(answered.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(
         answered.body,
-        json!({"status": "not_ready", "failed": ["database"]})
+        json!({
+            "status": "not_ready",
+            "failed": ["database"],
+            "reasons": {"database": "unreachable"}
+        })
     );
     up.store(true, Ordering::SeqCst);
     assert_eq!(send(&app, readyz()).await.status, StatusCode::OK);

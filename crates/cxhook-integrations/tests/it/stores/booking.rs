@@ -2,10 +2,13 @@
 //! answered the same, pending bookings confirmed, and nothing left by a write whose caller
 //! gave up.
 
+use std::ops::Range;
 use std::time::Duration;
 
 use cxhook_integrations::booking::jiff::{Timestamp, ToSpan};
-use cxhook_integrations::booking::{Booking, Created, NewBooking, Status, StoreError};
+use cxhook_integrations::booking::{
+    Booking, BookingStore, Created, NewBooking, Status, StoreError,
+};
 
 use super::backend::{Db, Kind};
 
@@ -20,6 +23,9 @@ on_every_backend!(
     a_booking_is_found_only_by_its_session,
     a_write_whose_caller_gave_up_at_the_timeout_leaves_nothing,
     a_write_whose_caller_was_dropped_leaves_nothing,
+    a_claim_hands_each_pending_booking_to_one_caller_until_its_lease_ends,
+    concurrent_claims_never_hand_out_one_booking_twice,
+    a_new_pending_booking_is_its_creators_to_send_until_it_lets_go,
 );
 
 /// 3 December 2026, 14:00 in New York.
@@ -300,4 +306,129 @@ async fn a_write_whose_caller_was_dropped_leaves_nothing(kind: Kind) {
     assert_eq!(db.count("bookings").await, 1);
     assert_eq!(store.pending().await.unwrap(), []);
     assert_eq!(booking.status, Status::Confirmed);
+}
+
+/// Pending bookings `range` of distinct slots, one a session, oldest first, unclaimed as
+/// their creators leave them when the API does not settle them.
+async fn pending_bookings(store: &dyn BookingStore, range: Range<usize>) -> Vec<Booking> {
+    let mut made = Vec::new();
+    for i in range {
+        let start: Timestamp = START.parse().unwrap();
+        let start = (start + (30 * i64::try_from(i).unwrap()).minutes()).to_string();
+        let asked = new(&format!("s-{i}"), Some("t-1"), &start, Status::Pending);
+        let booking = recorded(store.create(asked).await.unwrap());
+        store.unclaim(booking.id).await.unwrap();
+        made.push(booking);
+    }
+    made
+}
+
+async fn a_new_pending_booking_is_its_creators_to_send_until_it_lets_go(kind: Kind) {
+    let test = "a_new_pending_booking_is_its_creators_to_send_until_it_lets_go";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.bookings(1000);
+    let booking = recorded(
+        store
+            .create(new("s-1", Some("t-1"), START, Status::Pending))
+            .await
+            .unwrap(),
+    );
+    let minute = Duration::from_secs(60);
+    // Its creator sends it: no sweep takes it, nor its repeated turn's booking.
+    assert_eq!(store.claim_pending(minute, 10).await.unwrap(), []);
+    let again = existing(
+        store
+            .create(new("s-1", Some("t-1"), START, Status::Pending))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(again.id, booking.id);
+    assert_eq!(store.claim_pending(minute, 10).await.unwrap(), []);
+    // The API did not settle it: let go, the next sweep takes it.
+    store.unclaim(booking.id).await.unwrap();
+    assert_eq!(
+        store.claim_pending(minute, 10).await.unwrap(),
+        std::slice::from_ref(&booking)
+    );
+}
+
+async fn a_claim_hands_each_pending_booking_to_one_caller_until_its_lease_ends(kind: Kind) {
+    let test = "a_claim_hands_each_pending_booking_to_one_caller_until_its_lease_ends";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.bookings(1000);
+    let made = pending_bookings(&*store, 0..3).await;
+    // A confirmed booking is never claimed.
+    let other = new(
+        "s-9",
+        Some("t-1"),
+        "2026-12-04T19:00:00Z",
+        Status::Confirmed,
+    );
+    recorded(store.create(other).await.unwrap());
+    let minute = Duration::from_secs(60);
+    assert_eq!(store.claim_pending(minute, 2).await.unwrap(), made[..2]);
+    assert_eq!(store.claim_pending(minute, 2).await.unwrap(), made[2..]);
+    assert_eq!(store.claim_pending(minute, 2).await.unwrap(), []);
+    // Claimed bookings are still pending: listed, and found by their turns.
+    assert_eq!(store.pending().await.unwrap(), made);
+
+    // A booking still pending when its lease ends is claimed again; a confirmed one is not.
+    let later = pending_bookings(&*store, 3..5).await;
+    let short = Duration::from_millis(300);
+    assert_eq!(store.claim_pending(short, 10).await.unwrap(), later);
+    assert_eq!(store.claim_pending(short, 10).await.unwrap(), []);
+    store.confirm(later[0].id, "ext-1").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(store.claim_pending(short, 10).await.unwrap(), later[1..]);
+    // An ended claim lets the next claim take the booking at once.
+    store.unclaim(made[1].id).await.unwrap();
+    assert_eq!(
+        store.claim_pending(minute, 10).await.unwrap(),
+        std::slice::from_ref(&made[1])
+    );
+}
+
+async fn concurrent_claims_never_hand_out_one_booking_twice(kind: Kind) {
+    let test = "concurrent_claims_never_hand_out_one_booking_twice";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.bookings(10_000);
+    let made = pending_bookings(&*store, 0..24).await;
+    // Three stores on one database, as three replicas have, claiming at once.
+    let stores = [store, db.bookings(10_000), db.bookings(10_000)];
+    let claims: Vec<_> = (0..30)
+        .map(|n| {
+            let store = stores[n % 3].clone();
+            tokio::spawn(async move {
+                store
+                    .claim_pending(Duration::from_secs(60), 2)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut claimed = Vec::new();
+    for claim in claims {
+        claimed.extend(claim.await.unwrap().into_iter().map(|b| b.id));
+    }
+    // A claim that passed over rows others were claiming may come back short: what is
+    // left, if anything, is claimed now.
+    loop {
+        let rest = stores[0]
+            .claim_pending(Duration::from_secs(60), 8)
+            .await
+            .unwrap();
+        if rest.is_empty() {
+            break;
+        }
+        claimed.extend(rest.into_iter().map(|b| b.id));
+    }
+    claimed.sort_unstable();
+    let all: Vec<i64> = made.iter().map(|b| b.id).collect();
+    assert_eq!(claimed, all);
 }
