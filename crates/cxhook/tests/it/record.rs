@@ -35,6 +35,15 @@ fn endpoint(recorder: &Recorder) -> Endpoint {
         .into_endpoint()
 }
 
+/// The recorded requests and responses as JSON text: what must not hold a secret. The time
+/// and the elapsed microseconds are left out, as their digits may spell one by chance.
+fn bodies(path: &Path) -> String {
+    lines(path)
+        .iter()
+        .map(|record| json!([record.request, record.response]).to_string())
+        .collect()
+}
+
 fn lines(path: &Path) -> Vec<Recorded> {
     std::fs::read_to_string(path)
         .unwrap()
@@ -180,7 +189,7 @@ async fn secrets_are_redacted_in_the_request_and_the_response() {
             record.redacted
         );
     }
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = bodies(&path);
     for secret in [
         "1234",
         "4111111111111111",
@@ -215,7 +224,7 @@ async fn what_the_user_said_is_redacted_when_asked() {
     assert_eq!(recorded[0].request["text"], REDACTED);
     assert_eq!(recorded[1].request["dtmfDigits"], REDACTED);
     assert_eq!(recorded[0].redacted, ["request.text"]);
-    assert!(!std::fs::read_to_string(&path).unwrap().contains("1234"));
+    assert!(!bodies(&path).contains("1234"));
 }
 
 #[tokio::test]
