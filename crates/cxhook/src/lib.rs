@@ -47,6 +47,7 @@ pub mod lambda;
 pub mod logging;
 pub mod middleware;
 mod reply;
+mod route;
 mod routing;
 pub mod server;
 #[cfg(feature = "test-util")]
@@ -57,4 +58,5 @@ pub use call::Call;
 pub use error::{BoxError, Error, ErrorKind};
 pub use handler::{BoxFuture, Handler};
 pub use reply::{IntoReply, Reply, ReplyError};
+pub use route::{Route, RouteFuture};
 pub use routing::{Fallback, Router};
