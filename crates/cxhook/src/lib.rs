@@ -6,6 +6,13 @@
 //! [Middleware](middleware) makes sure every call gets an answer, and [`server`] serves it all
 //! over HTTP.
 //!
+//! Every call goes through one [pipeline](server::pipeline) of tower layers over [`Call`] →
+//! [`Answer`], and a tower layer of your own goes into it at three scopes, as in axum: around
+//! one tag's handler ([`Router::tag_layer`]), around every route ([`Router::layer`]), or
+//! around every call, routed or not ([`Webhook::layer`](server::Webhook::layer)). Your layers
+//! run inside the deadline and recover layers, so a call still gets its answer in time when
+//! one of them panics or stalls. `examples/layers` shows one at each scope.
+//!
 //! ```no_run
 //! use cxhook::{Reply, Router, extract::Params};
 //!
