@@ -44,18 +44,18 @@ pub struct Router<S = ()> {
 }
 
 struct Inner<S> {
-    routes: HashMap<Box<str>, Endpoint<S>>,
+    routes: HashMap<Box<str>, RouteEntry<S>>,
     fallback: Fallback,
     checks: Vec<ReadyCheck>,
 }
 
 /// What serves one tag: a handler, called directly, or a route with layers around it.
-enum Endpoint<S> {
+enum RouteEntry<S> {
     Handler(Arc<dyn ErasedHandler<S>>),
     Route(Route),
 }
 
-impl<S> Clone for Endpoint<S> {
+impl<S> Clone for RouteEntry<S> {
     fn clone(&self) -> Self {
         match self {
             Self::Handler(handler) => Self::Handler(Arc::clone(handler)),
@@ -169,7 +169,7 @@ where
         assert!(!tag.is_empty(), "a route needs a non-empty tag");
         let previous = self.inner_mut().routes.insert(
             tag.into(),
-            Endpoint::Handler(Arc::new(Erased::new(handler))),
+            RouteEntry::Handler(Arc::new(Erased::new(handler))),
         );
         assert!(previous.is_none(), "the tag `{tag}` is routed twice");
         self
@@ -246,11 +246,11 @@ where
             .into_iter()
             .map(|(tag, endpoint)| {
                 let bound = match endpoint {
-                    Endpoint::Handler(handler) => Endpoint::Handler(Arc::new(WithState {
+                    RouteEntry::Handler(handler) => RouteEntry::Handler(Arc::new(WithState {
                         handler,
                         state: state.clone(),
                     })),
-                    Endpoint::Route(route) => Endpoint::Route(route),
+                    RouteEntry::Route(route) => RouteEntry::Route(route),
                 };
                 (tag, bound)
             })
@@ -310,7 +310,7 @@ impl Router<()> {
         <L::Service as Service<Call>>::Future: Send + 'static,
     {
         for endpoint in self.inner_mut().routes.values_mut() {
-            *endpoint = Endpoint::Route(endpoint.clone().into_route().layer(&layer));
+            *endpoint = RouteEntry::Route(endpoint.clone().into_route().layer(&layer));
         }
         self
     }
@@ -335,7 +335,7 @@ impl Router<()> {
         let Some(endpoint) = self.inner_mut().routes.get_mut(tag) else {
             panic!("no route serves the tag `{tag}`, so it cannot be layered");
         };
-        *endpoint = Endpoint::Route(endpoint.clone().into_route().layer(&layer));
+        *endpoint = RouteEntry::Route(endpoint.clone().into_route().layer(&layer));
         self
     }
 
@@ -343,8 +343,8 @@ impl Router<()> {
     /// the request), or answers with the fallback.
     pub fn dispatch(&self, call: Call) -> RouteFuture {
         match call.tag().and_then(|tag| self.inner.routes.get(tag)) {
-            Some(Endpoint::Handler(handler)) => RouteFuture::handler(handler.as_ref(), call),
-            Some(Endpoint::Route(route)) => route.answer(call),
+            Some(RouteEntry::Handler(handler)) => RouteFuture::handler(handler.as_ref(), call),
+            Some(RouteEntry::Route(route)) => route.answer(call),
             None => RouteFuture::ready(self.unknown_tag(&call)),
         }
     }
@@ -374,7 +374,7 @@ impl Router<()> {
     }
 }
 
-impl Endpoint<()> {
+impl RouteEntry<()> {
     fn into_route(self) -> Route {
         match self {
             Self::Handler(handler) => Route::handler(handler),
