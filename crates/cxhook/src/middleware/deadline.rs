@@ -193,6 +193,23 @@ pub struct DeadlineService<S> {
     config: Arc<Config>,
 }
 
+impl<S> DeadlineService<S> {
+    /// The service inside.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The service inside, to change.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// The service inside, unwrapped.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
 impl<S> Service<Call> for DeadlineService<S>
 where
     S: Service<Call, Response = Answer> + Clone,

@@ -121,6 +121,23 @@ pub struct Recover<S> {
     config: Arc<Config>,
 }
 
+impl<S> Recover<S> {
+    /// The service inside.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The service inside, to change.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// The service inside, unwrapped.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
 impl<S> Service<Call> for Recover<S>
 where
     S: Service<Call, Response = Answer, Error = Error> + Clone,
