@@ -1,8 +1,9 @@
-//! Parse → dispatch → serialize of a realistic webhook call, without sockets; the same call
-//! with one layer added at a time (`layers/…`: deadline, metrics, the JSON log line, then the
-//! HTTP edge with bearer auth), so each layer's cost is the difference to the row before;
-//! and the whole endpoint as `cxhook serve` runs it (deadline and recover layers, metrics
-//! recorded by the Prometheus recorder, one JSON log line per call).
+//! Parse → dispatch → serialize of a realistic webhook call, without sockets, without and
+//! with a user's layer at each of the three scopes; the same call with one layer added at a
+//! time (`layers/…`: deadline, metrics, the JSON log line, then the HTTP edge with bearer
+//! auth), so each layer's cost is the difference to the row before; and the whole endpoint
+//! as `cxhook serve` runs it (deadline and recover layers, metrics recorded by the
+//! Prometheus recorder, one JSON log line per call).
 //!
 //! Run with `cargo bench -p cxhook --bench pipeline`.
 
@@ -62,6 +63,31 @@ fn pipeline(c: &mut Criterion) {
             answered
         });
     });
+    // The same call with a layer that does nothing at each of the three scopes: the price of
+    // erasing a user's layers (one box per call per layer added).
+    let identity = tower::layer::util::Identity::new();
+    let layered = Webhook::new(
+        Router::new()
+            .route("balance.lookup", balance)
+            .tag_layer("balance.lookup", identity.clone())
+            .layer(identity.clone()),
+    )
+    .layer(identity)
+    .without_deadline()
+    .into_endpoint();
+    c.bench_function(
+        "parse, dispatch, serialize, a user layer at each scope",
+        |b| {
+            b.iter(|| {
+                let answered = layered
+                    .answer(black_box(REQUEST))
+                    .now_or_never()
+                    .expect("the handler does not wait");
+                assert_eq!(answered.status, http::StatusCode::OK);
+                answered
+            });
+        },
+    );
 }
 
 /// The whole endpoint with everything `cxhook serve` turns on, the log lines going to

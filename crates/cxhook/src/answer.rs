@@ -39,6 +39,9 @@ pub struct Answer {
     status: StatusCode,
     body: AnswerBody,
     outcome: Outcome,
+    /// The body written as JSON, once something needed it: the size guard measures it, the
+    /// recording and the edge send the same bytes, so the body is written once per call.
+    json: Option<Vec<u8>>,
 }
 
 /// The body of an [`Answer`].
@@ -80,6 +83,7 @@ impl Answer {
             status: StatusCode::OK,
             body: AnswerBody::Response(response),
             outcome,
+            json: None,
         }
     }
 
@@ -89,6 +93,7 @@ impl Answer {
             status,
             body: AnswerBody::Error(body),
             outcome,
+            json: None,
         }
     }
 
@@ -117,6 +122,29 @@ impl Answer {
 
     /// Writes the body as JSON.
     pub fn to_json(&self) -> Vec<u8> {
+        match &self.json {
+            Some(json) => json.clone(),
+            None => self.write_json(),
+        }
+    }
+
+    /// The body as JSON, written the first time it is asked for and kept.
+    pub(crate) fn json(&mut self) -> &[u8] {
+        if self.json.is_none() {
+            self.json = Some(self.write_json());
+        }
+        self.json.as_deref().unwrap_or_default()
+    }
+
+    /// The body as JSON, without a copy when it was written already.
+    pub(crate) fn into_json(self) -> Vec<u8> {
+        match self.json {
+            Some(json) => json,
+            None => self.write_json(),
+        }
+    }
+
+    fn write_json(&self) -> Vec<u8> {
         let written = match &self.body {
             AnswerBody::Response(response) => serde_json::to_vec(response),
             AnswerBody::Error(error) => serde_json::to_vec(error),

@@ -1,6 +1,7 @@
 //! [`Call`]: one webhook call on its way through the middleware to a handler.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use cxhook_types::WebhookRequest;
 use http::Extensions;
@@ -13,16 +14,31 @@ use http::Extensions;
 #[derive(Debug, Clone)]
 pub struct Call {
     request: Arc<WebhookRequest>,
+    received: Instant,
     extensions: Extensions,
 }
 
 impl Call {
-    /// A call for this request, with no extensions yet.
+    /// A call for this request, received now, with no extensions yet.
     pub fn new(request: impl Into<Arc<WebhookRequest>>) -> Self {
         Self {
             request: request.into(),
+            received: Instant::now(),
             extensions: Extensions::new(),
         }
+    }
+
+    /// The call, received at `instant`: the edge gives the instant its body arrived, so that
+    /// the time a call took (in its log line, its metrics and its recording) counts parsing.
+    #[must_use]
+    pub fn received_at(mut self, instant: Instant) -> Self {
+        self.received = instant;
+        self
+    }
+
+    /// When the call was received.
+    pub fn received(&self) -> Instant {
+        self.received
     }
 
     /// The request.

@@ -6,6 +6,13 @@
 //! [Middleware](middleware) makes sure every call gets an answer, and [`server`] serves it all
 //! over HTTP.
 //!
+//! Every call goes through one [pipeline](server::pipeline) of tower layers over [`Call`] →
+//! [`Answer`], and a tower layer of your own goes into it at three scopes, as in axum: around
+//! one tag's handler ([`Router::tag_layer`]), around every route ([`Router::layer`]), or
+//! around every call, routed or not ([`Webhook::layer`](server::Webhook::layer)). Your layers
+//! run inside the deadline and recover layers, so a call still gets its answer in time when
+//! one of them panics or stalls. `examples/layers` shows one at each scope.
+//!
 //! ```no_run
 //! use cxhook::{Reply, Router, extract::Params};
 //!
@@ -47,6 +54,7 @@ pub mod lambda;
 pub mod logging;
 pub mod middleware;
 mod reply;
+mod route;
 mod routing;
 pub mod server;
 mod start;
@@ -58,4 +66,5 @@ pub use call::Call;
 pub use error::{BoxError, Error, ErrorKind};
 pub use handler::{BoxFuture, Handler};
 pub use reply::{IntoReply, Reply, ReplyError};
+pub use route::{Route, RouteFuture};
 pub use routing::{Fallback, Router};

@@ -5,12 +5,14 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::StatusCode;
+use tower::{Layer, Service};
 
 use crate::answer::{Answer, Outcome};
 use crate::call::Call;
 use crate::error::{Error, ErrorKind, Message};
 use crate::handler::{BoxFuture, Erased, ErasedHandler, Handler};
 use crate::reply::Reply;
+use crate::route::{Route, RouteFuture};
 use crate::server::ReadyCheck;
 use crate::start::StartTask;
 
@@ -32,6 +34,10 @@ use crate::start::StartTask;
 /// let router: Router = Router::new().route("greeting.hello", hello);
 /// assert_eq!(router.tags().collect::<Vec<_>>(), ["greeting.hello"]);
 /// ```
+///
+/// Tower layers wrap every route ([`Router::layer`]) or one tag's handler
+/// ([`Router::tag_layer`]); [`Webhook::layer`](crate::server::Webhook::layer) wraps every
+/// call, routed or not.
 pub struct Router<S = ()> {
     /// Shared, so that the clone each call makes (every tower layer clones its inner service
     /// per call) is one reference count; building a router changes its own copy.
@@ -39,10 +45,25 @@ pub struct Router<S = ()> {
 }
 
 struct Inner<S> {
-    routes: HashMap<Box<str>, Arc<dyn ErasedHandler<S>>>,
+    routes: HashMap<Box<str>, RouteEntry<S>>,
     fallback: Fallback,
     checks: Vec<ReadyCheck>,
     start: Vec<StartTask>,
+}
+
+/// What serves one tag: a handler, called directly, or a route with layers around it.
+enum RouteEntry<S> {
+    Handler(Arc<dyn ErasedHandler<S>>),
+    Route(Route),
+}
+
+impl<S> Clone for RouteEntry<S> {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Handler(handler) => Self::Handler(Arc::clone(handler)),
+            Self::Route(route) => Self::Route(route.clone()),
+        }
+    }
 }
 
 impl<S> Clone for Inner<S> {
@@ -150,10 +171,10 @@ where
         T: 'static,
     {
         assert!(!tag.is_empty(), "a route needs a non-empty tag");
-        let previous = self
-            .inner_mut()
-            .routes
-            .insert(tag.into(), Arc::new(Erased::new(handler)));
+        let previous = self.inner_mut().routes.insert(
+            tag.into(),
+            RouteEntry::Handler(Arc::new(Erased::new(handler))),
+        );
         assert!(previous.is_none(), "the tag `{tag}` is routed twice");
         self
     }
@@ -285,11 +306,14 @@ where
         } = Arc::unwrap_or_clone(self.inner);
         let routes = routes
             .into_iter()
-            .map(|(tag, handler)| {
-                let bound: Arc<dyn ErasedHandler<()>> = Arc::new(WithState {
-                    handler,
-                    state: state.clone(),
-                });
+            .map(|(tag, endpoint)| {
+                let bound = match endpoint {
+                    RouteEntry::Handler(handler) => RouteEntry::Handler(Arc::new(WithState {
+                        handler,
+                        state: state.clone(),
+                    })),
+                    RouteEntry::Route(route) => RouteEntry::Route(route),
+                };
                 (tag, bound)
             })
             .collect();
@@ -316,23 +340,76 @@ impl<S: Send + Sync> ErasedHandler<()> for WithState<S> {
 }
 
 impl Router<()> {
-    /// Dispatches one call: runs the handler for its tag and checks its reply, or answers
-    /// with the fallback.
-    pub fn dispatch(&self, call: Call) -> BoxFuture<Result<Answer, Error>> {
-        let handler = call
-            .tag()
-            .and_then(|tag| self.inner.routes.get(tag))
-            .cloned();
-        let Some(handler) = handler else {
-            return Box::pin(std::future::ready(self.unknown_tag(&call)));
+    /// Wraps every route added so far in `layer`, as axum's `Router::layer` does; routes
+    /// added later and the fallback are not wrapped ([`Webhook::layer`] sees every call).
+    /// Each route gets a service of its own, made once here, so a layer that keeps counts
+    /// keeps them per tag.
+    ///
+    /// The layer's service answers a [`Call`] with an [`Answer`] or fails with an
+    /// [`Error`]; it runs inside the deadline and recover layers, so a layer that panics or
+    /// stalls still gets its call answered. Layers go on a router whose handlers have their
+    /// state ([`Router::with_state`]).
+    ///
+    /// ```
+    /// use cxhook::{Call, Reply, Router};
+    /// use tower::util::MapRequestLayer;
+    ///
+    /// let audit = MapRequestLayer::new(|call: Call| {
+    ///     tracing::info!(tag = call.tag(), "audited");
+    ///     call
+    /// });
+    /// let router: Router = Router::new()
+    ///     .route("ping", || async { Reply::text("pong") })
+    ///     .layer(audit);
+    /// # let _ = router;
+    /// ```
+    ///
+    /// [`Webhook::layer`]: crate::server::Webhook::layer
+    #[must_use]
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<Route>,
+        L::Service: Service<Call, Response = Answer, Error = Error> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Call>>::Future: Send + 'static,
+    {
+        for endpoint in self.inner_mut().routes.values_mut() {
+            *endpoint = RouteEntry::Route(endpoint.clone().into_route().layer(&layer));
+        }
+        self
+    }
+
+    /// Wraps the route of `tag` in `layer`: a rate limit on one costly tag, say. It is the
+    /// route-scoped form of [`Router::layer`], with the same kind of layer; it is a method of
+    /// the router rather than of the handler because a handler gives a [`Reply`], which the
+    /// router checks against the call's request, while a layer works on the [`Answer`] after
+    /// that check.
+    ///
+    /// # Panics
+    ///
+    /// When no route serves `tag` (yet): a programming error, like a tag routed twice.
+    #[must_use]
+    #[track_caller]
+    pub fn tag_layer<L>(mut self, tag: &str, layer: L) -> Self
+    where
+        L: Layer<Route>,
+        L::Service: Service<Call, Response = Answer, Error = Error> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Call>>::Future: Send + 'static,
+    {
+        let Some(endpoint) = self.inner_mut().routes.get_mut(tag) else {
+            panic!("no route serves the tag `{tag}`, so it cannot be layered");
         };
-        Box::pin(async move {
-            let reply = handler.call(&call, &()).await?;
-            let response = reply
-                .finish(call.request())
-                .map_err(|e| Error::with_kind(ErrorKind::InvalidReply, e))?;
-            Ok(Answer::reply(response, Outcome::Ok))
-        })
+        *endpoint = RouteEntry::Route(endpoint.clone().into_route().layer(&layer));
+        self
+    }
+
+    /// Dispatches one call: runs the route for its tag (its handler's reply checked against
+    /// the request), or answers with the fallback.
+    pub fn dispatch(&self, call: Call) -> RouteFuture {
+        match call.tag().and_then(|tag| self.inner.routes.get(tag)) {
+            Some(RouteEntry::Handler(handler)) => RouteFuture::handler(handler.as_ref(), call),
+            Some(RouteEntry::Route(route)) => route.answer(call),
+            None => RouteFuture::ready(self.unknown_tag(&call)),
+        }
     }
 
     /// The fallback's answer. This is the call's one log line about the tag: the recover
@@ -367,10 +444,19 @@ impl Router<()> {
     }
 }
 
-impl tower::Service<Call> for Router<()> {
+impl RouteEntry<()> {
+    fn into_route(self) -> Route {
+        match self {
+            Self::Handler(handler) => Route::handler(handler),
+            Self::Route(route) => route,
+        }
+    }
+}
+
+impl Service<Call> for Router<()> {
     type Response = Answer;
     type Error = Error;
-    type Future = BoxFuture<Result<Answer, Error>>;
+    type Future = RouteFuture;
 
     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Error>> {
         Poll::Ready(Ok(()))

@@ -9,18 +9,23 @@
 //!
 //! The layer leaves a [`Deadline`] in the call's extensions; handlers read what is left of
 //! it with the [`Budget`](crate::extract::Budget) extractor to size their own timeouts.
+//!
+//! It sits outside the recover layer and every user layer, so that a user layer that stalls
+//! is cut off like a slow handler. Its future is tokio's `Timeout` in a named wrapper rather
+//! than a boxed `async` block: one allocation less per call.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use cxhook_types::WebhookResponse;
-use tokio::time::Instant;
+use tokio::time::{Instant, Timeout};
 use tower::{Layer, Service};
 
 use crate::answer::{Answer, Outcome};
 use crate::call::Call;
-use crate::handler::BoxFuture;
 use crate::reply::Reply;
 
 /// Dialogflow CX's default webhook timeout.
@@ -188,15 +193,30 @@ pub struct DeadlineService<S> {
     config: Arc<Config>,
 }
 
+impl<S> DeadlineService<S> {
+    /// The service inside.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The service inside, to change.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// The service inside, unwrapped.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
 impl<S> Service<Call> for DeadlineService<S>
 where
-    S: Service<Call, Response = Answer> + Clone + Send + 'static,
-    S::Future: Send,
-    S::Error: Send + 'static,
+    S: Service<Call, Response = Answer> + Clone,
 {
     type Response = Answer;
     type Error = S::Error;
-    type Future = BoxFuture<Result<Answer, S::Error>>;
+    type Future = DeadlineFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
@@ -215,18 +235,52 @@ where
             _ => deadline,
         };
         call.extensions_mut().insert(deadline);
-        Box::pin(async move {
-            match tokio::time::timeout_at(deadline.instant(), inner.call(call)).await {
-                Ok(answered) => answered,
-                Err(_) => {
-                    tracing::warn!(
-                        budget_ms = u64::try_from(budget.as_millis()).unwrap_or(u64::MAX),
-                        outcome = Outcome::Deadline.as_str(),
-                        "the call ran out of time; answered with the deadline fallback"
-                    );
-                    Ok(Answer::reply(config.fallback.clone(), Outcome::Deadline))
-                }
+        DeadlineFuture {
+            future: tokio::time::timeout_at(deadline.instant(), inner.call(call)),
+            config,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`DeadlineService`]: the inner service's answer, or the deadline
+    /// fallback once the budget has run out.
+    #[must_use = "futures do nothing unless polled"]
+    pub struct DeadlineFuture<F> {
+        #[pin]
+        future: Timeout<F>,
+        config: Arc<Config>,
+    }
+}
+
+impl<F> std::fmt::Debug for DeadlineFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeadlineFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, E> Future for DeadlineFuture<F>
+where
+    F: Future<Output = Result<Answer, E>>,
+{
+    type Output = Result<Answer, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        match std::task::ready!(this.future.poll(cx)) {
+            Ok(answered) => Poll::Ready(answered),
+            Err(_) => {
+                let budget = this.config.timeout.saturating_sub(this.config.margin);
+                tracing::warn!(
+                    budget_ms = u64::try_from(budget.as_millis()).unwrap_or(u64::MAX),
+                    outcome = Outcome::Deadline.as_str(),
+                    "the call ran out of time; answered with the deadline fallback"
+                );
+                Poll::Ready(Ok(Answer::reply(
+                    this.config.fallback.clone(),
+                    Outcome::Deadline,
+                )))
             }
-        })
+        }
     }
 }

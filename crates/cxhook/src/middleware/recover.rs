@@ -1,19 +1,28 @@
 //! The recover layer: a handler error or panic becomes a fallback reply, logged once.
+//!
+//! It is where the call pipeline's error type becomes [`Infallible`]: inside it, the router,
+//! the handlers and every user layer fail with an [`Error`] (or panic); outside it, every
+//! call has an [`Answer`]. A panic is caught both when the inner service is called and while
+//! its future runs, so a user layer that panics in its `call` is answered like a handler
+//! that panics in its body. The future is named rather than boxed: one allocation less per
+//! call.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use cxhook_types::WebhookResponse;
 use futures_util::FutureExt;
+use futures_util::future::CatchUnwind;
 use http::StatusCode;
 use tower::{Layer, Service};
 
 use crate::answer::{Answer, ErrorBody, Outcome};
 use crate::call::Call;
 use crate::error::{Error, ErrorKind};
-use crate::handler::BoxFuture;
 use crate::reply::Reply;
 
 /// The text of the default fallback reply.
@@ -112,14 +121,30 @@ pub struct Recover<S> {
     config: Arc<Config>,
 }
 
+impl<S> Recover<S> {
+    /// The service inside.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The service inside, to change.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// The service inside, unwrapped.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
 impl<S> Service<Call> for Recover<S>
 where
-    S: Service<Call, Response = Answer, Error = Error> + Clone + Send + 'static,
-    S::Future: Send,
+    S: Service<Call, Response = Answer, Error = Error> + Clone,
 {
     type Response = Answer;
     type Error = Infallible;
-    type Future = BoxFuture<Result<Answer, Infallible>>;
+    type Future = RecoverFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         // The services this wraps are always ready; an error here is one more failure to
@@ -134,18 +159,69 @@ where
         let mut inner = self.inner.clone();
         std::mem::swap(&mut inner, &mut self.inner);
         let config = self.config.clone();
-        Box::pin(async move {
-            let result = AssertUnwindSafe(async move { inner.call(call).await })
-                .catch_unwind()
-                .await;
-            let error = match result {
-                Ok(Ok(answer)) => return Ok(answer),
-                Ok(Err(error)) => error,
-                Err(panic) => Error::with_kind(ErrorKind::Panic, PanicMessage::from(panic)),
-            };
-            Ok(recover(&config, &error))
-        })
+        let state = match std::panic::catch_unwind(AssertUnwindSafe(|| inner.call(call))) {
+            Ok(future) => State::Running {
+                future: AssertUnwindSafe(future).catch_unwind(),
+            },
+            Err(panic) => State::Done {
+                answer: Some(recover(&config, &panicked(panic))),
+            },
+        };
+        RecoverFuture { state, config }
     }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`Recover`]: the inner service's answer, or the answer to its error or
+    /// panic.
+    #[must_use = "futures do nothing unless polled"]
+    pub struct RecoverFuture<F> {
+        #[pin]
+        state: State<F>,
+        config: Arc<Config>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StateProj]
+    enum State<F> {
+        Running { #[pin] future: CatchUnwind<AssertUnwindSafe<F>> },
+        Done { answer: Option<Answer> },
+    }
+}
+
+impl<F> std::fmt::Debug for RecoverFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoverFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F> Future for RecoverFuture<F>
+where
+    F: Future<Output = Result<Answer, Error>>,
+{
+    type Output = Result<Answer, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let error = match this.state.project() {
+            StateProj::Running { future } => match std::task::ready!(future.poll(cx)) {
+                Ok(Ok(answer)) => return Poll::Ready(Ok(answer)),
+                Ok(Err(error)) => error,
+                Err(panic) => panicked(panic),
+            },
+            StateProj::Done { answer } => {
+                return Poll::Ready(Ok(answer
+                    .take()
+                    .expect("a RecoverFuture is not polled after it is ready")));
+            }
+        };
+        Poll::Ready(Ok(recover(this.config, &error)))
+    }
+}
+
+fn panicked(panic: Box<dyn std::any::Any + Send>) -> Error {
+    Error::with_kind(ErrorKind::Panic, PanicMessage::from(panic))
 }
 
 fn recover(config: &Config, error: &Error) -> Answer {

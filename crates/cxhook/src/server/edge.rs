@@ -1,7 +1,11 @@
 //! [`Webhook`]: the service that reads a webhook call off HTTP and writes its answer.
+//!
+//! The edge owns what happens to bytes: HTTP (content type, body limit, content coding),
+//! parsing the body into a [`Call`], and writing the [`Answer`] back. Everything between,
+//! from the call's span to the handler, is the [pipeline](super::pipeline), one tower stack
+//! over calls that HTTP, Lambda, the test client and the in-process tools all run through
+//! [`Endpoint`].
 
-use std::collections::HashMap;
-use std::hash::Hasher;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -9,22 +13,29 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use cxhook_types::{MAX_RESPONSE_BYTES, WebhookRequest};
+use bytes::Bytes;
 use http::header::{ALLOW, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, StatusCode};
-use tower::{Layer, ServiceExt};
-use tracing::Instrument;
+use tower::util::Either;
+use tower::{Layer, Service};
 
 use super::Readiness;
 use super::limits::Limits;
 use super::meta::Meta;
-use super::metrics::{self as cx_metrics, Metrics, TagMetrics};
+use super::metrics::Metrics;
 use super::parse::parse;
+use super::pipeline::{self, Layers, Pipeline};
 use super::record::Recorder;
 use crate::answer::{Answer, ErrorBody, Outcome};
 use crate::call::Call;
+use crate::error::Error;
 use crate::middleware::auth::Auth;
-use crate::middleware::{DeadlineLayer, DeadlineService, Recover, RecoverLayer};
+use crate::middleware::metrics::MetricsLayer;
+use crate::middleware::record::{RecordLayer, RequestBody};
+use crate::middleware::size_guard::SizeGuardLayer;
+use crate::middleware::span::SpanLayer;
+use crate::middleware::{DeadlineLayer, RecoverLayer};
+use crate::route::Route;
 use crate::routing::Router;
 
 /// The default limit on a request body: 1 MiB, some hundred times a large real request.
@@ -44,6 +55,8 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct Webhook {
     router: Router,
+    /// The router inside the layers of [`Webhook::layer`], once there are any.
+    layered: Option<Route>,
     recover: RecoverLayer,
     body_limit: usize,
     readiness: Readiness,
@@ -70,6 +83,7 @@ impl Webhook {
         let readiness = Readiness::with_checks(router.ready_checks().cloned().collect());
         Self {
             router,
+            layered: None,
             recover: RecoverLayer::new(),
             body_limit: DEFAULT_BODY_LIMIT,
             readiness,
@@ -122,6 +136,42 @@ impl Webhook {
     /// `recorder` (see [`record`](super::record)); the call does not wait for the file.
     pub fn record(mut self, recorder: Recorder) -> Self {
         self.recorder = Some(recorder);
+        self
+    }
+
+    /// Wraps the whole call pipeline in `layer`: it sees every call, routed to a handler or
+    /// answered by the router's fallback, and its answer. It sits inside the deadline and
+    /// recover layers, so that a layer that panics still gets the call the recover answer,
+    /// and one that stalls the deadline answer, in time; and inside the call's span, so that
+    /// what it logs carries the request ID and tag. The layer added last is the outermost.
+    ///
+    /// It takes the same kind of layer as [`Router::layer`]: a `tower::Layer<`[`Route`]`>`
+    /// whose service answers a [`Call`] with an [`Answer`] or fails with an [`Error`].
+    ///
+    /// ```
+    /// use cxhook::server::Webhook;
+    /// use cxhook::{Call, Reply, Router};
+    /// use tower::util::MapRequestLayer;
+    ///
+    /// let router: Router = Router::new().route("ping", || async { Reply::text("pong") });
+    /// let webhook = Webhook::new(router).layer(MapRequestLayer::new(|call: Call| {
+    ///     tracing::info!(tag = call.tag(), "received");
+    ///     call
+    /// }));
+    /// # let _ = webhook;
+    /// ```
+    #[must_use]
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<Route>,
+        L::Service: Service<Call, Response = Answer, Error = Error> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Call>>::Future: Send + 'static,
+    {
+        let inner = match self.layered.take() {
+            Some(route) => route,
+            None => Route::new(self.router.clone()),
+        };
+        self.layered = Some(inner.layer(&layer));
         self
     }
 
@@ -181,26 +231,27 @@ impl Webhook {
     /// replaced by the recover layer's fallback reply.
     pub fn into_endpoint(self) -> Endpoint {
         let oversize = Answer::reply(self.recover.fallback_response().clone(), Outcome::Error);
-        let tags = self
-            .router
-            .tags()
-            .map(|tag| (Box::from(tag), TagMetrics::new(tag)))
-            .collect();
-        let recovered = self.recover.layer(self.router);
-        let service = match self.deadline {
-            Some(deadline) => Layers::Deadline(deadline.layer(recovered)),
-            None => Layers::Recover(recovered),
+        let metrics = MetricsLayer::new(self.router.tags());
+        let layers = Layers {
+            span: SpanLayer::new(self.log_params),
+            metrics: metrics.clone(),
+            record: self.recorder.map(RecordLayer::new),
+            size_guard: SizeGuardLayer::new(oversize),
+            deadline: self.deadline,
+            recover: self.recover,
+        };
+        let keep_body = layers.record.is_some();
+        let core = match self.layered {
+            Some(layered) => Either::Left(layered),
+            None => Either::Right(self.router),
         };
         Endpoint(Arc::new(Edge {
-            service,
+            pipeline: pipeline::pipeline(layers, core),
             body_limit: self.body_limit,
             readiness: self.readiness,
-            oversize: oversize.to_json(),
-            tags,
-            unknown: TagMetrics::new(cx_metrics::UNKNOWN_TAG),
+            calls: metrics,
+            keep_body,
             metrics: self.metrics,
-            log_params: self.log_params,
-            recorder: self.recorder,
         }))
     }
 
@@ -249,9 +300,9 @@ pub struct Answered {
 impl Endpoint {
     /// Answers a request body as `POST /webhook` would, after the transport has checked the
     /// content type and the body limit and undone its content coding: parse (400 with the
-    /// path of the first error), the deadline and recover layers and the router inside a
-    /// span naming the call, then the 64 KiB guard; the call is counted in the metrics by
-    /// tag and outcome.
+    /// path of the first error, counted as rejected), then the [pipeline](super::pipeline):
+    /// the call's span, metrics, recording, the 64 KiB guard, the deadline and recover
+    /// layers, the user's layers and the router.
     pub async fn answer(&self, body: &[u8]) -> Answered {
         self.answer_with(body, &Meta::default()).await
     }
@@ -259,11 +310,11 @@ impl Endpoint {
     /// [`Endpoint::answer`], with what the transport knows besides the body: the call's log
     /// lines carry the request's trace.
     pub async fn answer_with(&self, body: &[u8], meta: &Meta) -> Answered {
-        let started = Instant::now();
+        let received = Instant::now();
         let request = match parse(body) {
             Ok(request) => request,
             Err(error) => {
-                self.0.unknown.record(Outcome::Rejected, started.elapsed());
+                self.0.calls.count_unparsed(received.elapsed());
                 return Answered {
                     status: StatusCode::BAD_REQUEST,
                     body: serde_json::to_vec(&error).unwrap_or_else(|_| b"{}".to_vec()),
@@ -271,37 +322,20 @@ impl Endpoint {
                 };
             }
         };
-        let span = tracing::info_span!(
-            "call",
-            request_id = %request.detect_intent_response_id,
-            tag = &*crate::logging::clipped(request.tag().unwrap_or("")),
-            session = %SessionHash::of(&request.session_info.session),
-            trace_id = tracing::field::Empty,
-            span_id = tracing::field::Empty,
-            trace_sampled = tracing::field::Empty,
-            params = tracing::field::Empty,
-        );
-        self.0.record_meta(&span, &request, meta);
-        let tag = self.0.tag_metrics(request.tag());
-        async move {
-            let answer = self.0.service.call(Call::new(request)).await;
-            let answered = encode(&answer, &self.0.oversize);
-            tag.record(answered.outcome, started.elapsed());
-            if let Some(recorder) = &self.0.recorder
-                && !meta.replay
-            {
-                recorder.record(body, answered.status, &answered.body, started.elapsed());
-            }
-            tracing::info!(
-                status = answered.status.as_u16(),
-                outcome = answered.outcome.as_str(),
-                elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-                "answered"
-            );
-            answered
+        let mut call = Call::new(request).received_at(received);
+        if *meta != Meta::default() {
+            call.extensions_mut().insert(meta.clone());
         }
-        .instrument(span)
-        .await
+        if self.0.keep_body {
+            call.extensions_mut()
+                .insert(RequestBody(Bytes::copy_from_slice(body)));
+        }
+        let answer = pipeline::answer(&self.0.pipeline, call).await;
+        Answered {
+            status: answer.status(),
+            outcome: answer.outcome(),
+            body: answer.into_json(),
+        }
     }
 
     /// The largest request body accepted, in bytes.
@@ -310,71 +344,15 @@ impl Endpoint {
     }
 }
 
-/// The layers in front of the router, not boxed: a boxed service is cloned into a new box,
-/// and boxes its future once more, on every call.
-enum Layers {
-    Deadline(DeadlineService<Recover<Router>>),
-    Recover(Recover<Router>),
-}
-
-impl Layers {
-    async fn call(&self, call: Call) -> Answer {
-        let Ok(answer) = match self {
-            Self::Deadline(service) => service.clone().oneshot(call).await,
-            Self::Recover(service) => service.clone().oneshot(call).await,
-        };
-        answer
-    }
-}
-
 struct Edge {
-    service: Layers,
+    pipeline: Pipeline,
     body_limit: usize,
     readiness: Readiness,
-    oversize: Vec<u8>,
-    /// The tags the router serves, the only values of the `tag` label besides `unknown`,
-    /// with their series.
-    tags: HashMap<Box<str>, TagMetrics, fnv::FnvBuildHasher>,
-    /// The series of the calls labelled `unknown`.
-    unknown: TagMetrics,
+    /// The metrics layer's series, which also count the bodies that do not parse.
+    calls: MetricsLayer,
+    /// Whether the call keeps its body for the record layer.
+    keep_body: bool,
     metrics: Option<Metrics>,
-    log_params: Arc<[String]>,
-    recorder: Option<Recorder>,
-}
-
-impl Edge {
-    /// The series of a call: its tag's when the router serves it, else `unknown`'s.
-    fn tag_metrics(&self, tag: Option<&str>) -> &TagMetrics {
-        tag.and_then(|tag| self.tags.get(tag))
-            .unwrap_or(&self.unknown)
-    }
-
-    /// Records the trace and the allowed parameter values in the call's span.
-    fn record_meta(&self, span: &tracing::Span, request: &WebhookRequest, meta: &Meta) {
-        if let Some(trace) = &meta.trace {
-            span.record(crate::logging::TRACE_ID, trace.trace_id.as_str());
-            if let Some(span_id) = &trace.span_id {
-                span.record(crate::logging::SPAN_ID, span_id.as_str());
-            }
-            span.record(crate::logging::TRACE_SAMPLED, trace.sampled);
-            #[cfg(feature = "otlp")]
-            crate::logging::set_parent(span, trace);
-        }
-        let allowed: serde_json::Map<String, serde_json::Value> = self
-            .log_params
-            .iter()
-            .filter_map(|name| {
-                let value = request.session_info.parameters.get(name)?;
-                Some((name.clone(), value.clone()))
-            })
-            .collect();
-        if !allowed.is_empty() {
-            span.record(
-                "params",
-                serde_json::Value::Object(allowed).to_string().as_str(),
-            );
-        }
-    }
 }
 
 async fn webhook(State(endpoint): State<Endpoint>, request: http::Request<Body>) -> Response {
@@ -396,29 +374,6 @@ async fn webhook(State(endpoint): State<Endpoint>, request: http::Request<Body>)
     json(answered.status, Ok(answered.body))
 }
 
-/// The answer's status, outcome and body, or the oversize fallback when the body is larger
-/// than Dialogflow accepts.
-fn encode(answer: &Answer, oversize: &[u8]) -> Answered {
-    let body = answer.to_json();
-    if answer.response().is_some() && body.len() > MAX_RESPONSE_BYTES {
-        tracing::error!(
-            bytes = body.len(),
-            limit = MAX_RESPONSE_BYTES,
-            "the response is larger than Dialogflow accepts; sent the fallback instead"
-        );
-        return Answered {
-            status: StatusCode::OK,
-            body: oversize.to_vec(),
-            outcome: Outcome::Error,
-        };
-    }
-    Answered {
-        status: answer.status(),
-        body,
-        outcome: answer.outcome(),
-    }
-}
-
 /// Whether the request says its body is JSON (`application/json`, any parameters).
 fn is_json(headers: &HeaderMap) -> bool {
     headers
@@ -426,24 +381,6 @@ fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
-}
-
-/// A short, stable hash of the session name, shown as 16 hex digits: calls of one session
-/// can be followed in the logs without writing the session ID itself.
-struct SessionHash(u64);
-
-impl SessionHash {
-    fn of(session: &str) -> Self {
-        let mut hasher = fnv::FnvHasher::default();
-        hasher.write(session.as_bytes());
-        Self(hasher.finish())
-    }
-}
-
-impl std::fmt::Display for SessionHash {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:016x}", self.0)
-    }
 }
 
 async fn healthz() -> Response {

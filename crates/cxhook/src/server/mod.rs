@@ -3,10 +3,10 @@
 //!
 //! [`Webhook`] turns a [`Router`](crate::Router) into the service that answers Dialogflow:
 //! it reads and checks the body (413, 415, gzip decompressed, 400 with the JSON path of the
-//! first error), runs the call through the deadline layer, the recover layer and the router
-//! inside a span that names the request (and its trace), and writes the answer, refusing to
-//! send a response over 64 KiB (a logged fallback goes instead); it counts every call for
-//! `/metrics`, and [records](record) calls to a file when asked. [`serve`] and
+//! first error), runs the call through the [pipeline] of tower layers (a span that names the
+//! request and its trace, metrics for `/metrics`, [recording](record) when asked, a guard
+//! that sends a logged fallback instead of a response over 64 KiB, the deadline and recover
+//! layers, the user's own layers, the router), and writes the answer. [`serve`] and
 //! [`serve_with_shutdown`] run it on a listener.
 
 mod activity;
@@ -18,6 +18,7 @@ mod limits;
 mod meta;
 pub mod metrics;
 mod parse;
+pub mod pipeline;
 mod readiness;
 pub mod record;
 mod shutdown;

@@ -3,7 +3,7 @@
 //!
 //! A [`Recorder`] given to [`Webhook::record`](super::Webhook::record) sees every call whose
 //! body is a webhook request, once, after its answer is final (deadline, recover layer and
-//! 64 KiB guard included). The call only hands the bytes to a bounded queue; a writer thread
+//! 64 KiB guard included): the record layer (`middleware/record.rs`) hands it each call. The call only hands the bytes to a bounded queue; a writer thread
 //! redacts them and appends the line with a single write, so lines are never interleaved or
 //! half written. When the queue is full the record is dropped and counted
 //! (`cxhook_record_dropped_total`, [`Recorder::dropped`]) instead of slowing the call down.
@@ -418,7 +418,7 @@ enum Message {
 /// A call as the request path hands it over: bytes, not yet parsed or redacted.
 struct Call {
     time: jiff::Timestamp,
-    request: Vec<u8>,
+    request: bytes::Bytes,
     status: StatusCode,
     response: Vec<u8>,
     elapsed: Duration,
@@ -542,14 +542,14 @@ impl Recorder {
     /// Queues one call for the writer, without waiting; a full queue drops it.
     pub(crate) fn record(
         &self,
-        request: &[u8],
+        request: bytes::Bytes,
         status: StatusCode,
         response: &[u8],
         elapsed: Duration,
     ) {
         let call = Call {
             time: jiff::Timestamp::now(),
-            request: request.to_vec(),
+            request,
             status,
             response: response.to_vec(),
             elapsed,

@@ -204,3 +204,45 @@ async fn start_up_tasks_travel_with_the_router_and_start_once_when_it_serves() {
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+/// A layer that counts the calls it sees in `counter`.
+fn counting(
+    counter: &Counter,
+) -> tower::util::MapRequestLayer<impl Fn(cxhook::Call) -> cxhook::Call + Clone + Send + Sync + use<>>
+{
+    let counter = counter.clone();
+    tower::util::MapRequestLayer::new(move |call| {
+        counter.0.fetch_add(1, Ordering::SeqCst);
+        call
+    })
+}
+
+#[tokio::test]
+async fn a_router_layer_wraps_the_routes_added_before_it_and_keeps_them_through_a_merge() {
+    let (first, merged, tag) = (Counter::default(), Counter::default(), Counter::default());
+    let other = Router::new()
+        .route("c", || async { "c" })
+        .layer(counting(&merged));
+    let router = Router::new()
+        .route("a", || async { "a" })
+        .layer(counting(&first))
+        .route("b", || async { "b" })
+        .tag_layer("b", counting(&tag))
+        .merge(other);
+    let client = TestClient::new(router);
+    for name in ["a", "b", "c"] {
+        call(&client, tagged(name)).await.assert_text(name);
+    }
+    call(&client, tagged("unknown")).await;
+    let seen = |counter: &Counter| counter.0.load(Ordering::SeqCst);
+    assert_eq!([seen(&first), seen(&tag), seen(&merged)], [1, 1, 1]);
+}
+
+#[test]
+#[should_panic(expected = "no route serves the tag `b`")]
+fn a_tag_layer_on_an_unrouted_tag_panics() {
+    let counter = Counter::default();
+    let _ = Router::new()
+        .route("a", || async { "a" })
+        .tag_layer("b", counting(&counter));
+}
