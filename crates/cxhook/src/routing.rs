@@ -10,8 +10,8 @@ use crate::answer::{Answer, Outcome};
 use crate::call::Call;
 use crate::error::{Error, ErrorKind, Message};
 use crate::handler::{BoxFuture, Erased, ErasedHandler, Handler};
+use crate::ready::ReadyCheck;
 use crate::reply::Reply;
-use crate::server::ReadyCheck;
 
 /// Routes webhook calls to handlers by `fulfillmentInfo.tag`.
 ///
