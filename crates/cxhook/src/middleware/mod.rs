@@ -1,5 +1,6 @@
 //! Tower middleware over webhook calls, one module each.
 
+#[cfg(feature = "auth")]
 pub mod auth;
 pub mod deadline;
 pub mod recover;
