@@ -12,10 +12,11 @@ use cxhook_types::{
 use http::StatusCode;
 use serde_json::{Map, Value};
 
-use super::RequestBuilder;
-use crate::answer::Outcome;
-use crate::routing::Router;
-use crate::server::{Answered, Endpoint, Meta, Webhook};
+use cxhook::Outcome;
+use cxhook::Router;
+use cxhook::server::{Answered, Endpoint, Meta, Webhook};
+
+use crate::RequestBuilder;
 
 /// Calls a [`Router`] (or a configured [`Webhook`]) the way `POST /webhook` does once the
 /// HTTP edge has read the body, without a socket: the request is written as JSON and
@@ -25,7 +26,7 @@ use crate::server::{Answered, Endpoint, Meta, Webhook};
 ///
 /// ```
 /// use cxhook::extract::Params;
-/// use cxhook::testing::{RequestBuilder, TestClient};
+/// use cxhook_sim::{RequestBuilder, TestClient};
 /// use cxhook::{Outcome, Reply, Router};
 ///
 /// #[derive(serde::Deserialize)]

@@ -30,7 +30,7 @@ pub const DEFAULT_LANGUAGE: &str = "en";
 /// [`to_json`](Self::to_json) leave it usable, so one builder can make several requests.
 ///
 /// ```
-/// use cxhook::testing::RequestBuilder;
+/// use cxhook_sim::RequestBuilder;
 /// use cxhook::types::{ParameterState, Query};
 ///
 /// let request = RequestBuilder::new()
@@ -371,9 +371,9 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::extract::Request;
-    use crate::server::Webhook;
-    use crate::{Reply, Router};
+    use cxhook::extract::Request;
+    use cxhook::server::Webhook;
+    use cxhook::{Reply, Router};
 
     /// One builder of every shape: each query kind, a form, intent info, a payload, queued
     /// messages, sentiment, another agent's session.

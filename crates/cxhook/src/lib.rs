@@ -72,8 +72,6 @@ mod reply;
 mod routing;
 #[cfg(feature = "server")]
 pub mod server;
-#[cfg(feature = "test-util")]
-pub mod testing;
 
 pub use answer::{Answer, AnswerBody, ErrorBody, Outcome};
 pub use call::Call;

@@ -6,13 +6,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use cxhook::server::Webhook;
-use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
     self, AccountStore, AccountsConfig, PostgresConfig, PostgresStore,
 };
 use cxhook_integrations::booking::{self, BookingConfig};
 use cxhook_integrations::database::SslMode;
+use cxhook_sim::{RequestBuilder, TestClient};
 use serde_json::{Value, json};
 
 use crate::stores::backend::{PASSWORD_VAR, connect, fresh_database, options, server};
