@@ -35,9 +35,12 @@
 //! default, because most users serve a webhook and should not have to ask for a server;
 //! a library of handlers, or a transport of its own, turns them off.
 //!
-//! They are features of this crate rather than a crate of their own because they share the
-//! core's private parts (a [`Call`] is built and an [`Answer`] encoded only here), and
-//! because a user's `cxhook::server::Webhook` then stays where it is with the defaults on.
+//! They are features of this crate rather than a crate of their own because the runtime is
+//! not one piece that users take whole: the built-in integrations take the HTTP client
+//! (weather, booking) or `Secret` (Postgres) and no server, and the accounts integration takes
+//! the core alone. One `cxhook-server` crate would give them all or nothing; a crate per piece
+//! would be five crates to keep in step. With the defaults on, `cxhook` is still a working
+//! server in one line of `Cargo.toml`, every path (`cxhook::server::Webhook`) where it was.
 //!
 //! | Feature | What it adds | Default |
 //! |---|---|---|
@@ -47,6 +50,11 @@
 //! | `logging` | The `logging` module: installing the global log subscriber, human or Cloud Logging JSON lines, batched or not. | Yes |
 //! | `lambda` | The `lambda` module: the same webhook served on AWS Lambda. Enables `server`. | No |
 //! | `otlp` | Exporting the server's call spans to an OpenTelemetry collector (`logging::Otlp`). Enables `server`. | No |
+//!
+//! `server` takes `auth` and `logging` along because its edge checks a call's credentials
+//! before reading the body and writes the call's trace into the fields the JSON log lines
+//! read; the Prometheus exporter and call recording are part of it for the same reason: the
+//! edge holds them.
 //!
 //! The conversation simulator (building requests, playing conversations, calling a webhook
 //! in-process from tests) is the `cxhook-sim` crate.
