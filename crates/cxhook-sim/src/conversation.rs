@@ -50,8 +50,8 @@ const START_PAGE_ID: &str = "START_PAGE";
 /// 6. *Inferred:* **an ended session starts over.** The turn after `END_SESSION` begins a
 ///    fresh session of the same name: no parameters, the default start flow's start page.
 /// 7. **A failed call changes nothing** (*inferred*): an answer that is not a webhook
-///    response (an error status) is not applied; [`Conversation::send`] leaves the state as
-///    it was.
+///    response (an error status) is not applied; `Conversation::send` (feature `client`)
+///    leaves the state as it was.
 ///
 /// The language is the one the requests carry; a reply cannot change it. Resource names are
 /// read with [`PagePath`], [`FlowPath`] and [`SessionPath`]; a name that is not one, which
