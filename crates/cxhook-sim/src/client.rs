@@ -5,16 +5,14 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::LazyLock;
 
+use cxhook::server::{Answered, Endpoint, Meta, Webhook};
+use cxhook::{Outcome, Router};
 use cxhook_types::{
     ParameterInfo, ParameterState, ResponseMessage, Struct, Transition, WebhookRequest,
     WebhookResponse,
 };
 use http::StatusCode;
 use serde_json::{Map, Value};
-
-use cxhook::Outcome;
-use cxhook::Router;
-use cxhook::server::{Answered, Endpoint, Meta, Webhook};
 
 use crate::RequestBuilder;
 
@@ -26,8 +24,8 @@ use crate::RequestBuilder;
 ///
 /// ```
 /// use cxhook::extract::Params;
-/// use cxhook_sim::{RequestBuilder, TestClient};
 /// use cxhook::{Outcome, Reply, Router};
+/// use cxhook_sim::{RequestBuilder, TestClient};
 ///
 /// #[derive(serde::Deserialize)]
 /// struct Order {

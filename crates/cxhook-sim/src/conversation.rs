@@ -58,9 +58,9 @@ const START_PAGE_ID: &str = "START_PAGE";
 /// CX never sends, is kept as it is, as the page's name and ID.
 ///
 /// ```
-/// use cxhook_sim::{Conversation, TestClient};
-/// use cxhook::{Reply, Router};
 /// use cxhook::extract::Session;
+/// use cxhook::{Reply, Router};
+/// use cxhook_sim::{Conversation, TestClient};
 ///
 /// async fn count(session: Session) -> Reply {
 ///     let n = session.param("n").and_then(|n| n.as_i64()).unwrap_or(0) + 1;

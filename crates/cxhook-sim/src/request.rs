@@ -31,7 +31,7 @@ pub const DEFAULT_LANGUAGE: &str = "en";
 ///
 /// ```
 /// use cxhook_sim::RequestBuilder;
-/// use cxhook::types::{ParameterState, Query};
+/// use cxhook_types::{ParameterState, Query};
 ///
 /// let request = RequestBuilder::new()
 ///     .tag("booking.validate")
@@ -367,13 +367,13 @@ fn stable_id(key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use cxhook::extract::Request;
+    use cxhook::server::Webhook;
+    use cxhook::{Reply, Router};
     use cxhook_types::{Message, SessionPath, Text};
     use serde_json::json;
 
     use super::*;
-    use cxhook::extract::Request;
-    use cxhook::server::Webhook;
-    use cxhook::{Reply, Router};
 
     /// One builder of every shape: each query kind, a form, intent info, a payload, queued
     /// messages, sentiment, another agent's session.
