@@ -45,7 +45,8 @@
 //! | Feature | What it adds | Default |
 //! |---|---|---|
 //! | `server` | The `server` module: the HTTP edge (`POST /webhook`, `/healthz`, `/readyz`, `/metrics` from a Prometheus exporter), connection limits, recording calls, graceful shutdown, and the bytes-in/bytes-out `Endpoint`. Enables `auth` and `logging`. | Yes |
-//! | `auth` | `middleware::auth`: the credentials a call must carry (basic, bearer, a header, a Google ID token checked against fetched keys) and `Secret`. Enables `http-client`. | Yes |
+//! | `auth` | `middleware::auth`: the credentials a call must carry (basic, bearer, a header, a Google ID token checked against fetched keys). Enables `http-client` and `secret`. | Yes |
+//! | `secret` | `Secret`: a credential from the environment or a file, compared in constant time, never shown in logs or `Debug` output (auth's keys, a database password). | Yes |
 //! | `http-client` | The `http_client` module: the process-wide HTTP client for handlers that call other services (rustls, bounded bodies, timeouts). | Yes |
 //! | `logging` | The `logging` module: installing the global log subscriber, human or Cloud Logging JSON lines, batched or not. | Yes |
 //! | `lambda` | The `lambda` module: the same webhook served on AWS Lambda. Enables `server`. | No |
@@ -78,6 +79,8 @@ pub mod middleware;
 mod ready;
 mod reply;
 mod routing;
+#[cfg(feature = "secret")]
+mod secret;
 #[cfg(feature = "server")]
 pub mod server;
 
@@ -88,3 +91,5 @@ pub use handler::{BoxFuture, Handler};
 pub use ready::ReadyCheck;
 pub use reply::{IntoReply, Reply, ReplyError};
 pub use routing::{Fallback, Router};
+#[cfg(feature = "secret")]
+pub use secret::{Secret, SecretError};
