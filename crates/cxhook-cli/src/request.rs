@@ -3,8 +3,8 @@
 
 use std::str::FromStr;
 
-use cxhook::testing::RequestBuilder;
 use cxhook::types::{ParameterState, Query};
+use cxhook_sim::RequestBuilder;
 use serde_json::Value;
 
 /// A session parameter given as `KEY=VALUE` on the command line.
@@ -161,8 +161,8 @@ impl Turn {
 
 #[cfg(test)]
 mod tests {
-    use cxhook::testing::AGENT;
     use cxhook::types::WebhookRequest;
+    use cxhook_sim::AGENT;
     use serde_json::json;
 
     use super::*;

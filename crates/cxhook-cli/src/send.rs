@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, anyhow};
-use cxhook::testing::RequestBuilder;
 use cxhook::types::check::{self, Verdict};
 use cxhook::types::{Query, WebhookRequest};
+use cxhook_sim::RequestBuilder;
 
 use crate::cli::SendArgs;
 use crate::render::render;

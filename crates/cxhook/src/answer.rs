@@ -129,6 +129,7 @@ impl Answer {
     }
 
     /// The body as JSON, written the first time it is asked for and kept.
+    #[cfg(feature = "server")]
     pub(crate) fn json(&mut self) -> &[u8] {
         if self.json.is_none() {
             self.json = Some(self.write_json());
@@ -137,6 +138,7 @@ impl Answer {
     }
 
     /// The body as JSON, without a copy when it was written already.
+    #[cfg(feature = "server")]
     pub(crate) fn into_json(self) -> Vec<u8> {
         match self.json {
             Some(json) => json,

@@ -15,6 +15,7 @@ mod trace;
 
 pub use batch::{Batched, Line};
 pub use json::JsonLayer;
+#[cfg(feature = "server")]
 pub(crate) use json::{SPAN_ID, TRACE_ID, TRACE_SAMPLED};
 #[cfg(feature = "otlp")]
 pub(crate) use otlp::set_parent;
@@ -22,6 +23,7 @@ pub(crate) use otlp::set_parent;
 pub use otlp::{Otlp, OtlpGuard};
 pub use trace::TraceContext;
 
+#[cfg(feature = "server")]
 use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -204,10 +206,12 @@ where
 
 /// The most of a caller's text (a tag) that a log line shows, in characters: enough for any
 /// real tag, while a 500 KB one stays a short line.
+#[cfg(feature = "server")]
 pub(crate) const MAX_SHOWN_CHARS: usize = 128;
 
 /// `text` as log lines show it: whole up to [`MAX_SHOWN_CHARS`] characters, else its first
 /// [`MAX_SHOWN_CHARS`], an ellipsis and its length (`xxxx… (512000 bytes)`).
+#[cfg(feature = "server")]
 pub(crate) fn clipped(text: &str) -> Cow<'_, str> {
     if text.len() <= MAX_SHOWN_CHARS {
         return Cow::Borrowed(text);
@@ -218,7 +222,7 @@ pub(crate) fn clipped(text: &str) -> Cow<'_, str> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "server"))]
 mod tests {
     use super::*;
 

@@ -11,9 +11,9 @@ use crate::answer::{Answer, Outcome};
 use crate::call::Call;
 use crate::error::{Error, ErrorKind, Message};
 use crate::handler::{BoxFuture, Erased, ErasedHandler, Handler};
+use crate::ready::ReadyCheck;
 use crate::reply::Reply;
 use crate::route::{Route, RouteFuture};
-use crate::server::ReadyCheck;
 use crate::start::StartTask;
 
 /// Routes webhook calls to handlers by `fulfillmentInfo.tag`.

@@ -38,7 +38,7 @@ async fn main() -> Result<(), BoxError> {
 
 #[cfg(test)]
 mod tests {
-    use cxhook::testing::{RequestBuilder, TestClient};
+    use cxhook_sim::{RequestBuilder, TestClient};
 
     #[tokio::test]
     async fn looks_up_the_account_or_asks_for_it() {

@@ -8,8 +8,8 @@
 //! extractor rejection, and the order system being under maintenance a handler error: both
 //! are answered by the recover layer, the latter with a sentence of our own.
 //!
-//! `tests/` tests every path with `cxhook::testing::TestClient` and
-//! `cxhook::testing::RequestBuilder`: in-process, through the pipeline the server runs.
+//! `tests/` tests every path with `cxhook_sim::TestClient` and
+//! `cxhook_sim::RequestBuilder`: in-process, through the pipeline the server runs.
 
 mod shop;
 

@@ -5,8 +5,8 @@
 
 use cxhook::Outcome;
 use cxhook::middleware::recover::DEFAULT_FALLBACK_TEXT;
-use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::types::ParameterState;
+use cxhook_sim::{RequestBuilder, TestClient};
 use order_status::{
     CANCEL_TAG, MAINTENANCE_TEXT, OrderStatus, RETURNS_FLOW, STATUS_TAG, Shop, router,
 };

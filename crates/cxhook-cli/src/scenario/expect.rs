@@ -1,8 +1,8 @@
 //! Whether a turn went as its scenario expects: one sentence for each thing that did not.
 
-use cxhook::testing::{Applied, Conversation};
 use cxhook::types::Struct;
 use cxhook::types::value::normalize_numbers;
+use cxhook_sim::{Applied, Conversation};
 use serde_json::Value;
 
 use super::file::Expect;
@@ -165,8 +165,8 @@ mod tests {
     fn the_end_of_the_session_is_checked() {
         let end = format!(
             "{}/flows/{}/pages/END_SESSION",
-            cxhook::testing::AGENT,
-            cxhook::testing::DEFAULT_FLOW
+            cxhook_sim::AGENT,
+            cxhook_sim::DEFAULT_FLOW
         );
         let (before, applied, conversation) = after(json!({"targetPage": end}));
         assert_eq!(

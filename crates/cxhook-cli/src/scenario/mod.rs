@@ -1,6 +1,6 @@
 //! `cxhook scenario FILE…`: offline multi-turn conversations. Each file is a YAML scenario
 //! of turns; between turns the session changes as Dialogflow CX changes it
-//! ([`cxhook::testing::Conversation`]), each reply is judged as Dialogflow would judge it, and
+//! ([`cxhook_sim::Conversation`]), each reply is judged as Dialogflow would judge it, and
 //! each turn's expectations are checked. Output reads like a test runner's: one block per
 //! scenario, a line per turn, and `N passed, N failed` last.
 //!

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use cxhook::testing::Conversation;
 use cxhook::types::WebhookRequest;
 use cxhook::types::check::judge;
+use cxhook_sim::Conversation;
 use serde_json::Value;
 
 use super::expect::mismatches;

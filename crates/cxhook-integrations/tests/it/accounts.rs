@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
     self, AccountStore, AccountsConfig, DatabaseOptions, SqliteStore,
 };
+use cxhook_sim::{RequestBuilder, TestClient};
 use rusqlite::Connection;
 use serde_json::json;
 

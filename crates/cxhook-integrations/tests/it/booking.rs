@@ -12,7 +12,6 @@ use axum::extract::Path as AxumPath;
 use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{delete, post};
-use cxhook::testing::{AGENT, RequestBuilder, TestClient};
 use cxhook::types::ParameterState;
 use cxhook_integrations::booking::jiff::Timestamp;
 use cxhook_integrations::booking::{
@@ -20,6 +19,7 @@ use cxhook_integrations::booking::{
     SqliteBookingStore, Status,
 };
 use cxhook_integrations::{accounts, sqlite};
+use cxhook_sim::{AGENT, RequestBuilder, TestClient};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 

@@ -8,7 +8,6 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use cxhook::server::Webhook;
-use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
     self, AccountStore, AccountsConfig, PostgresConfig, PostgresStore,
@@ -20,6 +19,7 @@ use cxhook_integrations::booking::{
 use cxhook_integrations::database::SslMode;
 use cxhook_integrations::schema::Applied;
 use cxhook_integrations::store::StoreError;
+use cxhook_sim::{RequestBuilder, TestClient};
 use serde_json::{Value, json};
 
 use crate::stores::backend::{PASSWORD_VAR, connect, fresh_database, options, server};

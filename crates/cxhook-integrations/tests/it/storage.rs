@@ -8,12 +8,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use cxhook::server::Webhook;
-use cxhook::testing::{AGENT, RequestBuilder, TestClient};
 use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
     self, AccountStore, AccountsConfig, DatabaseOptions, SqliteStore, StoreError,
 };
 use cxhook_integrations::booking::{self, BookingConfig, Clock, SqliteBookingStore};
+use cxhook_sim::{AGENT, RequestBuilder, TestClient};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Value, json};
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cxhook::testing::{IntoRequestBody, TestClient, TestResponse};
+use cxhook_sim::{IntoRequestBody, TestClient, TestResponse};
 use http::StatusCode;
 use serde_json::Value;
 

@@ -19,9 +19,9 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use cxhook::testing::{RequestBuilder, TestClient, TestResponse};
 use cxhook_integrations::shared_cache::{CacheConfig, SharedCache};
 use cxhook_integrations::weather::{self, WeatherConfig};
+use cxhook_sim::{RequestBuilder, TestClient, TestResponse};
 use serde_json::{Value, json};
 
 use crate::support::answer;

@@ -11,12 +11,17 @@
 //! at any of the three scopes; it runs inside the deadline and recover layers, so a call
 //! still gets its answer in time when the layer panics or stalls.
 
+#[cfg(feature = "auth")]
 pub mod auth;
 pub mod deadline;
+#[cfg(feature = "server")]
 pub(crate) mod metrics;
+#[cfg(feature = "server")]
 pub(crate) mod record;
 pub mod recover;
+#[cfg(feature = "server")]
 pub(crate) mod size_guard;
+#[cfg(feature = "server")]
 pub(crate) mod span;
 
 pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer, DeadlineService};

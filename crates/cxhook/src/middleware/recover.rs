@@ -92,6 +92,7 @@ impl RecoverLayer {
 
 impl RecoverLayer {
     /// The reply failures get when they get a reply.
+    #[cfg(feature = "server")]
     pub(crate) fn fallback_response(&self) -> &WebhookResponse {
         &self.config.fallback
     }

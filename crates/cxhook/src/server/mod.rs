@@ -33,5 +33,5 @@ pub use limits::{
 };
 pub use meta::Meta;
 pub use metrics::{Metrics, install as install_metrics};
-pub use readiness::{Readiness, ReadyCheck};
+pub use readiness::Readiness;
 pub use shutdown::{serve, serve_with_shutdown, shutdown_signal};

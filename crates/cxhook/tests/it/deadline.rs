@@ -7,8 +7,8 @@ use std::time::Duration;
 use cxhook::extract::Budget;
 use cxhook::middleware::DeadlineLayer;
 use cxhook::server::Webhook;
-use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::{Outcome, Reply, Router};
+use cxhook_sim::{RequestBuilder, TestClient};
 use tokio::sync::mpsc;
 
 use crate::support::call;

@@ -9,9 +9,9 @@ use cxhook::extract::{
     Request, Session, State, Tag, UserInput,
 };
 use cxhook::middleware::recover::DEFAULT_FALLBACK_TEXT;
-use cxhook::testing::TestClient;
 use cxhook::types::Query;
 use cxhook::{Call, Error, ErrorKind, Outcome, Router};
+use cxhook_sim::TestClient;
 use serde::Deserialize;
 use serde_json::{Value, json};
 

@@ -3,8 +3,8 @@
 
 use cxhook::extract::Session;
 use cxhook::server::Webhook;
-use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::{Reply, Router};
+use cxhook_sim::{RequestBuilder, TestClient};
 use serde_json::{Value, json};
 use tracing_subscriber::layer::SubscriberExt;
 

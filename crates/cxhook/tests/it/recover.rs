@@ -5,8 +5,8 @@ use cxhook::extract::Params;
 use cxhook::middleware::RecoverLayer;
 use cxhook::middleware::recover::DEFAULT_FALLBACK_TEXT;
 use cxhook::server::Webhook;
-use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::{Error, Reply, Router};
+use cxhook_sim::{RequestBuilder, TestClient};
 use http::StatusCode;
 use serde::Deserialize;
 

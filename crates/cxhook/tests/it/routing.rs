@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cxhook::extract::{Params, Session, State, Tag};
 use cxhook::server::Webhook;
-use cxhook::testing::{RequestBuilder, TestClient};
 use cxhook::types::WebhookResponse;
 use cxhook::{Fallback, Reply, Router};
+use cxhook_sim::{RequestBuilder, TestClient};
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::body::Body;
-use cxhook::testing::{IntoRequestBody, TestClient, TestResponse};
 use cxhook::types::{WebhookRequest, WebhookResponse};
+use cxhook_sim::{IntoRequestBody, TestClient, TestResponse};
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};

@@ -4,8 +4,8 @@
 use base64::Engine;
 use subtle::ConstantTimeEq;
 
-use super::secret::Secret;
 use super::{Authorization, Verdict};
+use crate::secret::Secret;
 
 /// The username and password pairs accepted.
 #[derive(Debug, Clone)]

@@ -1,8 +1,8 @@
 //! Static bearer tokens: `Authorization: Bearer <token>`, several accepted at once so that a
 //! token can be rotated without downtime.
 
-use super::secret::{Secret, any_matches};
 use super::{Authorization, Verdict};
+use crate::secret::{Secret, any_matches};
 
 /// The bearer tokens accepted.
 #[derive(Debug, Clone)]

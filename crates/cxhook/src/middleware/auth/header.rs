@@ -4,7 +4,7 @@
 use http::{HeaderMap, HeaderName};
 
 use super::Verdict;
-use super::secret::{Secret, any_matches};
+use crate::secret::{Secret, any_matches};
 
 /// A header and the values accepted in it.
 #[derive(Debug, Clone)]

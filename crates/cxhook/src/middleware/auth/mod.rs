@@ -16,7 +16,6 @@ mod bearer;
 mod header;
 mod id_token;
 mod jwks;
-mod secret;
 
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -27,9 +26,9 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode};
 use tower::{Layer, Service};
 
+pub use crate::secret::{Secret, SecretError};
 pub use id_token::{DEFAULT_LEEWAY, GOOGLE_ISSUERS, IdToken};
 pub use jwks::{DEFAULT_MAX_AGE, DEFAULT_MIN_REFRESH, GOOGLE_JWKS_URL, Jwks};
-pub use secret::{Secret, SecretError};
 
 use crate::answer::ErrorBody;
 use crate::handler::BoxFuture;

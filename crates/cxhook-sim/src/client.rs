@@ -5,6 +5,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::LazyLock;
 
+use cxhook::server::{Answered, Endpoint, Meta, Webhook};
+use cxhook::{Outcome, Router};
 use cxhook_types::{
     ParameterInfo, ParameterState, ResponseMessage, Struct, Transition, WebhookRequest,
     WebhookResponse,
@@ -12,10 +14,7 @@ use cxhook_types::{
 use http::StatusCode;
 use serde_json::{Map, Value};
 
-use super::RequestBuilder;
-use crate::answer::Outcome;
-use crate::routing::Router;
-use crate::server::{Answered, Endpoint, Meta, Webhook};
+use crate::RequestBuilder;
 
 /// Calls a [`Router`] (or a configured [`Webhook`]) the way `POST /webhook` does once the
 /// HTTP edge has read the body, without a socket: the request is written as JSON and
@@ -25,8 +24,8 @@ use crate::server::{Answered, Endpoint, Meta, Webhook};
 ///
 /// ```
 /// use cxhook::extract::Params;
-/// use cxhook::testing::{RequestBuilder, TestClient};
 /// use cxhook::{Outcome, Reply, Router};
+/// use cxhook_sim::{RequestBuilder, TestClient};
 ///
 /// #[derive(serde::Deserialize)]
 /// struct Order {

@@ -30,8 +30,8 @@ pub const DEFAULT_LANGUAGE: &str = "en";
 /// [`to_json`](Self::to_json) leave it usable, so one builder can make several requests.
 ///
 /// ```
-/// use cxhook::testing::RequestBuilder;
-/// use cxhook::types::{ParameterState, Query};
+/// use cxhook_sim::RequestBuilder;
+/// use cxhook_types::{ParameterState, Query};
 ///
 /// let request = RequestBuilder::new()
 ///     .tag("booking.validate")
@@ -367,13 +367,13 @@ fn stable_id(key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use cxhook::extract::Request;
+    use cxhook::server::Webhook;
+    use cxhook::{Reply, Router};
     use cxhook_types::{Message, SessionPath, Text};
     use serde_json::json;
 
     use super::*;
-    use crate::extract::Request;
-    use crate::server::Webhook;
-    use crate::{Reply, Router};
 
     /// One builder of every shape: each query kind, a form, intent info, a payload, queued
     /// messages, sentiment, another agent's session.

@@ -96,6 +96,7 @@ impl Secret {
 
 /// Whether `candidate` is any of `secrets`; every secret is compared, so the time taken does
 /// not say which one matched.
+#[cfg(feature = "auth")]
 pub(crate) fn any_matches(secrets: &[Secret], candidate: &[u8]) -> bool {
     secrets
         .iter()

@@ -8,8 +8,10 @@ use cxhook_types::{
 };
 use serde_json::Value;
 
-use super::request::{AGENT, DEFAULT_FLOW, DEFAULT_LANGUAGE, START_PAGE_NAME};
-use super::{RequestBuilder, TestClient, TestResponse};
+use crate::RequestBuilder;
+use crate::request::{AGENT, DEFAULT_FLOW, DEFAULT_LANGUAGE, START_PAGE_NAME};
+#[cfg(feature = "client")]
+use crate::{TestClient, TestResponse};
 
 /// The page ID of every flow's start page.
 const START_PAGE_ID: &str = "START_PAGE";
@@ -48,17 +50,17 @@ const START_PAGE_ID: &str = "START_PAGE";
 /// 6. *Inferred:* **an ended session starts over.** The turn after `END_SESSION` begins a
 ///    fresh session of the same name: no parameters, the default start flow's start page.
 /// 7. **A failed call changes nothing** (*inferred*): an answer that is not a webhook
-///    response (an error status) is not applied; [`Conversation::send`] leaves the state as
-///    it was.
+///    response (an error status) is not applied; `Conversation::send` (feature `client`)
+///    leaves the state as it was.
 ///
 /// The language is the one the requests carry; a reply cannot change it. Resource names are
 /// read with [`PagePath`], [`FlowPath`] and [`SessionPath`]; a name that is not one, which
 /// CX never sends, is kept as it is, as the page's name and ID.
 ///
 /// ```
-/// use cxhook::testing::{Conversation, TestClient};
-/// use cxhook::{Reply, Router};
 /// use cxhook::extract::Session;
+/// use cxhook::{Reply, Router};
+/// use cxhook_sim::{Conversation, TestClient};
 ///
 /// async fn count(session: Session) -> Reply {
 ///     let n = session.param("n").and_then(|n| n.as_i64()).unwrap_or(0) + 1;
@@ -423,6 +425,7 @@ impl Conversation {
 
     /// Sends `request` through `client` and applies the answer when it is a webhook response
     /// (an error answer changes nothing, as in CX). Gives the answer for its asserts.
+    #[cfg(feature = "client")]
     pub async fn send(
         &mut self,
         client: &TestClient,
@@ -971,7 +974,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_error_answer_changes_nothing() {
-        let router = crate::Router::new().fallback(crate::Fallback::status(
+        let router = cxhook::Router::new().fallback(cxhook::Fallback::status(
             http::StatusCode::SERVICE_UNAVAILABLE,
         ));
         let client = TestClient::new(router);
@@ -986,12 +989,12 @@ mod tests {
 
     #[tokio::test]
     async fn send_applies_what_the_webhook_answered() {
-        async fn invalidate() -> crate::Reply {
-            crate::Reply::text("again?")
+        async fn invalidate() -> cxhook::Reply {
+            cxhook::Reply::text("again?")
                 .invalidate("time")
                 .set_param("asked", true)
         }
-        let client = TestClient::new(crate::Router::new().route("ask", invalidate));
+        let client = TestClient::new(cxhook::Router::new().route("ask", invalidate));
         let mut conversation = booking_form();
         let turn = conversation.turn("ask").text("ten");
         conversation.send(&client, turn).await.assert_text("again?");
