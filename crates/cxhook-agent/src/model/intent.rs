@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::key_value::{KeyValue, key_values};
+
 /// An intent: what the user means, learned from its training phrases.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -17,8 +19,9 @@ pub struct Intent {
     pub parameters: Vec<IntentParameter>,
     /// The matching priority (500000 is "normal"; negative values disable the intent).
     pub priority: Option<i64>,
-    /// Labels such as `head` or `sys-head`.
-    pub labels: BTreeMap<String, String>,
+    /// Labels such as `head` or `sys-head` (a `[{key, value}]` list in exports).
+    #[serde(deserialize_with = "key_values")]
+    pub labels: Vec<KeyValue<String>>,
     /// A free-text description.
     pub description: String,
     /// Whether this is a negative intent (`Default Negative Intent`): phrases that match nothing.
