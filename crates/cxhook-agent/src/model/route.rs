@@ -2,12 +2,14 @@
 //!
 //! Both kinds of handler carry their target as the export's `targetPage`/`targetFlow`, read
 //! into one [`Target`] (`#[serde(try_from)]` on a raw struct, so a handler with two targets is a
-//! deserialisation error at its own JSON path).
+//! deserialisation error at its own JSON path). The raw structs list the target fields rather
+//! than flattening a shared struct: serde buffers a flattened struct's fields, which would hide
+//! the path of a malformed value and the unknown fields of a route from the loader.
 
 use serde::Deserialize;
 
 use super::fulfillment::Fulfillment;
-use super::target::{RawTarget, Target};
+use super::target::Target;
 
 /// A transition route: when its intent matches and/or its condition holds, it fulfils and
 /// transitions.
@@ -28,17 +30,17 @@ pub struct TransitionRoute {
     pub target: Target,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-#[derive(Default)]
 struct RawRoute {
     name: String,
     description: String,
     intent: Option<String>,
     condition: Option<String>,
     trigger_fulfillment: Fulfillment,
-    #[serde(flatten)]
-    target: RawTarget,
+    target_page: Option<String>,
+    target_flow: Option<String>,
+    target_playbook: Option<String>,
 }
 
 impl TryFrom<RawRoute> for TransitionRoute {
@@ -51,7 +53,7 @@ impl TryFrom<RawRoute> for TransitionRoute {
             intent: raw.intent.filter(|intent| !intent.is_empty()),
             condition: raw.condition.filter(|condition| !condition.is_empty()),
             trigger_fulfillment: raw.trigger_fulfillment,
-            target: raw.target.try_into()?,
+            target: Target::from_fields(raw.target_page, raw.target_flow, raw.target_playbook)?,
         })
     }
 }
@@ -70,15 +72,15 @@ pub struct EventHandler {
     pub target: Target,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-#[derive(Default)]
 struct RawEventHandler {
     name: String,
     event: String,
     trigger_fulfillment: Fulfillment,
-    #[serde(flatten)]
-    target: RawTarget,
+    target_page: Option<String>,
+    target_flow: Option<String>,
+    target_playbook: Option<String>,
 }
 
 impl TryFrom<RawEventHandler> for EventHandler {
@@ -89,7 +91,7 @@ impl TryFrom<RawEventHandler> for EventHandler {
             name: raw.name,
             event: raw.event,
             trigger_fulfillment: raw.trigger_fulfillment,
-            target: raw.target.try_into()?,
+            target: Target::from_fields(raw.target_page, raw.target_flow, raw.target_playbook)?,
         })
     }
 }
