@@ -6,4 +6,7 @@
 //! webhooks the fulfillments call. This crate reads that package and runs it turn by turn as
 //! CX does, so that an agent and its webhook can be tested together on a laptop and in CI.
 
+pub mod load;
 pub mod model;
+
+pub use model::Agent;
