@@ -28,6 +28,14 @@ pub enum LoadError {
         /// What the zip reader said.
         source: zip::result::ZipError,
     },
+    /// A zip that unpacks to more than the loader reads (a zip bomb, or not an agent).
+    #[error("{}: unpacks to more than {limit} bytes", path.display())]
+    TooLarge {
+        /// The package path given.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// No `agent.json` anywhere in the package (outside `__MACOSX/`).
     #[error("{}: no agent.json in the package", path.display())]
     NoAgentJson {

@@ -18,6 +18,10 @@ use super::error::LoadError;
 /// The folder macOS's archiver adds to zips.
 const MACOS_FOLDER: &str = "__MACOSX";
 
+/// The most a zip may unpack to: 256 MiB, about 900 times the largest test agent, so that a
+/// zip bomb is an error rather than the end of the process.
+const ZIP_LIMIT: u64 = 256 << 20;
+
 /// The package's files, keyed by their path relative to the agent's folder (`/`-separated,
 /// spelt as in the package: percent-encoded).
 #[derive(Debug, Default)]
@@ -37,7 +41,7 @@ impl Package {
         if metadata.is_dir() {
             read_dir(path, "", &mut files)?;
         } else {
-            read_zip(path, &mut files)?;
+            read_zip(path, ZIP_LIMIT, &mut files)?;
         }
         Self::rooted(path, files)
     }
@@ -107,8 +111,13 @@ fn read_dir(
     Ok(())
 }
 
-/// Reads every file of the zip at `path` into `files`, `__MACOSX/` excepted.
-fn read_zip(path: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> Result<(), LoadError> {
+/// Reads every file of the zip at `path` into `files`, `__MACOSX/` excepted, and fails once
+/// more than `limit` bytes are unpacked (whatever sizes the archive claims).
+fn read_zip(
+    path: &Path,
+    limit: u64,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), LoadError> {
     let zip_error = |source| LoadError::Zip {
         path: path.to_owned(),
         source,
@@ -118,6 +127,7 @@ fn read_zip(path: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> Result<(), Lo
         source,
     })?;
     let mut archive = zip::ZipArchive::new(file).map_err(zip_error)?;
+    let mut left = limit;
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index).map_err(zip_error)?;
         if entry.is_dir() {
@@ -128,9 +138,16 @@ fn read_zip(path: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> Result<(), Lo
             continue;
         }
         let mut bytes = Vec::new();
-        entry
+        (&mut entry)
+            .take(left.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|source| zip_error(source.into()))?;
+        left = left
+            .checked_sub(bytes.len() as u64)
+            .ok_or_else(|| LoadError::TooLarge {
+                path: path.to_owned(),
+                limit,
+            })?;
         files.insert(name, bytes);
     }
     Ok(())
@@ -144,4 +161,35 @@ pub(crate) fn decode(file: &str, name: &str) -> Result<String, LoadError> {
         .map_err(|_| LoadError::FileName {
             file: file.to_owned(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// A zip of one file of `size` zero bytes (deflate makes it about a thousandth of that).
+    fn zip_of_zeros(path: &Path, size: usize) {
+        let mut zip = zip::ZipWriter::new(File::create(path).unwrap());
+        zip.start_file("agent.json", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&vec![0; size]).unwrap();
+        zip.finish().unwrap();
+    }
+
+    #[test]
+    fn a_zip_unpacking_past_the_limit_is_an_error() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("bomb.zip");
+        zip_of_zeros(&path, 1 << 20);
+        let mut files = BTreeMap::new();
+        let error = read_zip(&path, 1 << 19, &mut files).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("{}: unpacks to more than 524288 bytes", path.display())
+        );
+        read_zip(&path, 1 << 20, &mut files).unwrap();
+        assert_eq!(files["agent.json"].len(), 1 << 20);
+    }
 }
