@@ -209,7 +209,7 @@ fn base() -> BTreeMap<String, Value> {
         ),
         (
             "webhooks/hook.json",
-            json!({"displayName": "hook", "genericWebService": {"uri": "https://example.test/hook",
+            json!({"displayName": "hook", "genericWebService": {"uri": "https://example.test/hook?key=key-SECRET-4714&v=1",
                 "username": "user-SECRET-4711", "password": "pass-SECRET-4712",
                 "requestHeaders": [{"key": "Authorization", "value": "Bearer header-SECRET-4713"}]}}),
         ),
@@ -220,7 +220,12 @@ fn base() -> BTreeMap<String, Value> {
         .collect()
 }
 
-const SECRETS: [&str; 3] = ["user-SECRET-4711", "pass-SECRET-4712", "header-SECRET-4713"];
+const SECRETS: [&str; 4] = [
+    "user-SECRET-4711",
+    "pass-SECRET-4712",
+    "header-SECRET-4713",
+    "key-SECRET-4714",
+];
 
 /// Writes `files` (JSON values, or raw text for strings) into a temporary directory.
 fn write(files: &BTreeMap<String, Value>) -> tempfile::TempDir {
@@ -615,7 +620,12 @@ fn webhook_secrets_never_appear_in_debug_output_or_errors() {
         .clone()
         .unwrap();
     assert_eq!(service.password.as_ref().unwrap().expose(), SECRETS[1]);
+    assert!(service.uri.contains(SECRETS[3]));
     let debug = format!("{loaded:?} {:#?}", loaded.agent);
+    assert!(
+        debug.contains("https://example.test/hook?key=[redacted]&v=[redacted]"),
+        "{debug}"
+    );
     for secret in SECRETS {
         assert!(!debug.contains(secret), "{secret} in Debug output");
     }
