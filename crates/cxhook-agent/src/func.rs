@@ -683,3 +683,6 @@ fn uuid_v4(scope: &dyn Scope) -> String {
         &hex[20..]
     )
 }
+
+#[cfg(test)]
+mod tests;
