@@ -236,3 +236,6 @@ fn flush(parts: &mut Vec<BodyPart>, literal: &mut String) {
         parts.push(BodyPart::Text(std::mem::take(literal)));
     }
 }
+
+#[cfg(test)]
+mod tests;
