@@ -6,11 +6,12 @@
 //! an error, and the first the check meets is reported. A call of a function CX has but this
 //! crate does not run (`NOW`, the date and phone functions: see the `func` module) is a
 //! [`WarningKind::Unsupported`] instead: CX loads that agent, and only the turns that reach
-//! the text fail. What is parsed is
-//! what the turn engine parses: route conditions and conditional cases (nested
-//! `additionalCases` included), message texts (`text.text[]`), parameter presets (the
-//! parameter written and the value), generator inputs, and of each webhook the header values
-//! (system functions work there, per the system functions reference) and, when it is
+//! the text fail.
+//!
+//! What is parsed is what the turn engine parses: route conditions and conditional cases
+//! (nested `additionalCases` included), message texts (`text.text[]`), parameter presets
+//! (the parameter written and the value), generator inputs, and of each webhook the header
+//! values (system functions work there, per the system functions reference) and, when it is
 //! flexible, the request body, the parameter mapping's keys (parameters, as presets write
 //! them) and its values (JSONPath, read with `serde_json_path` as the runtime reads them).
 //! *Inferred:* a header value or JSONPath that does not parse is an error too, though the
