@@ -616,6 +616,15 @@ fn system_places() {
     assert_eq!(
         system(
             "@sys.address",
+            "Ich wohne in der Goethestr. 12, Berlin",
+            "de"
+        )
+        .map(|f| f.1),
+        Some(json!("Goethestr. 12, Berlin"))
+    );
+    assert_eq!(
+        system(
+            "@sys.address",
             "on the windows of St Patrick's church",
             "en"
         ),
