@@ -752,3 +752,22 @@ fn unknown_words_count_as_the_phrase_word_they_misspell_or_share_a_stem_with() {
         None
     );
 }
+
+#[test]
+fn absurd_amounts_are_no_panic() {
+    let nlu = Nlu::new(&[], &[]);
+    let text = "in 99999999999999 days, nine hundred million million million million million";
+    for entity in [
+        "@sys.date",
+        "@sys.date-period",
+        "@sys.number",
+        "@sys.duration",
+        "@sys.date-time",
+    ] {
+        nlu.extract(entity, text, "en", TODAY);
+    }
+    assert_eq!(
+        nlu.extract("@sys.date", "in 99999999999999 days", "en", TODAY),
+        None
+    );
+}
