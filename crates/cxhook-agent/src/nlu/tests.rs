@@ -771,3 +771,14 @@ fn absurd_amounts_are_no_panic() {
         None
     );
 }
+
+#[test]
+fn a_long_text_is_matched_by_similarity_alone() {
+    let nlu = nlu("divebooker");
+    let long = "I am looking for a private boat to Galapagos Islands ".repeat(200);
+    let matched = nlu
+        .match_intent(&long, "en", TODAY, DIVEBOOKER, THRESHOLD)
+        .expect("a match");
+    assert_eq!(matched.display_name, "head.send.group.request");
+    assert!(matched.confidence < 1.0);
+}
