@@ -782,3 +782,9 @@ fn a_long_text_is_matched_by_similarity_alone() {
     assert_eq!(matched.display_name, "head.send.group.request");
     assert!(matched.confidence < 1.0);
 }
+
+#[test]
+fn one_nlu_serves_many_sessions_at_once() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Nlu>();
+}
