@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{Client, FromRedisValue, IntoConnectionInfo, RedisResult};
-use cxhook::middleware::auth::Secret;
+use cxhook::Secret;
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 
