@@ -9,7 +9,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::schedule::{Hours, Schedule};
-pub use crate::ConfigError;
+use crate::config::ConfigError;
 use crate::config::{check_database, check_tags, problem};
 use crate::database::PostgresConfig;
 use crate::sqlite::DatabaseOptions;
