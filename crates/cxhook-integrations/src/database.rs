@@ -6,12 +6,16 @@
 //! names a server; anything else is a SQLite file. The password never sits in the
 //! configuration: a URL or key/value string that holds one is refused, and the password is
 //! read from the environment variable or the file that [`PostgresConfig`] names.
+//!
+//! Checking the keys reads the connection string, and opening the server reads it again: the
+//! reading is here, with the keys, and the Postgres backend uses it, so that the backend's
+//! module is above this one and never the other way round.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ConfigError, problem};
+use crate::config::{ConfigError, problem};
 
 /// The keywords that start libpq's key/value form of a connection string.
 const KEYWORDS: &[&str] = &["host=", "hostaddr=", "dbname=", "user=", "port="];
@@ -113,7 +117,33 @@ impl PostgresConfig {
 /// Parses the connection string and refuses one that holds a password.
 #[cfg(feature = "postgres")]
 fn check_connection_string(database: &Path) -> Result<(), ConfigError> {
-    crate::postgres::parse(database).map(|_| ())
+    parse(database).map(|_| ())
+}
+
+#[cfg(feature = "postgres")]
+/// Parses a connection string (a URL or the key/value form); one holding a password is
+/// refused. The error never repeats the string, which may hold one.
+pub(crate) fn parse(database: &Path) -> Result<tokio_postgres::Config, ConfigError> {
+    let text = database.to_str().unwrap_or_default();
+    let connection: tokio_postgres::Config = text.trim().parse().map_err(|e| {
+        let hint = if text.contains("sslmode=verify") {
+            " (set `postgres.sslmode = \"verify-full\"` instead of the URL's sslmode)"
+        } else {
+            ""
+        };
+        ConfigError {
+            key: "database".to_owned(),
+            problem: format!("is not a valid Postgres connection string: {e}{hint}"),
+        }
+    })?;
+    if connection.get_password().is_some() {
+        return problem(
+            "database",
+            "holds a password; the configuration must not: name an environment variable in \
+             `postgres.password_env` or a file in `postgres.password_file` that holds it",
+        );
+    }
+    Ok(connection)
 }
 
 /// Without Postgres support, a Postgres URL is refused.

@@ -34,93 +34,14 @@
 //!   ([`Router::on_start`](cxhook::Router::on_start)): it begins when the router serves,
 //!   on the runtime that serves it, never from inside a handler.
 
-/// A configuration value that cannot work, in any integration's section.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{key}`: {problem}")]
-pub struct ConfigError {
-    /// The key, relative to the section (`tags.balance`, `hours.monday`).
-    pub key: String,
-    /// What is wrong with its value.
-    pub problem: String,
-}
-
-/// Why an integration's router could not be built, the same for each of them: a key that
-/// cannot work, a database that does not open, a secret that cannot be read.
-///
-/// One type for the three rather than one per module: they fail in these same few ways
-/// (accounts and booking share the database layer and its errors), and whoever builds them
-/// (`cxhook serve`, a program of its own) handles each failure alike, naming the section
-/// around it. Each module re-exports it (`accounts::Error`), so that a module's
-/// constructors read the same as the others'.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// A configuration value cannot work.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// The SQLite database could not be opened.
-    #[cfg(any(feature = "accounts", feature = "booking"))]
-    #[error(transparent)]
-    Sqlite(#[from] sqlite::OpenError),
-    /// The Postgres database could not be opened.
-    #[cfg(all(feature = "postgres", any(feature = "accounts", feature = "booking")))]
-    #[error(transparent)]
-    Postgres(#[from] postgres::OpenError),
-    /// The booking API's token could not be read.
-    #[cfg(feature = "booking")]
-    #[error(transparent)]
-    Token(#[from] booking::TokenError),
-}
-
-/// The error for `key` with this problem.
-#[cfg(any(feature = "accounts", feature = "booking", feature = "weather"))]
-fn problem<T>(key: impl Into<String>, problem: impl Into<String>) -> Result<T, ConfigError> {
-    Err(ConfigError {
-        key: key.into(),
-        problem: problem.into(),
-    })
-}
-
-/// Checks the database keys an integration on SQLite has: a file named, at least one
-/// connection, a query timeout above zero.
-#[cfg(any(feature = "accounts", feature = "booking"))]
-fn check_database(
-    database: &std::path::Path,
-    connections: usize,
-    query_timeout_ms: u64,
-) -> Result<(), ConfigError> {
-    if database.as_os_str().is_empty() {
-        return problem("database", "must name a file");
-    }
-    if connections == 0 {
-        return problem("connections", "must be at least 1");
-    }
-    if query_timeout_ms == 0 {
-        return problem("query_timeout_ms", "must be more than 0");
-    }
-    Ok(())
-}
-
-/// Checks an integration's tags, given as `(key, tag)`: each present, no two the same.
-#[cfg(any(feature = "accounts", feature = "booking", feature = "weather"))]
-fn check_tags(tags: &[(&str, &str)]) -> Result<(), ConfigError> {
-    for (i, (key, tag)) in tags.iter().enumerate() {
-        if tag.trim().is_empty() {
-            return problem(*key, "must not be empty");
-        }
-        if let Some((other, _)) = tags[..i].iter().find(|(_, t)| t == tag) {
-            return problem(*key, format!("must differ from {other}"));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(feature = "accounts")]
 pub mod accounts;
 #[cfg(feature = "booking")]
 pub mod booking;
+mod config;
 #[cfg(any(feature = "accounts", feature = "booking"))]
 pub mod database;
+mod error;
 #[cfg(any(feature = "accounts", feature = "booking"))]
 mod health;
 #[cfg(all(feature = "postgres", any(feature = "accounts", feature = "booking")))]
@@ -135,3 +56,6 @@ pub mod sqlite;
 pub mod store;
 #[cfg(feature = "weather")]
 pub mod weather;
+
+pub use config::ConfigError;
+pub use error::Error;

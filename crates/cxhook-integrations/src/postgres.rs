@@ -60,11 +60,11 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{CancelToken, NoTls};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use crate::database::{PostgresConfig, SslMode};
+use crate::config::ConfigError;
+use crate::database::{PostgresConfig, SslMode, parse};
 use crate::health::{Probes, QueryMetrics};
 use crate::sqlite::{Applied, Migrations};
 use crate::store::StoreError;
-use crate::{ConfigError, problem};
 
 mod tls;
 
@@ -149,31 +149,6 @@ impl Options {
             migrate: postgres.migrate,
         })
     }
-}
-
-/// Parses a connection string (a URL or the key/value form); one holding a password is
-/// refused. The error never repeats the string, which may hold one.
-pub(crate) fn parse(database: &Path) -> Result<tokio_postgres::Config, ConfigError> {
-    let text = database.to_str().unwrap_or_default();
-    let connection: tokio_postgres::Config = text.trim().parse().map_err(|e| {
-        let hint = if text.contains("sslmode=verify") {
-            " (set `postgres.sslmode = \"verify-full\"` instead of the URL's sslmode)"
-        } else {
-            ""
-        };
-        config_error(
-            "database",
-            format!("is not a valid Postgres connection string: {e}{hint}"),
-        )
-    })?;
-    if connection.get_password().is_some() {
-        return problem(
-            "database",
-            "holds a password; the configuration must not: name an environment variable in \
-             `postgres.password_env` or a file in `postgres.password_file` that holds it",
-        );
-    }
-    Ok(connection)
 }
 
 fn config_error(key: &str, problem: impl Into<String>) -> ConfigError {

@@ -37,11 +37,11 @@ use std::time::{Duration, Instant};
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{Client, FromRedisValue, IntoConnectionInfo, RedisResult};
-use cxhook::middleware::auth::Secret;
+use cxhook::Secret;
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 
-use crate::{ConfigError, problem};
+use crate::config::{ConfigError, problem};
 
 /// How long Redis is left alone after a failure before one call tries it again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);

@@ -1,7 +1,8 @@
 //! Runs the built `cxhook` binary for real: `serve` on loopback ports, its configuration
 //! layers, and `send` against it and against stub webhooks; three of it on one Postgres
-//! database (`scale`); and reads its sources for the rule that its modules import each other
-//! in no loop (`modules`).
+//! database (`scale`); and reads the workspace's sources for the rule that no crate's modules
+//! import each other in a loop and that cxhook's core imports nothing of its runtime
+//! (`modules`).
 
 mod auth;
 mod config;

@@ -8,8 +8,10 @@ use cxhook::types::value::as_i64;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::DEFAULT_TRANSACTION_COUNT;
 use super::store::{AccountStore, StoreError};
+
+/// How many transactions a call lists when it does not say.
+pub const DEFAULT_TRANSACTION_COUNT: u32 = 3;
 
 /// The parameter naming the account.
 const USER_ID: &str = "user_id";

@@ -40,20 +40,18 @@ use std::time::Duration;
 use cxhook::Router;
 use serde::{Deserialize, Serialize};
 
+use crate::config::{check_database, check_tags, problem};
 pub use crate::database::PostgresConfig;
 use crate::database::is_postgres;
 pub use crate::sqlite::{DatabaseOptions, OpenError};
 pub use crate::{ConfigError, Error};
-use crate::{check_database, check_tags, problem};
+pub use handlers::DEFAULT_TRANSACTION_COUNT;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 /// The rusqlite this crate uses, for [`SqliteStore::with_connection`].
 pub use rusqlite;
 pub use sqlite::SqliteStore;
 pub use store::{Account, AccountStore, StoreError, StoreFuture, Transaction};
-
-/// How many transactions a call lists when it does not say.
-pub const DEFAULT_TRANSACTION_COUNT: u32 = 3;
 
 /// The `[accounts]` configuration; every key has a default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

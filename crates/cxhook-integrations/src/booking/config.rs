@@ -9,10 +9,10 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::schedule::{Hours, Schedule};
-pub use crate::ConfigError;
+use crate::config::ConfigError;
+use crate::config::{check_database, check_tags, problem};
 use crate::database::PostgresConfig;
 use crate::sqlite::DatabaseOptions;
-use crate::{check_database, check_tags, problem};
 
 /// The `[booking]` configuration; every key has a default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

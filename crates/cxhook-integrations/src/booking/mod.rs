@@ -52,7 +52,7 @@ use std::sync::Arc;
 
 use cxhook::Router;
 
-pub use config::{Backend, BookingConfig, BookingTags, ConfigError, ExternalConfig, OpeningHours};
+pub use config::{Backend, BookingConfig, BookingTags, ExternalConfig, OpeningHours};
 pub use external::TokenError;
 /// The jiff this crate uses, for [`Clock::fixed`].
 pub use jiff;
@@ -64,9 +64,9 @@ pub use store::{
     Booking, BookingStore, CREATED_CLAIM, Created, NewBooking, Status, StoreError, StoreFuture,
 };
 
-pub use crate::Error;
 pub use crate::database::PostgresConfig;
 pub use crate::sqlite::{DatabaseOptions, OpenError};
+pub use crate::{ConfigError, Error};
 
 /// What [`router_with`] serves the bookings over, instead of what [`router`] opens.
 #[derive(Clone)]

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use moka::Expiry;
 use moka::future::Cache;
 
-use super::WeatherConfig;
+use super::config::WeatherConfig;
+use super::lookup::{Key, Lookup};
 use super::provider::{FetchError, Observation, OpenMeteo, Units};
 use super::shared::{Claim, SharedLevel};
 
@@ -32,23 +33,6 @@ pub(super) fn provider_language(code: &str) -> String {
     } else {
         "en".to_owned()
     }
-}
-
-/// What one lookup is cached under.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(super) struct Key {
-    pub(super) place: String,
-    pub(super) units: Units,
-    pub(super) language: String,
-}
-
-/// A lookup that succeeded.
-#[derive(Debug, Clone)]
-pub(super) enum Lookup {
-    /// The weather.
-    Found(Arc<Observation>),
-    /// The provider knows no such place; since when that is known.
-    Unknown(Instant),
 }
 
 /// The fresh cache's TTLs: one for found places, a shorter one for unknown ones, each

@@ -20,8 +20,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::WeatherConfig;
-use super::cache::{Key, Lookup};
+use super::config::WeatherConfig;
+use super::lookup::{Key, Lookup};
 use super::provider::{Observation, Units};
 use crate::shared_cache::SharedCache;
 

@@ -26,7 +26,7 @@ use flate2::read::MultiGzDecoder;
 use http::header::{ACCEPT_ENCODING, CONTENT_ENCODING};
 use http::{HeaderMap, HeaderValue, StatusCode};
 
-use super::edge::error;
+use super::response::error;
 use crate::answer::ErrorBody;
 
 /// A content coding of the request body.

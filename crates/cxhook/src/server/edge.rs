@@ -26,7 +26,8 @@ use super::metrics::Metrics;
 use super::parse::parse;
 use super::pipeline::{self, Layers, Pipeline};
 use super::record::Recorder;
-use crate::answer::{Answer, ErrorBody, Outcome};
+use super::response::{error, json};
+use crate::answer::{Answer, Outcome};
 use crate::call::Call;
 use crate::error::Error;
 use crate::middleware::auth::Auth;
@@ -444,19 +445,4 @@ async fn not_found() -> Response {
         "not_found",
         "no such path; webhook calls go to POST /webhook",
     )
-}
-
-/// An error answer: `status` and a JSON body with `code` and `message`.
-pub(super) fn error(status: StatusCode, code: &'static str, message: &str) -> Response {
-    json(status, serde_json::to_vec(&ErrorBody::new(code, message)))
-}
-
-fn json(status: StatusCode, body: Result<Vec<u8>, serde_json::Error>) -> Response {
-    let body = body.unwrap_or_else(|_| b"{}".to_vec());
-    (
-        status,
-        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-        body,
-    )
-        .into_response()
 }

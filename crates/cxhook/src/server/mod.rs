@@ -21,6 +21,7 @@ mod parse;
 pub mod pipeline;
 mod readiness;
 pub mod record;
+mod response;
 mod shutdown;
 mod socket;
 mod transport_errors;

@@ -4,7 +4,7 @@
 use base64::Engine;
 use subtle::ConstantTimeEq;
 
-use super::{Authorization, Verdict};
+use super::credentials::{Authorization, Verdict};
 use crate::secret::Secret;
 
 /// The username and password pairs accepted.

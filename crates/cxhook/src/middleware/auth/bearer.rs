@@ -1,7 +1,7 @@
 //! Static bearer tokens: `Authorization: Bearer <token>`, several accepted at once so that a
 //! token can be rotated without downtime.
 
-use super::{Authorization, Verdict};
+use super::credentials::{Authorization, Verdict};
 use crate::secret::{Secret, any_matches};
 
 /// The bearer tokens accepted.

@@ -3,7 +3,7 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::Verdict;
+use super::credentials::Verdict;
 use crate::secret::{Secret, any_matches};
 
 /// A header and the values accepted in it.

@@ -7,8 +7,8 @@ use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::credentials::{Authorization, Verdict};
 use super::jwks::Jwks;
-use super::{Authorization, Verdict};
 
 /// The issuers of Google ID tokens.
 pub const GOOGLE_ISSUERS: [&str; 2] = ["https://accounts.google.com", "accounts.google.com"];

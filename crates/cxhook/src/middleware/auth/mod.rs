@@ -13,6 +13,7 @@
 
 mod basic;
 mod bearer;
+mod credentials;
 mod header;
 mod id_token;
 mod jwks;
@@ -22,7 +23,7 @@ use std::task::{Context, Poll};
 
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode};
 use tower::{Layer, Service};
 
@@ -32,6 +33,7 @@ pub use jwks::{DEFAULT_MAX_AGE, DEFAULT_MIN_REFRESH, GOOGLE_JWKS_URL, Jwks};
 
 use crate::answer::ErrorBody;
 use crate::handler::BoxFuture;
+use credentials::{Verdict, authorization};
 
 /// The `WWW-Authenticate` challenge of bearer tokens and ID tokens.
 const BEARER_CHALLENGE: &str = "Bearer realm=\"cxhook\"";
@@ -66,29 +68,6 @@ enum Method {
     Basic(basic::Basic),
     Header(header::HeaderSecret),
     IdToken(IdToken),
-}
-
-/// What one method made of a call.
-#[derive(Debug)]
-enum Verdict {
-    /// The credentials are right.
-    Accepted,
-    /// The call carries nothing this method reads.
-    Missing,
-    /// The call carries something this method reads, but unreadable.
-    Malformed(&'static str),
-    /// The credentials are wrong; why, for the log (never the credential itself).
-    Wrong(String),
-}
-
-/// The `Authorization` header as the methods read it.
-#[derive(Debug)]
-enum Authorization<'a> {
-    Absent,
-    Bearer(&'a str),
-    Basic(&'a str),
-    Other,
-    Malformed(&'static str),
 }
 
 impl Auth {
@@ -277,39 +256,6 @@ impl Auth {
             challenges.push(HeaderValue::from_static(HEADER_CHALLENGE));
         }
         challenges
-    }
-}
-
-/// Reads the `Authorization` header: absent, a bearer token, Basic credentials, another
-/// scheme, or malformed (twice, not visible ASCII, no token after the scheme).
-fn authorization(headers: &HeaderMap) -> Authorization<'_> {
-    let mut values = headers.get_all(AUTHORIZATION).iter();
-    let Some(value) = values.next() else {
-        return Authorization::Absent;
-    };
-    if values.next().is_some() {
-        return Authorization::Malformed("the Authorization header is given more than once");
-    }
-    let Ok(value) = value.to_str() else {
-        return Authorization::Malformed("the Authorization header is not visible ASCII");
-    };
-    let value = value.trim();
-    let (scheme, credentials) = value.split_once(' ').unwrap_or((value, ""));
-    let credentials = credentials.trim();
-    if scheme.eq_ignore_ascii_case("bearer") {
-        if credentials.is_empty() || credentials.contains(char::is_whitespace) {
-            return Authorization::Malformed("the bearer token is empty or holds spaces");
-        }
-        Authorization::Bearer(credentials)
-    } else if scheme.eq_ignore_ascii_case("basic") {
-        if credentials.is_empty() || credentials.contains(char::is_whitespace) {
-            return Authorization::Malformed("the Basic credentials are empty or hold spaces");
-        }
-        Authorization::Basic(credentials)
-    } else if scheme.is_empty() {
-        Authorization::Malformed("the Authorization header is empty")
-    } else {
-        Authorization::Other
     }
 }
 

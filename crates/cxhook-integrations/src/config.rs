@@ -1,0 +1,63 @@
+//! [`ConfigError`], the error of a key that cannot work, and the checks that every
+//! integration makes of its keys.
+//!
+//! Every module that reads a key uses them, the database layers among them, and [`Error`]
+//! wraps those layers' own errors: this module sits below them all and [`Error`]'s above.
+//!
+//! [`Error`]: crate::Error
+
+/// A configuration value that cannot work, in any integration's section.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{key}`: {problem}")]
+pub struct ConfigError {
+    /// The key, relative to the section (`tags.balance`, `hours.monday`).
+    pub key: String,
+    /// What is wrong with its value.
+    pub problem: String,
+}
+
+/// The error for `key` with this problem.
+#[cfg(any(feature = "accounts", feature = "booking", feature = "weather"))]
+pub(crate) fn problem<T>(
+    key: impl Into<String>,
+    problem: impl Into<String>,
+) -> Result<T, ConfigError> {
+    Err(ConfigError {
+        key: key.into(),
+        problem: problem.into(),
+    })
+}
+
+/// Checks the database keys an integration on SQLite has: a file named, at least one
+/// connection, a query timeout above zero.
+#[cfg(any(feature = "accounts", feature = "booking"))]
+pub(crate) fn check_database(
+    database: &std::path::Path,
+    connections: usize,
+    query_timeout_ms: u64,
+) -> Result<(), ConfigError> {
+    if database.as_os_str().is_empty() {
+        return problem("database", "must name a file");
+    }
+    if connections == 0 {
+        return problem("connections", "must be at least 1");
+    }
+    if query_timeout_ms == 0 {
+        return problem("query_timeout_ms", "must be more than 0");
+    }
+    Ok(())
+}
+
+/// Checks an integration's tags, given as `(key, tag)`: each present, no two the same.
+#[cfg(any(feature = "accounts", feature = "booking", feature = "weather"))]
+pub(crate) fn check_tags(tags: &[(&str, &str)]) -> Result<(), ConfigError> {
+    for (i, (key, tag)) in tags.iter().enumerate() {
+        if tag.trim().is_empty() {
+            return problem(*key, "must not be empty");
+        }
+        if let Some((other, _)) = tags[..i].iter().find(|(_, t)| t == tag) {
+            return problem(*key, format!("must differ from {other}"));
+        }
+    }
+    Ok(())
+}
