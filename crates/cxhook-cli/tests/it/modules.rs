@@ -41,6 +41,7 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ("cxhook-types", "response", "message"),
     ("cxhook", "server::edge", "routing"),
     ("cxhook-sim", "client", "request"),
+    ("cxhook-agent", "condition", "reference"),
     (
         "cxhook-integrations",
         "weather::handlers",
