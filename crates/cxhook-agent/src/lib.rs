@@ -6,4 +6,12 @@
 //! webhooks the fulfillments call. This crate reads that package and runs it turn by turn as
 //! CX does, so that an agent and its webhook can be tested together on a laptop and in CI.
 
+pub mod condition;
+mod expr;
+pub mod func;
 pub mod model;
+pub mod reference;
+pub mod syntax;
+pub mod template;
+#[cfg(test)]
+mod testing;
