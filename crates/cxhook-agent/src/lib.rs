@@ -11,6 +11,7 @@ mod expr;
 pub mod func;
 pub mod model;
 pub mod reference;
+pub mod runtime;
 pub mod syntax;
 pub mod template;
 #[cfg(test)]

@@ -1,0 +1,134 @@
+//! What references read during a turn: the [`Scope`] the condition language and templates
+//! look parameters up in, over the session and the turn's own values.
+//!
+//! 1. `$session.params.x` and `$flow.x` are the session's and the active flow's parameters;
+//!    `$page.params.status` is `FINAL` once every required form parameter is filled (and unset
+//!    before); `$page.params.x.status` is `UPDATED` for a parameter filled this turn, else its
+//!    state (`FILLED`, `INVALID`, `EMPTY`).
+//! 2. `$intent.params.x` reads the intent matched last (its original words or resolved value).
+//! 3. `$request.generative.x` is a generator's output from this turn; `$request.user-utterance`
+//!    the user's text; `$request.webhook_status_code` the status of the last webhook call.
+//! 4. *Inferred:* `$request.sentiment.*` reads as unset (sentiment analysis needs Google's
+//!    model) and `$request.knowledge.*` too (no data stores offline).
+//! 5. `$sys.func.RAND` and `UUID` draw from a xorshift generator seeded per session, so a run
+//!    repeats exactly; the sequence is not CX's.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use cxhook_types::ParameterState;
+use serde_json::Value;
+
+use super::session::Session;
+use crate::condition::Condition;
+use crate::reference::{IntentPart, RequestField, Scope};
+use crate::template::{JsonTemplate, Template};
+
+/// The session as references see it, with the turn's values.
+pub(crate) struct TurnScope<'s> {
+    /// The session.
+    pub(crate) session: &'s Session,
+    /// Generator outputs of this turn, by lowercase name.
+    pub(crate) generative: &'s BTreeMap<String, String>,
+    /// The user's text this turn, if any.
+    pub(crate) utterance: Option<&'s str>,
+    /// The state of the random generator.
+    pub(crate) random: &'s Cell<u64>,
+}
+
+impl Scope for TurnScope<'_> {
+    fn session_param(&self, key: &str) -> Option<Value> {
+        self.session.params().get(key).cloned()
+    }
+
+    fn flow_param(&self, key: &str) -> Option<Value> {
+        self.session.flow_params().get(key).cloned()
+    }
+
+    fn page_status(&self) -> Option<Value> {
+        self.session
+            .form_is_final()
+            .then(|| Value::String("FINAL".to_owned()))
+    }
+
+    fn page_param_status(&self, key: &str) -> Option<Value> {
+        let slot = self
+            .session
+            .slot(key)
+            .or_else(|| self.session.slot(&format!("$flow.{key}")))?;
+        let state = match (slot.updated, slot.state) {
+            (true, _) => "UPDATED",
+            (false, ParameterState::Filled) => "FILLED",
+            (false, ParameterState::Invalid) => "INVALID",
+            (false, _) => "EMPTY",
+        };
+        Some(Value::String(state.to_owned()))
+    }
+
+    fn intent_param(&self, key: &str, part: IntentPart) -> Option<Value> {
+        let intent = self.session.intent()?;
+        let (_, value) = intent
+            .params
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(key))?;
+        Some(match part {
+            IntentPart::Original => Value::String(value.original_value.clone()),
+            IntentPart::Resolved => value.resolved_value.clone(),
+        })
+    }
+
+    fn request(&self, field: &RequestField) -> Option<Value> {
+        match field {
+            RequestField::Generative(name) => self
+                .generative
+                .get(name.key())
+                .map(|text| Value::String(text.clone())),
+            RequestField::WebhookStatusCode => self.session.webhook_status().map(Value::from),
+            RequestField::UserUtterance => {
+                self.utterance.map(|text| Value::String(text.to_owned()))
+            }
+            RequestField::SentimentScore
+            | RequestField::SentimentMagnitude
+            | RequestField::SentimentSucceeded
+            | RequestField::Knowledge(_) => None,
+        }
+    }
+
+    fn random(&self) -> f64 {
+        let mut x = self.random.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.random.set(x);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+impl TurnScope<'_> {
+    /// Whether `condition` holds. An empty condition holds; a condition that does not parse
+    /// is an error naming it; a `$sys.func` call that fails makes it not hold (the condition
+    /// module's rule 7).
+    pub(crate) fn holds(&self, condition: &str) -> Result<bool, String> {
+        let parsed = Condition::parse(condition)
+            .map_err(|e| format!("the condition `{condition}` does not parse: {e}"))?;
+        Ok(parsed.eval(self).unwrap_or(false))
+    }
+
+    /// A message text with its references and calls rendered.
+    pub(crate) fn render(&self, text: &str) -> Result<String, String> {
+        let template =
+            Template::parse(text).map_err(|e| format!("the text `{text}` does not parse: {e}"))?;
+        template
+            .render(self)
+            .map_err(|e| format!("the text `{text}` fails: {e}"))
+    }
+
+    /// A parameter preset's or a generator input's value, evaluated.
+    pub(crate) fn value(&self, value: &Value) -> Result<Value, String> {
+        let template = JsonTemplate::parse(value)
+            .map_err(|e| format!("the value `{value}` does not parse: {e}"))?;
+        template
+            .evaluate(self)
+            .map_err(|e| format!("the value `{value}` fails: {e}"))
+    }
+}

@@ -1,0 +1,397 @@
+//! The turn engine runs the three exported agents: goodbye-graffiti through Google's Address
+//! Collection component with both its webhooks answered (and once with the validation API
+//! failing), divebooker's form, blood-donation's quiz with a generator's text; and small agents
+//! for each special target and the loop guard.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::pin;
+use std::sync::Mutex;
+use std::task::{Context, Poll, Waker};
+
+use cxhook_agent::model::{Agent, EntityType, Flow, Generator, Intent, Page, Webhook};
+use cxhook_agent::runtime::{
+    Outcome, Outgoing, Runtime, Session, Turn, TurnResult, WebhookFuture, Webhooks,
+};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+fn read<T: DeserializeOwned>(path: &Path) -> T {
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The folders in `dir`, each with the JSON file named after it.
+fn resources(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .map(|path| {
+            let file = path.join(format!(
+                "{}.json",
+                path.file_name().unwrap().to_str().unwrap()
+            ));
+            (path, file)
+        })
+        .collect()
+}
+
+/// The JSON files in `dir`.
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect()
+}
+
+/// Reads a test agent into the model (a reader for these tests: the loader validates more).
+fn load(name: &str) -> Agent {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/agents")
+        .join(name);
+    let mut agent: Agent = read(&root.join("agent.json"));
+    for (dir, file) in resources(&root.join("flows")) {
+        let mut flow: Flow = read(&file);
+        for page in json_files(&dir.join("pages")) {
+            let page: Page = read(&page);
+            flow.pages.insert(page.display_name.clone(), page);
+        }
+        agent.flows.insert(flow.display_name.clone(), flow);
+    }
+    for (dir, file) in resources(&root.join("intents")) {
+        let mut intent: Intent = read(&file);
+        for phrases in json_files(&dir.join("trainingPhrases")) {
+            let language = phrases.file_stem().unwrap().to_str().unwrap().to_owned();
+            let file: Value = read(&phrases);
+            let phrases = serde_json::from_value(file["trainingPhrases"].clone()).unwrap();
+            intent.training_phrases.insert(language, phrases);
+        }
+        agent.intents.insert(intent.display_name.clone(), intent);
+    }
+    for (dir, file) in resources(&root.join("entityTypes")) {
+        let mut entity_type: EntityType = read(&file);
+        for entities in json_files(&dir.join("entities")) {
+            let language = entities.file_stem().unwrap().to_str().unwrap().to_owned();
+            let file: Value = read(&entities);
+            let entities = serde_json::from_value(file["entities"].clone()).unwrap();
+            entity_type.entities.insert(language, entities);
+        }
+        agent
+            .entity_types
+            .insert(entity_type.display_name.clone(), entity_type);
+    }
+    for file in json_files(&root.join("webhooks")) {
+        let webhook: Webhook = read(&file);
+        agent.webhooks.insert(webhook.display_name.clone(), webhook);
+    }
+    for (_, file) in resources(&root.join("generators")) {
+        let generator: Generator = read(&file);
+        agent
+            .generators
+            .insert(generator.display_name.clone(), generator);
+    }
+    agent
+}
+
+/// Polls a future that never waits (the test webhooks answer at once) to its end.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+    }
+}
+
+/// Webhooks answered by a function of the webhook's display name and the request, which
+/// records each request.
+struct Answers<F> {
+    answer: F,
+    seen: Mutex<Vec<(String, Value)>>,
+}
+
+impl<F> Answers<F>
+where
+    F: Fn(&str, &Value) -> Outcome + Send + Sync,
+{
+    fn new(answer: F) -> Self {
+        Self {
+            answer,
+            seen: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl<F> Webhooks for Answers<F>
+where
+    F: Fn(&str, &Value) -> Outcome + Send + Sync,
+{
+    fn call<'a>(&'a self, webhook: &'a Webhook, request: &'a Outgoing) -> WebhookFuture<'a> {
+        let body = request.to_json();
+        let outcome = (self.answer)(&webhook.display_name, &body);
+        self.seen
+            .lock()
+            .unwrap()
+            .push((webhook.display_name.clone(), body));
+        Box::pin(async move { outcome })
+    }
+}
+
+fn ok(body: Value) -> Outcome {
+    Outcome::Answered {
+        status: 200,
+        body: serde_json::to_vec(&body).unwrap(),
+    }
+}
+
+fn run(runtime: &Runtime<'_>, session: &mut Session, turn: Turn) -> TurnResult {
+    block_on(runtime.turn(session, turn)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The address validation API's answer for 1600 Amphitheatre Parkway, as Google documents it
+/// (trimmed to the fields the component maps).
+fn validated_address() -> Value {
+    let component = |kind: &str, text: &str| {
+        json!({"componentName": {"text": text}, "componentType": kind,
+               "confirmationLevel": "CONFIRMED"})
+    };
+    json!({"result": {"address": {
+        "formattedAddress": "1600 Amphitheatre Parkway, Mountain View, CA 94043-1351, USA",
+        "postalAddress": {"regionCode": "US"},
+        "addressComponents": [
+            component("street_number", "1600"),
+            component("route", "Amphitheatre Parkway"),
+            component("locality", "Mountain View"),
+            component("administrative_area_level_1", "CA"),
+            component("postal_code", "94043"),
+            component("country", "USA")
+        ]
+    }}})
+}
+
+/// Goodbye-graffiti's webhooks: `lookup_place` (tag `geocode`) finds the address Google's
+/// component collected, and nothing before, so the agent first collects the address with the
+/// component, whose validation webhook answers `validation`.
+fn graffiti_webhooks(validation: Outcome) -> impl Fn(&str, &Value) -> Outcome + Send + Sync {
+    move |webhook, request| match webhook {
+        "lookup_place" => {
+            assert_eq!(request["fulfillmentInfo"]["tag"], "geocode");
+            let params = &request["sessionInfo"]["parameters"];
+            let found = match &params["address_collection_address"] {
+                Value::Object(address) => format!(
+                    "{} {}, {}",
+                    address["street-number"].as_str().unwrap(),
+                    address["route"].as_str().unwrap(),
+                    address["city"].as_str().unwrap()
+                ),
+                _ => String::new(),
+            };
+            ok(json!({"sessionInfo": {"parameters": {"formatted_address": found}}}))
+        }
+        "prebuilt_components_address_collection:address_validation" => validation.clone(),
+        other => panic!("no webhook {other}"),
+    }
+}
+
+/// Walks goodbye-graffiti from the welcome to the address prompt of Address Collection.
+fn to_address_prompt(runtime: &Runtime<'_>, session: &mut Session, welcome: &str) {
+    let said = run(runtime, session, Turn::intent("Default Welcome Intent"));
+    assert_eq!(said.texts(), [welcome]);
+    let report = run(runtime, session, Turn::intent("head.report-graffiti"));
+    assert_eq!(report.page, "Enter Location");
+    assert_eq!(
+        report.change("channel"),
+        Some(Some(&json!("call-companion")))
+    );
+    assert!(report.texts()[0].starts_with("Thank you for calling to report graffiti"));
+    assert!(report.texts()[1].starts_with("First, please help me identify the location"));
+
+    let location = run(runtime, session, Turn::text("the old tram depot"));
+    assert_eq!(location.tags(), ["geocode"]);
+    let geocode = &location.webhook_calls[0].request;
+    assert_eq!(geocode["pageInfo"]["displayName"], "Enter Location");
+    assert_eq!(
+        geocode["sessionInfo"]["parameters"]["location"],
+        "the old tram depot"
+    );
+    assert_eq!(
+        geocode["pageInfo"]["formInfo"]["parameterInfo"][0]["state"],
+        "FILLED"
+    );
+    assert_eq!(
+        location.texts()[0],
+        "Sorry, I could not identify the location of the graffiti. Let's try one more time."
+    );
+    assert_eq!(
+        (location.flow.as_str(), location.page.as_str()),
+        ("Address Collection", "> collect address")
+    );
+    assert!(
+        location
+            .texts()
+            .contains(&"Please tell me your full address to start.\t")
+    );
+    assert_eq!(location.change("$flow.retry_num"), Some(Some(&json!(3))));
+}
+
+#[test]
+fn goodbye_graffiti_collects_an_address_through_googles_component() {
+    let agent = load("goodbye-graffiti");
+    let webhooks = Answers::new(graffiti_webhooks(ok(validated_address())));
+    let runtime = Runtime::new(&agent, &webhooks)
+        .generator("Welcome Generator", "Welcome to the graffiti hotline.");
+    let mut session = runtime.session();
+    to_address_prompt(&runtime, &mut session, "Welcome to the graffiti hotline.");
+
+    let address = run(
+        &runtime,
+        &mut session,
+        Turn::text("1600 Amphitheatre Parkway, Mountain View"),
+    );
+    assert_eq!(address.webhook_calls.len(), 1);
+    let call = &address.webhook_calls[0];
+    assert_eq!(
+        call.webhook,
+        "prebuilt_components_address_collection:address_validation"
+    );
+    assert_eq!(call.status, Some(200));
+    assert_eq!(
+        call.request,
+        json!({"address": {"addressLines": "1600 Amphitheatre Parkway, Mountain View"}}),
+        "the body template with the preset object in it"
+    );
+    assert_eq!(
+        address.change("$flow.city_webhook"),
+        Some(Some(&json!(["Mountain View"])))
+    );
+    assert_eq!(address.change("$flow.regioncode"), Some(Some(&json!("US"))));
+    assert_eq!(
+        address.page, "> confirm address",
+        "through {:?}",
+        address.pages
+    );
+    let confirm = address.texts().last().copied().unwrap();
+    assert!(
+        confirm.contains("the street number is <say-as interpret-as='verbatim'>1600</say-as>, the route is Amphitheatre Parkway, the city is Mountain View"),
+        "{confirm}"
+    );
+    assert_eq!(
+        session.param("address_collection_address"),
+        Some(
+            &json!({"street-number": "1600", "route": "Amphitheatre Parkway", "city": "Mountain View",
+                     "zip-code": "94043", "admin-area": "CA", "country": "USA"})
+        )
+    );
+
+    let yes = run(
+        &runtime,
+        &mut session,
+        Turn::intent("prebuilt_components_confirmation_yes"),
+    );
+    assert_eq!(
+        session.param("address_collection_status"),
+        Some(&json!("VALID_ADDRESS"))
+    );
+    assert_eq!(
+        yes.pages[..3],
+        [
+            "Address Collection / end success",
+            "Default Start Flow / Enter Location (returned)",
+            "Default Start Flow / Display Location"
+        ],
+        "End Flow returns to the page that started the flow, whose routes run again"
+    );
+    assert_eq!(yes.tags(), ["geocode"]);
+    assert_eq!(
+        yes.texts(),
+        [
+            "Fantastic, I've collected the address. ",
+            "Thanks, I have collected the final address:  1600 Amphitheatre Parkway, Mountain View. Is that correct? Please say yes or no"
+        ]
+    );
+    assert_eq!(session.flows().collect::<Vec<_>>(), ["Default Start Flow"]);
+    assert!(
+        session.flow_params().is_empty(),
+        "the flow's parameters end with it"
+    );
+}
+
+#[test]
+fn the_validation_api_failing_takes_the_components_webhook_error_handler() {
+    let agent = load("goodbye-graffiti");
+    let unavailable = Outcome::Answered {
+        status: 503,
+        body: b"{\"error\": \"unavailable\"}".to_vec(),
+    };
+    let webhooks = Answers::new(graffiti_webhooks(unavailable));
+    let runtime = Runtime::new(&agent, &webhooks);
+    let mut session = runtime.session();
+    to_address_prompt(&runtime, &mut session, "[generator Welcome Generator]");
+
+    let address = run(
+        &runtime,
+        &mut session,
+        Turn::text("1600 Amphitheatre Parkway, Mountain View"),
+    );
+    let call = &address.webhook_calls[0];
+    assert_eq!(
+        (call.status, call.error),
+        (Some(503), Some("webhook.error.unavailable"))
+    );
+    assert!(call.problems[0].contains("HTTP 503"), "{:?}", call.problems);
+    assert_eq!(
+        address.pages[2..5],
+        [
+            "Address Collection / end failure",
+            "Default Start Flow / Enter Location (returned)",
+            "Address Collection / Start Page"
+        ],
+        "the page's webhook.error handler went to `end failure` (no handler takes \
+         webhook.error.unavailable), whose End Flow With Failure returned to Enter Location, \
+         which found no address and started the component again"
+    );
+    assert_eq!(
+        address.texts()[..2],
+        [
+            "Sorry, something went wrong on our end.",
+            "Sorry, I could not identify the location of the graffiti. Let's try one more time."
+        ],
+        "the handler's preset message"
+    );
+    assert_eq!(address.page, "> collect address");
+}
+
+#[test]
+fn a_timeout_is_webhook_error_timeout_and_a_bad_request_has_its_own_handler() {
+    let agent = load("goodbye-graffiti");
+    for (outcome, event, said) in [
+        (
+            Outcome::TimedOut,
+            "webhook.error.timeout",
+            "Sorry, something went wrong on our end.",
+        ),
+        (
+            Outcome::Answered {
+                status: 400,
+                body: Vec::new(),
+            },
+            "webhook.error.bad-request",
+            "I'm sorry, but I'm currently unable to validate addresses in that region.",
+        ),
+    ] {
+        let webhooks = Answers::new(graffiti_webhooks(outcome));
+        let runtime = Runtime::new(&agent, &webhooks);
+        let mut session = runtime.session();
+        to_address_prompt(&runtime, &mut session, "[generator Welcome Generator]");
+        let address = run(&runtime, &mut session, Turn::text("somewhere"));
+        assert_eq!(address.webhook_calls[0].error, Some(event));
+        assert_eq!(address.texts()[0], said);
+    }
+}
