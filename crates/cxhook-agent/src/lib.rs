@@ -9,6 +9,7 @@
 pub mod condition;
 mod expr;
 pub mod func;
+pub mod load;
 pub mod model;
 pub mod reference;
 pub mod runtime;
@@ -16,3 +17,5 @@ pub mod syntax;
 pub mod template;
 #[cfg(test)]
 mod testing;
+
+pub use model::Agent;

@@ -6,11 +6,11 @@
 //! as CX ignores them when importing an agent from a newer version.
 
 mod agent;
-mod entity_type;
+pub(crate) mod entity_type;
 mod flow;
 mod fulfillment;
-mod generator;
-mod intent;
+pub(crate) mod generator;
+pub(crate) mod intent;
 mod key_value;
 mod page;
 mod route;

@@ -1,7 +1,11 @@
 //! Webhooks (`webhooks/<Webhook>.json`), standard and flexible.
 //!
 //! Header values, the username and the password are [`Secret`]s: exports keep them in clear
-//! text, and they must never reach a log, an error or `Debug` output.
+//! text, and they must never reach a log, an error or `Debug` output. The URI stays a plain
+//! string, since the runtime calls it, but its `Debug` hides the query's values: Google's own
+//! Address Collection component passes its API key as `?key=`.
+
+use std::fmt;
 
 use serde::Deserialize;
 
@@ -25,7 +29,7 @@ pub struct Webhook {
 }
 
 /// `genericWebService`: an HTTPS endpoint.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct GenericWebService {
     /// The URL.
@@ -49,6 +53,41 @@ pub struct GenericWebService {
     pub parameter_mapping: Vec<KeyValue<String>>,
     /// Extra CA certificates (DER, base64) trusted for this endpoint.
     pub allowed_ca_certs: Vec<String>,
+}
+
+impl fmt::Debug for GenericWebService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GenericWebService")
+            .field("uri", &QueryHidden(&self.uri))
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .field("request_headers", &self.request_headers)
+            .field("webhook_type", &self.webhook_type)
+            .field("http_method", &self.http_method)
+            .field("request_body", &self.request_body)
+            .field("parameter_mapping", &self.parameter_mapping)
+            .field("allowed_ca_certs", &self.allowed_ca_certs)
+            .finish()
+    }
+}
+
+/// A URI whose `Debug` shows the query's keys and hides their values (`?key=[redacted]`).
+struct QueryHidden<'a>(&'a str);
+
+impl fmt::Debug for QueryHidden<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some((base, query)) = self.0.split_once('?') else {
+            return fmt::Debug::fmt(self.0, f);
+        };
+        let query: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) => format!("{key}=[redacted]"),
+                None => pair.to_owned(),
+            })
+            .collect();
+        fmt::Debug::fmt(&format!("{base}?{}", query.join("&")), f)
+    }
 }
 
 /// The webhook protocol.
