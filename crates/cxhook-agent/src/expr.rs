@@ -50,7 +50,9 @@ impl Expr {
     pub(crate) fn parse(cur: &mut Cursor<'_>) -> Result<Self, ParseError> {
         cur.skip_ws();
         match cur.peek() {
-            Some('$') if cur.rest().starts_with("$sys.func.") => Ok(Self::Call(Call::parse(cur)?)),
+            Some('$') if cur.rest().starts_with("$sys.func.") => {
+                Ok(Self::Call(Call::parse_at(cur)?))
+            }
             Some('$') => Ok(Self::Ref(Reference::parse_at(cur)?)),
             Some('"') => {
                 let start = cur.pos() + 1;

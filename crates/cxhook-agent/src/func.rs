@@ -51,7 +51,7 @@ use serde_json::Value;
 
 use crate::condition::Condition;
 use crate::expr::{Expr, number, parse_number, to_text};
-use crate::reference::{Name, Scope, Step, step_into};
+use crate::reference::{Name, Reference, Scope, Step, step_into};
 use crate::syntax::{Cursor, ParseError, nest};
 
 /// A system function that failed: which one, and why.
@@ -238,9 +238,9 @@ pub struct Call {
 impl Call {
     /// Parses a text that is exactly one call, such as
     /// `$sys.func.ADD($flow.counter, 1)`.
-    pub fn parse_str(text: &str) -> Result<Self, ParseError> {
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
         let mut cur = Cursor::new(text);
-        let call = Self::parse(&mut cur)?;
+        let call = Self::parse_at(&mut cur)?;
         cur.skip_ws();
         if !cur.at_end() {
             return Err(cur.expected("the end of the call"));
@@ -253,8 +253,36 @@ impl Call {
         self.function
     }
 
+    /// The reference a `NESTED_FIELD` call names when it stands where a value is written
+    /// (see [`Reference::parse_target`]): its first argument a quoted or bare reference,
+    /// the others literal keys.
+    pub(crate) fn nested_field_target(&self) -> Option<Reference> {
+        if self.function != Function::NestedField {
+            return None;
+        }
+        let base = match &self.args[0] {
+            Expr::Ref(reference) => reference,
+            Expr::Text(template) => match template.single_expr() {
+                Some(Expr::Ref(reference)) => reference,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let mut steps = Vec::new();
+        let mut text = base.text().to_owned();
+        for arg in &self.args[1..] {
+            let Expr::Literal(literal) = arg else {
+                return None;
+            };
+            let key = to_text(&literal.value);
+            steps.extend(key_steps(&key).ok()?);
+            text = format!("{text}.{key}");
+        }
+        Some(base.extended(steps, text))
+    }
+
     /// Parses a call at the cursor (on its `$`).
-    pub(crate) fn parse(cur: &mut Cursor<'_>) -> Result<Self, ParseError> {
+    pub(crate) fn parse_at(cur: &mut Cursor<'_>) -> Result<Self, ParseError> {
         let start = cur.pos();
         if !cur.eat("$sys.func.") {
             return Err(cur.expected("`$sys.func.`"));

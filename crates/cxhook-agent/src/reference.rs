@@ -59,7 +59,8 @@ pub struct Name {
 }
 
 impl Name {
-    pub(crate) fn new(text: &str) -> Self {
+    /// A name as written; its key is its lowercase form.
+    pub fn new(text: &str) -> Self {
         Self {
             text: text.to_owned(),
             key: text.to_lowercase(),
@@ -166,6 +167,101 @@ impl Reference {
             return Err(cur.expected("the end of the reference"));
         }
         Ok(reference)
+    }
+
+    /// Parses where a value is written: a `setParameterActions` parameter or a flexible
+    /// webhook's `parameterMapping` key. That is a bare name (a session parameter, as
+    /// `address_collection_status`), a `$session.params.` or `$flow.` reference, or
+    /// *inferred* from Google's Address Collection component, a field inside one named with
+    /// `$sys.func.NESTED_FIELD("$session.params.address", "city")`, which becomes
+    /// `$session.params.address.city`.
+    pub fn parse_target(text: &str) -> Result<Self, ParseError> {
+        let mut cur = Cursor::new(text);
+        let reference = if text.starts_with("$sys.func.") {
+            let call = crate::func::Call::parse_at(&mut cur)?;
+            call.nested_field_target().ok_or_else(|| {
+                cur.error_at(
+                    0,
+                    "only `$sys.func.NESTED_FIELD(\"$reference\", \"key\", …)` can name where a value is written".into(),
+                )
+            })?
+        } else if text.starts_with('$') {
+            Self::parse_at(&mut cur)?
+        } else {
+            let name = cur
+                .ident()
+                .ok_or_else(|| cur.expected("a parameter name"))?;
+            Self {
+                root: Root::Session(Name::new(name)),
+                steps: Vec::new(),
+                text: text.to_owned(),
+            }
+        };
+        cur.skip_ws();
+        if !cur.at_end() {
+            return Err(cur.expected("the end of the parameter"));
+        }
+        if !matches!(reference.root, Root::Session(_) | Root::Flow(_)) {
+            return Err(cur.error_at(
+                0,
+                format!(
+                    "`{}` cannot be set: only session and flow parameters can",
+                    reference.text
+                ),
+            ));
+        }
+        Ok(reference)
+    }
+
+    /// This reference with more steps, as `NESTED_FIELD` names them.
+    pub(crate) fn extended(&self, steps: Vec<Step>, text: String) -> Self {
+        let mut all = self.steps.clone();
+        all.extend(steps);
+        Self {
+            root: self.root.clone(),
+            steps: all,
+            text,
+        }
+    }
+
+    /// The root's new value once `value` is written at this reference's steps inside
+    /// `base`, the root's current value. *Inferred:* a field step into something that is
+    /// not an object makes it one, an index step into something that is not a list makes
+    /// it one, and a list is padded with `null` up to the index.
+    pub fn assign(&self, base: Option<Value>, value: Value) -> Value {
+        fn write(slot: &mut Value, steps: &[Step], value: Value) {
+            let Some((step, rest)) = steps.split_first() else {
+                *slot = value;
+                return;
+            };
+            match step {
+                Step::Field(name) => {
+                    if !slot.is_object() {
+                        *slot = Value::Object(serde_json::Map::new());
+                    }
+                    let map = slot.as_object_mut().expect("made an object");
+                    let key = map
+                        .keys()
+                        .find(|k| k.to_lowercase() == name.key())
+                        .cloned()
+                        .unwrap_or_else(|| name.text().to_owned());
+                    write(map.entry(key).or_insert(Value::Null), rest, value);
+                }
+                Step::Index(i) => {
+                    if !slot.is_array() {
+                        *slot = Value::Array(Vec::new());
+                    }
+                    let list = slot.as_array_mut().expect("made a list");
+                    if list.len() <= *i {
+                        list.resize(i + 1, Value::Null);
+                    }
+                    write(&mut list[*i], rest, value);
+                }
+            }
+        }
+        let mut root = base.unwrap_or(Value::Null);
+        write(&mut root, &self.steps, value);
+        root
     }
 
     /// The root the reference starts from.
@@ -396,6 +492,44 @@ mod tests {
         assert!(e.message().contains("mood"), "{e}");
         let e = Reference::parse("$page.params.city").unwrap_err();
         assert!(e.message().contains(".status"), "{e}");
+    }
+
+    #[test]
+    fn targets_name_session_and_flow_parameters_and_nested_fields() {
+        let t = Reference::parse_target("address_collection_status").unwrap();
+        assert_eq!(
+            t.root(),
+            &Root::Session(Name::new("address_collection_status"))
+        );
+        let t = Reference::parse_target("$flow.city_webhook").unwrap();
+        assert_eq!(t.root(), &Root::Flow(Name::new("city_webhook")));
+        let t = Reference::parse_target(
+            r#"$sys.func.NESTED_FIELD("$session.params.address_collection_address", "zip-code")"#,
+        )
+        .unwrap();
+        assert_eq!(
+            t.root(),
+            &Root::Session(Name::new("address_collection_address"))
+        );
+        assert_eq!(t.steps(), &[Step::Field(Name::new("zip-code"))]);
+        let e = Reference::parse_target("$page.params.status").unwrap_err();
+        assert!(e.message().contains("cannot be set"), "{e}");
+        let e = Reference::parse_target("$sys.func.ADD(1, 2)").unwrap_err();
+        assert!(e.message().contains("NESTED_FIELD"), "{e}");
+    }
+
+    #[test]
+    fn assign_writes_inside_the_root_value() {
+        let t = Reference::parse("$session.params.address.City").unwrap();
+        assert_eq!(
+            t.assign(Some(json!({"city": "Rome", "zip": "1"})), json!("Paris")),
+            json!({"city": "Paris", "zip": "1"})
+        );
+        assert_eq!(t.assign(None, json!("Paris")), json!({"City": "Paris"}));
+        let t = Reference::parse("$flow.lines[2]").unwrap();
+        assert_eq!(t.assign(None, json!("x")), json!([null, null, "x"]));
+        let t = Reference::parse("$flow.n").unwrap();
+        assert_eq!(t.assign(Some(json!(1)), json!(2)), json!(2));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! The four grammars interleave (a condition holds function calls, a function's quoted
 //! argument is a template, `IF`'s first argument is a condition), so they read one text with
-//! one [`Cursor`] and report positions the same way: the column, counted in characters from
+//! one cursor and report positions the same way: the column, counted in characters from
 //! 1, of the text the agent file holds (JSON escapes such as `\u003c` already decoded).
 
 use std::fmt;

@@ -49,7 +49,7 @@ enum Part {
 /// Parses the reference or call at the cursor (on its `$`).
 fn parse_dollar(cur: &mut Cursor<'_>) -> Result<Expr, ParseError> {
     if cur.rest().starts_with("$sys.func.") {
-        Ok(Expr::Call(Call::parse(cur)?))
+        Ok(Expr::Call(Call::parse_at(cur)?))
     } else {
         Ok(Expr::Ref(Reference::parse_at(cur)?))
     }
@@ -78,6 +78,14 @@ impl Template {
         Ok(Self { parts })
     }
 
+    /// The one reference or call the text is, if that is all it is.
+    pub(crate) fn single_expr(&self) -> Option<&Expr> {
+        match self.parts.as_slice() {
+            [Part::Expr(expr)] => Some(expr),
+            _ => None,
+        }
+    }
+
     /// Whether the text holds any reference or call.
     pub fn is_literal(&self) -> bool {
         self.parts.iter().all(|p| matches!(p, Part::Text(_)))
@@ -98,9 +106,9 @@ impl Template {
     /// The value: typed when the text is exactly one reference or call, else the text
     /// (rule 3).
     pub fn evaluate(&self, scope: &dyn Scope) -> Result<Value, EvalError> {
-        match self.parts.as_slice() {
-            [Part::Expr(expr)] => expr.eval(scope),
-            _ => self.render(scope).map(Value::String),
+        match self.single_expr() {
+            Some(expr) => expr.eval(scope),
+            None => self.render(scope).map(Value::String),
         }
     }
 }

@@ -55,6 +55,7 @@ struct Tally {
     templates: usize,
     presets: usize,
     references: usize,
+    targets: usize,
     bodies: usize,
     /// `$sys.func.NAME(` occurrences in the strings parsed, by name.
     parsed_calls: BTreeMap<String, usize>,
@@ -109,6 +110,13 @@ impl Tally {
         }
     }
 
+    fn target(&mut self, at: &str, text: &str) {
+        self.parsed(text);
+        if self.check(at, Reference::parse_target(text)).is_some() {
+            self.targets += 1;
+        }
+    }
+
     fn reference(&mut self, at: &str, text: &str) {
         if self.check(at, Reference::parse(text)).is_some() {
             self.references += 1;
@@ -126,11 +134,8 @@ fn walk(value: &Value, at: &str, tally: &mut Tally) {
                     ("setParameterActions", Value::Array(actions)) => {
                         for (i, action) in actions.iter().enumerate() {
                             let here = format!("{here}[{i}]");
-                            if let Some(target) = action["parameter"].as_str()
-                                && target.starts_with('$')
-                            {
-                                tally.template(&format!("{here}.parameter"), target);
-                            }
+                            let target = action["parameter"].as_str().unwrap();
+                            tally.target(&format!("{here}.parameter"), target);
                             tally.preset(&format!("{here}.value"), &action["value"]);
                         }
                     }
@@ -149,7 +154,7 @@ fn walk(value: &Value, at: &str, tally: &mut Tally) {
                     ("parameterMapping", Value::Array(mappings)) => {
                         for (i, mapping) in mappings.iter().enumerate() {
                             let key = mapping["key"].as_str().unwrap();
-                            tally.reference(&format!("{here}[{i}].key"), key);
+                            tally.target(&format!("{here}[{i}].key"), key);
                         }
                     }
                     ("inputParameters", Value::Array(inputs)) => {
@@ -229,8 +234,15 @@ fn goodbye_graffiti_parses_whole() {
         ]
     );
     assert_eq!(
-        (t.conditions, t.templates, t.presets, t.references, t.bodies),
-        (133, 441, 291, 15, 1)
+        (
+            t.conditions,
+            t.templates,
+            t.presets,
+            t.targets,
+            t.references,
+            t.bodies
+        ),
+        (133, 185, 291, 301, 2, 1)
     );
 }
 

@@ -9,7 +9,7 @@ use crate::syntax::Cursor;
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operator {
+pub(crate) enum Operator {
     /// `=`.
     Eq,
     /// `!=`.

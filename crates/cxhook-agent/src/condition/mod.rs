@@ -39,7 +39,7 @@ use crate::func::EvalError;
 use crate::reference::Scope;
 use crate::syntax::{Cursor, ParseError};
 
-pub use compare::Operator;
+use compare::Operator;
 
 /// A parsed condition.
 #[derive(Debug, Clone, PartialEq)]

@@ -23,14 +23,14 @@ fn eval(text: &str) -> Value {
 }
 
 fn eval_in(text: &str, scope: &dyn Scope) -> Value {
-    Call::parse_str(text)
+    Call::parse(text)
         .unwrap_or_else(|e| panic!("{e}"))
         .eval(scope)
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn error(text: &str) -> String {
-    Call::parse_str(text)
+    Call::parse(text)
         .unwrap_or_else(|e| panic!("{e}"))
         .eval(&scope())
         .unwrap_err()
@@ -62,8 +62,8 @@ fn if_takes_a_quoted_condition_or_a_boolean_and_evaluates_one_branch() {
     assert!(
         error("$sys.func.IF(3, 1, 2)").contains("$sys.func.IF: the condition is not a boolean")
     );
-    let e = Call::parse_str(r#"$sys.func.IF("$flow.a = 1 OR $flow.b = 2 AND true", 1, 2)"#)
-        .unwrap_err();
+    let e =
+        Call::parse(r#"$sys.func.IF("$flow.a = 1 OR $flow.b = 2 AND true", 1, 2)"#).unwrap_err();
     assert!(e.message().contains("cannot be mixed"), "{e}");
     assert_eq!(e.column(), 42);
 }
@@ -336,23 +336,20 @@ fn rand_and_uuid_draw_from_the_scope() {
 
 #[test]
 fn unknown_functions_and_wrong_arities_are_parse_errors_naming_them() {
-    let e = Call::parse_str("$sys.func.SUM(1, 2)").unwrap_err();
+    let e = Call::parse("$sys.func.SUM(1, 2)").unwrap_err();
     assert_eq!(e.message(), "`$sys.func.SUM` is not a system function");
-    let e = Call::parse_str("$sys.func.NOW()").unwrap_err();
+    let e = Call::parse("$sys.func.NOW()").unwrap_err();
     assert!(e.message().contains("not implemented offline"), "{e}");
-    let e = Call::parse_str("$sys.func.MINUS(1)").unwrap_err();
+    let e = Call::parse("$sys.func.MINUS(1)").unwrap_err();
     assert_eq!(
         e.message(),
         "`$sys.func.MINUS` takes 2 argument(s), found 1"
     );
-    let e = Call::parse_str("$sys.func.ADD(1, 2").unwrap_err();
+    let e = Call::parse("$sys.func.ADD(1, 2").unwrap_err();
     assert!(e.message().contains("expected `)`"), "{e}");
     assert_eq!(Function::from_name("LOWER"), Some(Function::Lower));
     assert_eq!(
-        Call::parse_str("$sys.func.LOWER(a)")
-            .unwrap()
-            .function()
-            .name(),
+        Call::parse("$sys.func.LOWER(a)").unwrap().function().name(),
         "LOWER"
     );
 }
