@@ -7,3 +7,4 @@
 //! CX does, so that an agent and its webhook can be tested together on a laptop and in CI.
 
 pub mod model;
+pub mod nlu;
