@@ -209,7 +209,16 @@ impl<'a> Calendar<'a> {
             ("day", Some("after"), Some("tomorrow")) => return Some((relative(2)?, 3)),
             ("day", Some("before"), Some("yesterday")) => return Some((relative(-2)?, 3)),
             ("today" | "heute", ..) => return Some((self.today, 1)),
-            ("tomorrow" | "morgen", ..) => return Some((relative(1)?, 1)),
+            ("tomorrow", ..) => return Some((relative(1)?, 1)),
+            // "guten Morgen", "am Morgen", "heute Morgen" speak of the morning.
+            ("morgen", ..)
+                if !matches!(
+                    index.checked_sub(1).and_then(|i| self.word(i)),
+                    Some("guten" | "am" | "heute" | "jeden")
+                ) =>
+            {
+                return Some((relative(1)?, 1));
+            }
             ("yesterday" | "gestern", ..) => return Some((relative(-1)?, 1)),
             ("ubermorgen", ..) => return Some((relative(2)?, 1)),
             ("vorgestern", ..) => return Some((relative(-2)?, 1)),
@@ -641,6 +650,7 @@ mod tests {
         assert_eq!(day("two weeks from now", "en"), Some(ymd(2026, 12, 20)));
         assert_eq!(day("morgen", "de"), Some(ymd(2026, 12, 7)));
         assert_eq!(day("übermorgen", "de"), Some(ymd(2026, 12, 8)));
+        assert_eq!(day("guten Morgen", "de"), None);
     }
 
     #[test]

@@ -81,7 +81,7 @@
 //! | `@sys.location` | any of the address, city, state, country and postcode above | an object of the parts found: `street-address`, `city`, `admin-area`, `country`, `zip-code` |
 //!
 //! Relative dates count from the `today` the caller passes: the agent's time zone decides what
-//! day it is, and tests pass a fixed day. A date without a year is the next such date from
+//! day it is (`jiff::Zoned::now().in_tz(&agent.time_zone)?.date()`), and tests pass a fixed day. A date without a year is the next such date from
 //! today on. Other system entities (`@sys.color`, `@sys.url`, …) are not supported:
 //! [`Nlu::is_supported`] says so, and they never match.
 

@@ -625,3 +625,59 @@ fn system_places() {
     );
     assert_eq!(system("@sys.location", "somewhere nice", "en"), None);
 }
+
+#[test]
+fn german_phrases_match_without_their_umlauts_and_fill_dates() {
+    let mut termin = intent("termin", None, &[]);
+    termin.parameters = vec![IntentParameter {
+        id: "tag".to_owned(),
+        entity_type: "@sys.date".to_owned(),
+        is_list: false,
+        redact: false,
+    }];
+    termin.training_phrases.insert(
+        "de".to_owned(),
+        vec![TrainingPhrase {
+            parts: vec![
+                Part {
+                    text: "Ich möchte einen Termin am ".to_owned(),
+                    parameter_id: None,
+                },
+                Part {
+                    text: "Montag".to_owned(),
+                    parameter_id: Some("tag".to_owned()),
+                },
+            ],
+            repeat_count: None,
+            language_code: "de".to_owned(),
+        }],
+    );
+    let nlu = Nlu::new(&[termin], &[]);
+    let matched = nlu
+        .match_intent(
+            "ich mochte einen termin am 3. Dezember",
+            "de-DE",
+            TODAY,
+            &["termin"],
+            THRESHOLD,
+        )
+        .expect("a match");
+    assert_eq!(matched.confidence, 1.0);
+    assert_eq!(
+        param(&matched, "tag"),
+        Some((
+            "3. Dezember",
+            &json!({"year": 2027.0, "month": 12.0, "day": 3.0})
+        ))
+    );
+    let matched = nlu
+        .match_intent("Termin morgen, bitte", "de", TODAY, &["termin"], THRESHOLD)
+        .expect("a match");
+    assert_eq!(
+        param(&matched, "tag"),
+        Some((
+            "morgen",
+            &json!({"year": 2026.0, "month": 12.0, "day": 7.0})
+        ))
+    );
+}
