@@ -11,6 +11,7 @@ mod expr;
 pub mod func;
 pub mod load;
 pub mod model;
+pub mod nlu;
 pub mod reference;
 pub mod runtime;
 pub mod syntax;
