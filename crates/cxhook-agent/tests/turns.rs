@@ -4,99 +4,24 @@
 //! for each special target and the loop guard.
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::pin::pin;
 use std::sync::Mutex;
 use std::task::{Context, Poll, Waker};
 
-use cxhook_agent::model::{Agent, EntityType, Flow, Generator, Intent, Page, Webhook};
+use cxhook_agent::Agent;
+use cxhook_agent::model::Webhook;
 use cxhook_agent::runtime::{
     Outcome, Outgoing, Runtime, Session, Turn, TurnResult, WebhookFuture, Webhooks,
 };
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-fn read<T: DeserializeOwned>(path: &Path) -> T {
-    let text = std::fs::read_to_string(path).unwrap();
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// The folders in `dir`, each with the JSON file named after it.
-fn resources(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.is_dir())
-        .map(|path| {
-            let file = path.join(format!(
-                "{}.json",
-                path.file_name().unwrap().to_str().unwrap()
-            ));
-            (path, file)
-        })
-        .collect()
-}
-
-/// The JSON files in `dir`.
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect()
-}
-
-/// Reads a test agent into the model (a reader for these tests: the loader validates more).
+/// Loads a test agent with the crate's loader.
 fn load(name: &str) -> Agent {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/agents")
         .join(name);
-    let mut agent: Agent = read(&root.join("agent.json"));
-    for (dir, file) in resources(&root.join("flows")) {
-        let mut flow: Flow = read(&file);
-        for page in json_files(&dir.join("pages")) {
-            let page: Page = read(&page);
-            flow.pages.insert(page.display_name.clone(), page);
-        }
-        agent.flows.insert(flow.display_name.clone(), flow);
-    }
-    for (dir, file) in resources(&root.join("intents")) {
-        let mut intent: Intent = read(&file);
-        for phrases in json_files(&dir.join("trainingPhrases")) {
-            let language = phrases.file_stem().unwrap().to_str().unwrap().to_owned();
-            let file: Value = read(&phrases);
-            let phrases = serde_json::from_value(file["trainingPhrases"].clone()).unwrap();
-            intent.training_phrases.insert(language, phrases);
-        }
-        agent.intents.insert(intent.display_name.clone(), intent);
-    }
-    for (dir, file) in resources(&root.join("entityTypes")) {
-        let mut entity_type: EntityType = read(&file);
-        for entities in json_files(&dir.join("entities")) {
-            let language = entities.file_stem().unwrap().to_str().unwrap().to_owned();
-            let file: Value = read(&entities);
-            let entities = serde_json::from_value(file["entities"].clone()).unwrap();
-            entity_type.entities.insert(language, entities);
-        }
-        agent
-            .entity_types
-            .insert(entity_type.display_name.clone(), entity_type);
-    }
-    for file in json_files(&root.join("webhooks")) {
-        let webhook: Webhook = read(&file);
-        agent.webhooks.insert(webhook.display_name.clone(), webhook);
-    }
-    for (_, file) in resources(&root.join("generators")) {
-        let generator: Generator = read(&file);
-        agent
-            .generators
-            .insert(generator.display_name.clone(), generator);
-    }
-    agent
+    Agent::load(path).unwrap_or_else(|e| panic!("{e}")).agent
 }
 
 /// Polls a future that never waits (the test webhooks answer at once) to its end.
@@ -213,13 +138,14 @@ fn to_address_prompt(runtime: &Runtime<'_>, session: &mut Session, welcome: &str
     assert!(report.texts()[0].starts_with("Thank you for calling to report graffiti"));
     assert!(report.texts()[1].starts_with("First, please help me identify the location"));
 
-    let location = run(runtime, session, Turn::text("the old tram depot"));
+    let location = run(runtime, session, Turn::text("Hosier Lane, Melbourne"));
     assert_eq!(location.tags(), ["geocode"]);
     let geocode = &location.webhook_calls[0].request;
     assert_eq!(geocode["pageInfo"]["displayName"], "Enter Location");
     assert_eq!(
         geocode["sessionInfo"]["parameters"]["location"],
-        "the old tram depot"
+        json!({"street-address": "Hosier Lane, Melbourne", "city": "Melbourne"}),
+        "@sys.location filled the form parameter"
     );
     assert_eq!(
         geocode["pageInfo"]["formInfo"]["parameterInfo"][0]["state"],
@@ -390,7 +316,11 @@ fn a_timeout_is_webhook_error_timeout_and_a_bad_request_has_its_own_handler() {
         let runtime = Runtime::new(&agent, &webhooks);
         let mut session = runtime.session();
         to_address_prompt(&runtime, &mut session, "[generator Welcome Generator]");
-        let address = run(&runtime, &mut session, Turn::text("somewhere"));
+        let address = run(
+            &runtime,
+            &mut session,
+            Turn::text("10 Downing Street, London"),
+        );
         assert_eq!(address.webhook_calls[0].error, Some(event));
         assert_eq!(address.texts()[0], said);
     }

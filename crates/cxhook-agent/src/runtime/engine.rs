@@ -10,17 +10,19 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use cxhook_types::{ParameterState, Query, ResponseMessage};
+use jiff::civil::Date;
 use serde_json::Value;
 
 use super::scope::TurnScope;
 use super::session::{Frame, MatchedIntent, Session, Slot};
 use super::turn::{Change, Input, Turn, TurnError, TurnResult};
-use super::understand;
+use super::understand::Understanding;
 use super::webhook::{WebhookCall, Webhooks};
 use crate::model::{
-    Agent, EventHandler, Flow, FormParameter, Fulfillment, Page, SpecialPage, Target,
-    TransitionRoute,
+    Agent, EntityType, EventHandler, Flow, FormParameter, Fulfillment, Intent, Page, SpecialPage,
+    Target, TransitionRoute,
 };
+use crate::nlu::Nlu;
 
 /// How many pages a turn may enter before the runtime calls it a loop (rule 13).
 pub const MAX_TRANSITIONS: usize = 50;
@@ -31,18 +33,35 @@ pub struct Runtime<'a> {
     pub(crate) agent: &'a Agent,
     pub(crate) webhooks: &'a dyn Webhooks,
     pub(crate) generators: BTreeMap<String, String>,
+    understanding: Understanding,
     max_transitions: usize,
 }
 
 impl<'a> Runtime<'a> {
-    /// A runtime for `agent`, its webhook calls answered by `webhooks`.
+    /// A runtime for `agent`, its webhook calls answered by `webhooks`. Relative dates count
+    /// from today in the agent's time zone (the system's when the agent names none it knows).
     pub fn new(agent: &'a Agent, webhooks: &'a dyn Webhooks) -> Self {
+        let intents: Vec<Intent> = agent.intents.values().cloned().collect();
+        let entity_types: Vec<EntityType> = agent.entity_types.values().cloned().collect();
+        let now = jiff::Zoned::now();
+        let today = now.in_tz(&agent.time_zone).unwrap_or(now).date();
         Self {
             agent,
             webhooks,
             generators: BTreeMap::new(),
+            understanding: Understanding {
+                nlu: Nlu::new(&intents, &entity_types),
+                today,
+            },
             max_transitions: MAX_TRANSITIONS,
         }
+    }
+
+    /// Sets the day relative dates (`tomorrow`, `next June`) count from, so that a test repeats.
+    #[must_use]
+    pub fn today(mut self, today: Date) -> Self {
+        self.understanding.today = today;
+        self
     }
 
     /// The text the generator with this display name gives (rule 10); a generator without one
@@ -350,14 +369,15 @@ impl<'a> Run<'_, 'a> {
                 let candidates = self.candidates()?;
                 let language = self.session.language().to_owned();
                 let threshold = self.flow()?.nlu_settings.classification_threshold;
+                let understanding = &self.runtime.understanding;
                 if let Some(matched) =
-                    understand::match_intent(self.agent(), &candidates, &text, &language, threshold)
+                    understanding.match_intent(&candidates, &text, &language, threshold)
                     && self.intent_route(&matched.name)?.is_some()
                 {
                     return self.intent(matched).await;
                 }
                 if let Some(param) = self.prompted()?
-                    && let Some(value) = understand::extract(self.agent(), param, &text, &language)
+                    && let Some(value) = understanding.extract(param, &text, &language)
                 {
                     self.session.no_match = 0;
                     self.session.set_param(&param.display_name, value);

@@ -13,6 +13,7 @@ use super::webhook::{
     Outcome, Outgoing, WebhookCall, apply_reply, error_events, judge_standard, standard_request,
 };
 use crate::model::{CaseContent, ConditionalCases, Fulfillment, FulfillmentMessage, Webhook};
+use crate::reference::{Reference, Root};
 use crate::template::BodyTemplate;
 
 impl<'a> Run<'_, 'a> {
@@ -30,7 +31,7 @@ impl<'a> Run<'_, 'a> {
                 .scope()
                 .value(&action.value)
                 .map_err(TurnError::Agent)?;
-            self.preset(&action.parameter, value);
+            self.preset(&action.parameter, value)?;
         }
         for message in &fulfillment.messages {
             self.say(message)?;
@@ -64,25 +65,28 @@ impl<'a> Run<'_, 'a> {
             Some(output) => {
                 self.generative.insert(output.to_lowercase(), text);
             }
-            None => self.preset(&call.output_parameter, Value::String(text)),
+            None => self.preset(&call.output_parameter, Value::String(text))?,
         }
         Ok(())
     }
 
-    /// Rule 7: sets a preset's parameter; `$sys.func.NESTED_FIELD("$session.params.x",
-    /// "field")` as the name sets one field of an object parameter (Google's Address
-    /// Collection writes presets this way).
-    fn preset(&mut self, name: &str, value: Value) {
-        let Some((param, field)) = nested_field(name) else {
-            self.session.set_param(name, value);
-            return;
+    /// Rule 7: writes `value` where a preset or a parameter mapping names: a session or
+    /// `$flow.` parameter, or a field inside one (`$sys.func.NESTED_FIELD(…)`).
+    fn preset(&mut self, name: &str, value: Value) -> Result<(), TurnError> {
+        let target = Reference::parse_target(name)
+            .map_err(|e| TurnError::Agent(format!("the parameter `{name}` does not parse: {e}")))?;
+        let key = match target.root() {
+            Root::Session(param) => param.text().to_owned(),
+            Root::Flow(param) => format!("$flow.{}", param.text()),
+            _ => {
+                return Err(TurnError::Agent(format!(
+                    "`{name}` is no parameter a fulfillment can set"
+                )));
+            }
         };
-        let mut object = match self.session.param(param) {
-            Some(Value::Object(object)) => object.clone(),
-            _ => serde_json::Map::new(),
-        };
-        object.insert(field.to_owned(), value);
-        self.session.set_param(param, Value::Object(object));
+        let value = target.assign(self.session.param(&key).cloned(), value);
+        self.session.set_param(&key, value);
+        Ok(())
     }
 
     /// Rule 7: queues a message for the session's language with its texts rendered.
@@ -206,7 +210,7 @@ impl<'a> Run<'_, 'a> {
                         for (param, value) in map_response(&service.parameter_mapping, &body)
                             .map_err(TurnError::Agent)?
                         {
-                            self.session.set_param(&param, value);
+                            self.preset(&param, value)?;
                         }
                         (After::Continue, Vec::new(), Vec::new())
                     }
@@ -256,31 +260,9 @@ fn speaks(code: &str, language: &str) -> bool {
     code.is_empty() || base(code) == base(language)
 }
 
-/// The parameter and field of a `$sys.func.NESTED_FIELD("$session.params.x", "field")` name.
-fn nested_field(name: &str) -> Option<(&str, &str)> {
-    let args = name
-        .trim()
-        .strip_prefix("$sys.func.NESTED_FIELD(")?
-        .strip_suffix(')')?;
-    let (param, field) = args.split_once(',')?;
-    Some((
-        param.trim().trim_matches('"'),
-        field.trim().trim_matches('"'),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn nested_field_names_their_parameter_and_field() {
-        assert_eq!(
-            nested_field(r#"$sys.func.NESTED_FIELD("$session.params.address", "street-number")"#),
-            Some(("$session.params.address", "street-number"))
-        );
-        assert_eq!(nested_field("address"), None);
-    }
 
     #[test]
     fn messages_for_the_base_language_are_spoken() {
