@@ -325,3 +325,114 @@ fn a_timeout_is_webhook_error_timeout_and_a_bad_request_has_its_own_handler() {
         assert_eq!(address.texts()[0], said);
     }
 }
+
+/// Webhooks for an agent that calls none.
+fn no_webhooks() -> Answers<impl Fn(&str, &Value) -> Outcome + Send + Sync> {
+    Answers::new(|webhook: &str, _: &Value| panic!("the agent called {webhook}"))
+}
+
+#[test]
+fn divebooker_fills_its_form_slot_by_slot_with_reprompts() {
+    let agent = load("divebooker");
+    let webhooks = no_webhooks();
+    let runtime = Runtime::new(&agent, &webhooks).today(jiff::civil::date(2026, 12, 6));
+    let mut session = runtime.session();
+
+    let hello = run(&runtime, &mut session, Turn::text("hi"));
+    assert_eq!(
+        hello.intent.as_ref().unwrap().name,
+        "Default Welcome Intent"
+    );
+    assert_eq!(hello.texts(), ["Hi! How are you doing?"]);
+
+    let request = run(
+        &runtime,
+        &mut session,
+        Turn::text("I would like to hire a boat in the Sea of Cortez with other 12 divers"),
+    );
+    assert_eq!(
+        request.intent.as_ref().unwrap().name,
+        "head.send.group.request"
+    );
+    assert_eq!(request.page, "Collect Further Info");
+    assert_eq!(
+        (
+            session.param("destination"),
+            session.param("number-of-guests")
+        ),
+        (Some(&json!("Mexico")), Some(&json!("12"))),
+        "the intent's parameters fill the form parameters of the same name"
+    );
+    assert_eq!(
+        request.texts(),
+        [
+            "To assist you with that I need to collect the details of your travel and then we'll get back to you with an offer shortly. ",
+            "When would you like to go?"
+        ],
+        "the first required parameter not filled is prompted"
+    );
+
+    let vague = run(&runtime, &mut session, Turn::text("whenever"));
+    assert_eq!(
+        vague.texts(),
+        ["Sorry, can you please provide a departure period/month?"],
+        "the parameter's own reprompt handler"
+    );
+    let month = run(&runtime, &mut session, Turn::text("next month"));
+    assert_eq!(
+        session.param("departure-month"),
+        Some(&json!({
+            "startDate": {"year": 2027.0, "month": 1.0, "day": 1.0},
+            "endDate": {"year": 2027.0, "month": 1.0, "day": 31.0}
+        })),
+        "numbers as CX sends them, floats"
+    );
+    assert_eq!(month.texts(), ["Can I please have your email address? "]);
+
+    let done = run(&runtime, &mut session, Turn::text("it's diver@example.com"));
+    assert_eq!(
+        session.param("email-address"),
+        Some(&json!("diver@example.com"))
+    );
+    assert!(session.form_is_final());
+    assert!(
+        done.texts()[0].starts_with("Thank you so much for providing the details of your travel"),
+        "the $page.params.status = \"FINAL\" route: {:?}",
+        done.texts()
+    );
+}
+
+#[test]
+fn blood_donation_runs_its_quiz_and_the_generator_gets_the_answers() {
+    let agent = load("blood-donation");
+    let webhooks = no_webhooks();
+    let runtime = Runtime::new(&agent, &webhooks).generator(
+        "Blood Donation Eligibility",
+        "At $age and $weight kg you can donate.",
+    );
+    let mut session = runtime.session();
+
+    let hello = run(&runtime, &mut session, Turn::text("hi"));
+    assert!(hello.texts()[0].starts_with("Hi! My name is Donate"));
+    let quiz = run(
+        &runtime,
+        &mut session,
+        Turn::text("I'd like to take the quiz"),
+    );
+    assert_eq!(quiz.page, "Eligibility Quiz");
+    assert_eq!(quiz.texts().last(), Some(&"How old are you?"));
+    for (said, next) in [
+        ("34", "Are you pregnant or recently given birth?"),
+        (
+            "nope",
+            "Do you have a heart condition or/and are you low in iron?",
+        ),
+        ("neither", "What is your correct weight?"),
+    ] {
+        let turn = run(&runtime, &mut session, Turn::text(said));
+        assert_eq!(turn.texts(), [next], "after {said:?}");
+    }
+    let outcome = run(&runtime, &mut session, Turn::text("about 70"));
+    assert_eq!(outcome.texts(), ["At 34 and 70 kg you can donate."]);
+    assert_eq!(session.param("age"), Some(&json!(34.0)));
+}

@@ -64,8 +64,9 @@ impl<'a> Runtime<'a> {
         self
     }
 
-    /// The text the generator with this display name gives (rule 10); a generator without one
-    /// gives the placeholder `[generator NAME]`.
+    /// The text the generator with this display name gives (rule 10), each `$placeholder` in it
+    /// replaced by the value the fulfillment passes for it; a generator without a text gives
+    /// the placeholder `[generator NAME]`.
     #[must_use]
     pub fn generator(mut self, display_name: impl Into<String>, text: impl Into<String>) -> Self {
         self.generators.insert(display_name.into(), text.into());

@@ -12,7 +12,9 @@ use super::turn::TurnError;
 use super::webhook::{
     Outcome, Outgoing, WebhookCall, apply_reply, error_events, judge_standard, standard_request,
 };
-use crate::model::{CaseContent, ConditionalCases, Fulfillment, FulfillmentMessage, Webhook};
+use crate::model::{
+    CaseContent, ConditionalCases, Fulfillment, FulfillmentMessage, GeneratorCall, Webhook,
+};
 use crate::reference::{Reference, Root};
 use crate::template::BodyTemplate;
 
@@ -48,19 +50,28 @@ impl<'a> Run<'_, 'a> {
         }
     }
 
-    /// Rule 10: a generator's output, from the runtime's texts or the placeholder.
-    fn generate(&mut self, call: &crate::model::GeneratorCall) -> Result<(), TurnError> {
+    /// Rule 10: a generator's output: the runtime's text for it with each `$placeholder` replaced
+    /// by the value of the call's input of that name, or the marked placeholder.
+    fn generate(&mut self, call: &GeneratorCall) -> Result<(), TurnError> {
         let name = self
             .runtime
             .agent
             .generator(&call.generator)
             .map_or(call.generator.as_str(), |g| g.display_name.as_str());
-        let text = self
-            .runtime
-            .generators
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| format!("[generator {name}]"));
+        let text = match self.runtime.generators.get(name) {
+            Some(text) => {
+                let mut text = text.clone();
+                for input in &call.input_parameters {
+                    let value = self
+                        .scope()
+                        .render(&input.value)
+                        .map_err(TurnError::Agent)?;
+                    text = text.replace(&format!("${}", input.key), &value);
+                }
+                text
+            }
+            None => format!("[generator {name}]"),
+        };
         match call.output_parameter.strip_prefix("$request.generative.") {
             Some(output) => {
                 self.generative.insert(output.to_lowercase(), text);
