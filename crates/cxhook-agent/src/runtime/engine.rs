@@ -6,7 +6,7 @@
 //! whose new page then runs in turn. The numbers are the ones the crate's rules use
 //! (see the [`runtime`](super) module).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use cxhook_types::{ParameterState, Query, ResponseMessage};
@@ -125,6 +125,7 @@ impl<'a> Runtime<'a> {
             generative: BTreeMap::new(),
             matched: None,
             random: Cell::new(0),
+            warnings: RefCell::new(Vec::new()),
         };
         run.random.set(seed(run.session.name()));
         let next = run.input(&turn.input).await?;
@@ -135,6 +136,7 @@ impl<'a> Runtime<'a> {
             calls,
             pages,
             matched,
+            warnings,
             ..
         } = run;
         Ok(TurnResult {
@@ -146,6 +148,7 @@ impl<'a> Runtime<'a> {
             webhook_calls: calls,
             intent: matched,
             ended: session.ended,
+            warnings: warnings.into_inner(),
         })
     }
 }
@@ -228,6 +231,8 @@ pub(crate) struct Run<'r, 'a> {
     pub(crate) matched: Option<MatchedIntent>,
     /// The random generator's state.
     pub(crate) random: Cell<u64>,
+    /// Failed `$sys.func` calls, as CX reports them in `diagnosticInfo`.
+    pub(crate) warnings: RefCell<Vec<String>>,
 }
 
 /// What a handler's fulfillment leaves for its transition (rules 8 and 9).
@@ -249,6 +254,7 @@ impl<'a> Run<'_, 'a> {
             generative: &self.generative,
             utterance: self.utterance.as_deref(),
             random: &self.random,
+            warnings: &self.warnings,
         }
     }
 
