@@ -78,8 +78,8 @@
 //! | `@sys.email` | `name@host.tld` | the address |
 //! | `@sys.phone-number` | 7 to 15 digits with spaces, dots, dashes, brackets, a leading `+` | the text as written |
 //! | `@sys.zip-code` | 4 or 5 digits (ZIP+4 too), British postcodes | the text |
-//! | `@sys.person` | `my name is …`, `call me …`, `ich heiße …` (any case); `I'm …`, `this is …`, `ich bin …` (capitalised); an answer of 1 to 3 capitalised words | `{name}` |
-//! | `@sys.geo-city` | about 100 large cities (English and German names); else capitalised words after `in`, `from`, `to`, `near`, `nach`, `aus` that are no listed country or state; else an answer of 1 to 3 capitalised words | the city's name (the gazetteer's English one) |
+//! | `@sys.person` | `my name is …`, `call me …`, `ich heiße …` (any case); `I'm …`, `this is …`, `ich bin …` (capitalised); an answer of 1 to 3 capitalised words (not `Yes`, `Hello`, …) | `{name}` |
+//! | `@sys.geo-city` | about 100 large cities (English and German names); else capitalised words after a place word (`in`, `from`, `to`, `near`, `nach`, `aus`, …) that are no listed country or state; else an answer of 1 to 3 capitalised words (not `Yes`, `Hello`, …) | the city's name (the gazetteer's English one) |
 //! | `@sys.geo-country` | about 60 countries, English and German names (`Deutschland`, `USA`) | the country's English name |
 //! | `@sys.geo-state` | US states, Canadian provinces, Australian states, German and Austrian Länder | the English name |
 //! | `@sys.address` | a street word (`St`, `Road`, `Straße`, …) with the capitalised words or house number before it, or a German compound street name (`Hauptstraße 5`), continued after a comma by capitalised words and numbers | the text |

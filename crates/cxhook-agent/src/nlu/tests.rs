@@ -568,6 +568,7 @@ fn system_contacts() {
         Some(json!({"name": "Maria Schmidt"}))
     );
     assert_eq!(system("@sys.person", "I am looking for a boat", "en"), None);
+    assert_eq!(system("@sys.person", "Yes Please", "en"), None);
 }
 
 #[test]
@@ -581,6 +582,12 @@ fn system_places() {
         Some(json!("Springfield"))
     );
     assert_eq!(system("@sys.geo-city", "I live in Mexico", "en"), None);
+    assert_eq!(system("@sys.geo-city", "Hello", "en"), None);
+    assert_eq!(
+        system("@sys.geo-city", "Springfield", "en").map(|f| f.1),
+        Some(json!("Springfield"))
+    );
+    assert_eq!(system("@sys.address", "No way", "en"), None);
     assert_eq!(
         system("@sys.geo-country", "Deutschland", "de").map(|f| f.1),
         Some(json!("Germany"))
