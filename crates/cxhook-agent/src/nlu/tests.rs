@@ -688,3 +688,35 @@ fn german_phrases_match_without_their_umlauts_and_fill_dates() {
         ))
     );
 }
+
+#[test]
+fn every_training_phrase_matches_an_intent_that_has_it() {
+    for name in ["blood-donation", "divebooker", "goodbye-graffiti"] {
+        let (intents, entity_types) = agent(name);
+        let nlu = Nlu::new(&intents, &entity_types);
+        let scope: Vec<&str> = intents
+            .iter()
+            .map(|intent| intent.display_name.as_str())
+            .collect();
+        let mut phrases = 0;
+        for intent in &intents {
+            for phrase in intent.training_phrases.get("en").into_iter().flatten() {
+                let text = phrase.text();
+                let matched = nlu
+                    .match_intent(&text, "en", TODAY, &scope, THRESHOLD)
+                    .expect(&text);
+                assert_eq!(matched.confidence, 1.0, "{name}: {text}");
+                let holder = intents
+                    .iter()
+                    .find(|other| other.display_name == matched.display_name)
+                    .expect("intent");
+                let says_it = holder.training_phrases["en"]
+                    .iter()
+                    .any(|other| normalize(&other.text()) == normalize(&text));
+                assert!(says_it, "{name}: {text} matched {}", matched.display_name);
+                phrases += 1;
+            }
+        }
+        assert!(phrases > 0, "{name}");
+    }
+}
