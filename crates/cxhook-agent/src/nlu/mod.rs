@@ -72,7 +72,7 @@
 //! | `@sys.number-integer`, `@sys.cardinal` | as `@sys.number`, whole numbers only | a number |
 //! | `@sys.date` | `today`, `tomorrow`, `the day after tomorrow`, `yesterday`, weekdays (`Monday`, `next Monday`), `in 3 days`, `two weeks from now`, `December 3rd`, `3rd of December 2026`, `12/3/2026` (month first), `2026-12-03`; German `heute`, `morgen`, `übermorgen`, `gestern`, `am Montag`, `nächsten Freitag`, `3. Dezember`, `3.12.2026` | `{year, month, day}` |
 //! | `@sys.date-period` | `this`/`next`/`last` `week`/`weekend`/`month`/`year`, `in two months (time)`, `June`, `next June`, `in 2027`, `from … to …`, `between … and …`; German `nächsten Monat`, `diese Woche`, `am Wochenende`, `im Juni`, `vom … bis …` | `{startDate, endDate}`, each a date |
-//! | `@sys.time` | `10am`, `10 pm`, `7:30 p.m.`, `at 5`, `ten o'clock`, `half past three`, `quarter to ten`, `noon`, `midnight`; German `10 Uhr`, `10 Uhr 30`, `um 14:15`, `halb elf`, `Viertel nach zehn`, `Mittag` | `{hours, minutes, seconds, nanos}` |
+//! | `@sys.time` | `10am`, `10 pm`, `7:30 p.m.`, `at 5`, `ten o'clock`, `half past three`, `quarter to ten`, `noon`, `midnight`; German `10 Uhr`, `10 Uhr 30`, `10.30 Uhr`, `um 14:15`, `halb elf`, `Viertel nach zehn`, `Mittag` | `{hours, minutes, seconds, nanos}` |
 //! | `@sys.date-time` | a date and a time in one text; a date alone (midnight) or a time alone (today) | `{year, month, day, hours, minutes, seconds, nanos}` |
 //! | `@sys.duration` | an amount and a unit (`a minute`, `2 hours`, `zwei Stunden`) | `{amount, unit}`, unit `s`, `min`, `h`, `day`, `wk`, `mo` or `yr` |
 //! | `@sys.email` | `name@host.tld` | the address |
