@@ -12,6 +12,11 @@ use crate::model::{Intent, IntentParameter};
 /// The display name of the intent whose phrases mean "none of the others".
 const NEGATIVE_INTENT: &str = "Default Negative Intent";
 
+/// The shortest beginning two words must share to count as one stem (`vandal` of `vandals`
+/// and `vandalised`), which must also be three quarters of the shorter word: `eligible` and
+/// `eligibility` share a stem, `international` and `internet` do not.
+const STEM: usize = 5;
+
 /// The priority of an intent that does not say.
 const NORMAL_PRIORITY: i64 = 500_000;
 
@@ -247,7 +252,8 @@ impl Weights {
         }
     }
 
-    /// `word`, or the phrases' word it nearly spells when no phrase has it.
+    /// `word`, or when no phrase has it the phrases' word it nearly spells, or else the one
+    /// it shares a stem with.
     fn spelled(&self, word: String) -> String {
         let length = word.chars().count();
         if length < 4 || self.numbers.contains_key(&word) {
@@ -261,11 +267,25 @@ impl Weights {
         let longest = self
             .vocabulary
             .partition_point(|(other, _)| limit(*other) <= length as f64);
-        self.vocabulary[shortest..longest.max(shortest)]
+        let typo = self.vocabulary[shortest..longest.max(shortest)]
             .iter()
             .map(|(_, known)| (normalized_levenshtein(known, &word), known))
             .filter(|(score, _)| *score >= FUZZY_THRESHOLD)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
+        if let Some((_, known)) = typo {
+            return known.clone();
+        }
+        self.vocabulary
+            .iter()
+            .filter_map(|(other, known)| {
+                let common = word
+                    .chars()
+                    .zip(known.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                (common >= STEM && common * 4 >= 3 * length.min(*other)).then_some((common, known))
+            })
+            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(a.1)))
             .map_or(word, |(_, known)| known.clone())
     }
 

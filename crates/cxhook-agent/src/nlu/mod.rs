@@ -28,7 +28,9 @@
 //!    ("What") does not reach 0.3 against a long unrelated sentence that merely contains it;
 //!    IDF weights because words every intent uses ("I", "the") say little about which one is
 //!    meant. A word no phrase has is taken for the phrases' word it nearly spells
-//!    (normalised Levenshtein ≥ 0.8). The score, in 0..=1, is the confidence, compared with
+//!    (normalised Levenshtein ≥ 0.8), or else for one it shares a stem with (a common
+//!    beginning of at least 5 letters and three quarters of the shorter word: `eligible` for
+//!    `eligibility`, `vandals` for `vandalised`). The score, in 0..=1, is the confidence, compared with
 //!    the flow's `classificationThreshold` (*inferred*: CX's confidences come from its model
 //!    and are not comparable number for number, but both are 1 for a training phrase and
 //!    fall as the text moves away from every phrase).

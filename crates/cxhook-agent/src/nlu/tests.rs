@@ -720,3 +720,26 @@ fn every_training_phrase_matches_an_intent_that_has_it() {
         assert!(phrases > 0, "{name}");
     }
 }
+
+#[test]
+fn unknown_words_count_as_the_phrase_word_they_misspell_or_share_a_stem_with() {
+    let intents = [
+        intent("quiz", None, &["check my eligibility for donating"]),
+        intent("other", None, &["something else entirely"]),
+    ];
+    let nlu = Nlu::new(&intents, &[]);
+    let scope = ["quiz", "other"];
+    for text in [
+        "check my eligibilty for donating",
+        "check my eligible for donations",
+    ] {
+        let matched = nlu
+            .match_intent(text, "en", TODAY, &scope, 0.9)
+            .expect(text);
+        assert_eq!(matched.display_name, "quiz", "{text}");
+    }
+    assert_eq!(
+        nlu.match_intent("check my elephant for donuts", "en", TODAY, &scope, 0.7),
+        None
+    );
+}
