@@ -30,10 +30,10 @@
 //!    meant. A word no phrase has is taken for the phrases' word it nearly spells
 //!    (normalised Levenshtein ≥ 0.8), or else for one it shares a stem with (a common
 //!    beginning of at least 5 letters and three quarters of the shorter word: `eligible` for
-//!    `eligibility`, `vandals` for `vandalised`). The score, in 0..=1, is the confidence, compared with
-//!    the flow's `classificationThreshold` (*inferred*: CX's confidences come from its model
-//!    and are not comparable number for number, but both are 1 for a training phrase and
-//!    fall as the text moves away from every phrase).
+//!    `eligibility`, `vandals` for `vandalised`). The score, in 0..=1, is the confidence,
+//!    compared with the flow's `classificationThreshold` (*inferred*: CX's confidences come
+//!    from its model and are not comparable number for number, but both are 1 for a training
+//!    phrase and fall as the text moves away from every phrase).
 //!
 //! Features are numbered per language and each phrase's are kept sorted, so scoring a text
 //! against every phrase merges two short sorted lists: measured once in a release build,
@@ -64,8 +64,10 @@
 //! letters; *inferred*, CX does not publish its measure). `autoExpansionMode` is not modelled:
 //! only listed values match.
 //!
-//! System entities, English and German (*inferred* everywhere: CX's extractors are models;
-//! these accept the forms below and resolve to the shapes CX's webhook requests carry):
+//! System entities, English and German. What each accepts is *inferred* everywhere (CX's
+//! extractors are models). The resolved shapes of dates, numbers and cities are those recorded
+//! webhook requests carry; the others (`@sys.time`'s `{hours, minutes, seconds, nanos}`,
+//! `@sys.person`'s `{name}`, the period, duration and location objects) are *inferred*:
 //!
 //! | entity | accepts | resolves to |
 //! |---|---|---|
@@ -88,9 +90,10 @@
 //! | `@sys.location` | any of the address, city, state, country and postcode above | an object of the parts found: `street-address`, `city`, `admin-area`, `country`, `zip-code` |
 //!
 //! Relative dates count from the `today` the caller passes: the agent's time zone decides what
-//! day it is (`jiff::Zoned::now().in_tz(&agent.time_zone)?.date()`), and tests pass a fixed day. A date without a year is the next such date from
-//! today on. Other system entities (`@sys.color`, `@sys.url`, …) are not supported:
-//! [`Nlu::is_supported`] says so, and they never match.
+//! day it is (`jiff::Zoned::now().in_tz(&agent.time_zone)?.date()`), and tests pass a fixed
+//! day. A date without a year is the next such date from today on. Other system entities
+//! (`@sys.color`, `@sys.url`, …) are not supported: [`Nlu::is_supported`] says so, and they
+//! never match.
 
 mod custom;
 mod datetime;
