@@ -18,7 +18,8 @@
 //!    warning of the turn. A condition or text that does not parse is the agent's error.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use cxhook_types::ParameterState;
 use serde_json::Value;
@@ -40,6 +41,8 @@ pub(crate) struct TurnScope<'s> {
     pub(crate) random: &'s Cell<u64>,
     /// Where failed `$sys.func` calls are reported.
     pub(crate) warnings: &'s RefCell<Vec<String>>,
+    /// The runtime's parsed conditions and texts.
+    pub(crate) parsed: &'s Parsed,
 }
 
 impl Scope for TurnScope<'_> {
@@ -110,12 +113,39 @@ impl Scope for TurnScope<'_> {
     }
 }
 
+/// Conditions and texts parsed once per runtime: a turn through Google's Address Collection
+/// evaluates over a hundred of them, and parsing each again every time took most of the turn.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    conditions: Mutex<HashMap<String, Arc<Condition>>>,
+    templates: Mutex<HashMap<String, Arc<Template>>>,
+}
+
+impl Parsed {
+    /// `text` parsed with `parse`, from the cache of parsed texts when it was parsed before.
+    fn get<T, E>(
+        cache: &Mutex<HashMap<String, Arc<T>>>,
+        text: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        if let Some(parsed) = cache.lock().expect("not poisoned").get(text) {
+            return Ok(Arc::clone(parsed));
+        }
+        let parsed = Arc::new(parse(text)?);
+        cache
+            .lock()
+            .expect("not poisoned")
+            .insert(text.to_owned(), Arc::clone(&parsed));
+        Ok(parsed)
+    }
+}
+
 impl TurnScope<'_> {
     /// Whether `condition` holds. An empty condition holds; a condition that does not parse
     /// is an error naming it; a `$sys.func` call that fails makes it not hold and is a warning
     /// (rule 6).
     pub(crate) fn holds(&self, condition: &str) -> Result<bool, String> {
-        let parsed = Condition::parse(condition)
+        let parsed = Parsed::get(&self.parsed.conditions, condition, Condition::parse)
             .map_err(|e| format!("the condition `{condition}` does not parse: {e}"))?;
         Ok(parsed.eval(self).unwrap_or_else(|e| {
             self.warn(format!("the condition `{condition}` fails: {e}"));
@@ -126,8 +156,8 @@ impl TurnScope<'_> {
     /// A message text with its references and calls rendered; when a call fails, the text as
     /// written and a warning (rule 6).
     pub(crate) fn render(&self, text: &str) -> Result<String, String> {
-        let template =
-            Template::parse(text).map_err(|e| format!("the text `{text}` does not parse: {e}"))?;
+        let template = Parsed::get(&self.parsed.templates, text, Template::parse)
+            .map_err(|e| format!("the text `{text}` does not parse: {e}"))?;
         Ok(template.render(self).unwrap_or_else(|e| {
             self.warn(format!("the text `{text}` fails: {e}"));
             text.to_owned()
@@ -136,10 +166,15 @@ impl TurnScope<'_> {
 
     /// A parameter preset's value, evaluated; `None` with a warning when a call fails (rule 6).
     pub(crate) fn value(&self, value: &Value) -> Result<Option<Value>, String> {
-        let template = JsonTemplate::parse(value)
-            .map_err(|e| format!("the value `{value}` does not parse: {e}"))?;
-        Ok(template
-            .evaluate(self)
+        let evaluated = match value {
+            Value::String(text) => Parsed::get(&self.parsed.templates, text, Template::parse)
+                .map_err(|e| format!("the value `{value}` does not parse: {e}"))?
+                .evaluate(self),
+            _ => JsonTemplate::parse(value)
+                .map_err(|e| format!("the value `{value}` does not parse: {e}"))?
+                .evaluate(self),
+        };
+        Ok(evaluated
             .map_err(|e| self.warn(format!("the value `{value}` fails: {e}")))
             .ok())
     }
