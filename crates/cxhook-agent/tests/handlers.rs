@@ -396,3 +396,21 @@ fn a_reply_cx_would_reject_is_a_webhook_error() {
     assert_eq!(asked.webhook_calls[0].status, None);
     assert_eq!(asked.page, "A");
 }
+
+#[test]
+fn a_turn_runs_on_any_thread_and_an_intent_out_of_scope_is_no_match() {
+    fn sendable<T: Send>(_: &T) {}
+    let agent = agent();
+    let webhooks = no_webhooks();
+    let runtime = Runtime::new(&agent, &webhooks);
+    let mut session = runtime.session();
+    let turn = runtime.turn(&mut session, Turn::intent("next"));
+    sendable(&turn);
+    let missed = block_on(turn).unwrap();
+    assert_eq!(
+        (missed.page.as_str(), missed.texts()),
+        ("Start Page", vec!["flow: what?"]),
+        "`next` is a route of page A only"
+    );
+    assert_eq!(missed.intent, None);
+}

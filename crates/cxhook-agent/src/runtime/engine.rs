@@ -1,10 +1,10 @@
 //! [`Runtime`]: runs an agent's turns on a [`Session`], as CX runs them.
 //!
-//! A turn has four steps (the handler reference, cloud.google.com/dialogflow/cx/docs/concept/
-//! handler, and agent-format.md's summary of it): the input is understood, the first handler in
-//! scope that passes is called, its fulfillment runs, and its transition moves the session,
-//! whose new page then runs in turn. The numbers are the ones the crate's rules use
-//! (see the [`runtime`](super) module).
+//! A turn has four steps (the handler reference,
+//! cloud.google.com/dialogflow/cx/docs/concept/handler): the input is understood, the first
+//! handler in scope that passes is called, its fulfillment runs, and its transition moves the
+//! session, whose new page then runs in turn. Rule numbers in this module's comments are those of
+//! the [`runtime`](super) module.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;

@@ -38,8 +38,8 @@
 //! 5. **The form** is the page's parameters in order; each is filled when the parameter of its
 //!    name (a session parameter, or `$flow.x`) has a value, so presets, webhooks and intents fill
 //!    it as well as the user's answers. The form is complete (`$page.params.status = "FINAL"`)
-//!    when every required parameter is filled; a parameter filled this turn is `UPDATED`. An
-//!    optional parameter with a default value takes it on page entry.
+//!    when every required parameter is filled; a parameter filled this turn is `UPDATED`. A
+//!    parameter with a default value takes it on page entry when it has none.
 //! 6. **Event handlers** are looked up for the most specific event first (`sys.no-match-2`
 //!    before `sys.no-match-default`, `webhook.error.unavailable` before `webhook.error`), each in
 //!    the prompted form parameter's reprompt handlers, then the page's, then the flow's. An event
