@@ -47,6 +47,8 @@ fn agent() -> Agent {
             {"event": "sys.no-input-default", "triggerFulfillment": {"messages": [{"text": {"text": ["flow: silence"]}}]}},
             {"event": "bump", "triggerFulfillment": {"messages": [{"text": {"text": ["bumped"]}}],
              "setParameterActions": [{"parameter": "bumps", "value": "$sys.func.ADD($session.params.bumps, 1)"}]}},
+            {"event": "clock", "triggerFulfillment": {"messages": [{"text": {"text": ["It is $sys.func.NOW()."]}}],
+             "setParameterActions": [{"parameter": "stamp", "value": "$sys.func.NOW()"}]}},
             {"event": "webhook.error", "triggerFulfillment": {"messages": [{"text": {"text": ["the check failed"]}}]}, "targetPage": "A"}
         ]
     }))
@@ -413,4 +415,21 @@ fn a_turn_runs_on_any_thread_and_an_intent_out_of_scope_is_no_match() {
         "`next` is a route of page A only"
     );
     assert_eq!(missed.intent, None);
+}
+
+#[test]
+fn a_function_the_crate_does_not_implement_is_a_warning() {
+    let agent = agent();
+    let webhooks = no_webhooks();
+    let runtime = Runtime::new(&agent, &webhooks);
+    let mut session = runtime.session();
+    let clock = run(&runtime, &mut session, Turn::event("clock"));
+    assert_eq!(
+        clock.texts(),
+        ["It is $sys.func.NOW()."],
+        "the text as written"
+    );
+    assert_eq!(session.param("stamp"), None, "the preset skipped");
+    assert_eq!(clock.warnings.len(), 2, "{:?}", clock.warnings);
+    assert!(clock.warnings[0].contains("NOW"), "{:?}", clock.warnings);
 }
