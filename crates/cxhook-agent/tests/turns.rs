@@ -1,6 +1,7 @@
 //! The turn engine runs the three exported agents: goodbye-graffiti from the welcome to the
 //! goodbye of a report, through Google's Address Collection component with both its webhooks
-//! answered (and with the validation API failing), divebooker's form, and blood-donation's quiz with a generator's text.
+//! answered (and with the validation API failing), divebooker's form, and blood-donation's
+//! quiz with a generator's text.
 
 mod common;
 
