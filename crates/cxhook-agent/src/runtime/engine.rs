@@ -34,7 +34,7 @@ pub struct Runtime<'a> {
     pub(crate) webhooks: &'a dyn Webhooks,
     pub(crate) generators: BTreeMap<String, String>,
     understanding: Understanding,
-    pub(crate) parsed: Parsed,
+    parsed: Parsed,
     max_transitions: usize,
 }
 
