@@ -13,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod nlu;
 pub mod reference;
+pub mod runtime;
 pub mod syntax;
 pub mod template;
 #[cfg(test)]
