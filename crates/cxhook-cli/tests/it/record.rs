@@ -33,7 +33,7 @@ pub(crate) fn calls() -> Vec<Value> {
     let mut calls = vec![
         with(
             "account.balance",
-            json!({"user_id": "u-1001", "pin": "1234"}),
+            json!({"user_id": "u-1001", "pin": "pin-8d41c7"}),
         ),
         with(
             "account.transactions",
@@ -139,7 +139,7 @@ fn serve_records_each_call_with_its_answer_and_secrets_redacted() {
     assert_eq!(lines[1]["redacted"], Value::Null, "nothing to redact");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
-        !text.contains("1234") && !text.contains("+15550100"),
+        !text.contains("pin-8d41c7") && !text.contains("+15550100"),
         "{text}"
     );
 
