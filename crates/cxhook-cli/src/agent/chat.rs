@@ -36,7 +36,7 @@ An empty line is no input (sys.no-input-*).";
 /// Runs the conversation until `/quit` or the end of the input; whether every turn ran to
 /// its end.
 pub(crate) fn run(args: &ChatArgs) -> anyhow::Result<bool> {
-    let agent = super::load(&args.agent)?;
+    let agent = super::load::load(&args.agent)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -173,7 +173,7 @@ impl Chat<'_> {
         turn
     }
 
-    /// The session's parameters and the active flow's, one a line.
+    /// The session's parameters and the active flow's, one a line, in name order.
     fn params(&self) -> String {
         let session = self
             .session
@@ -185,7 +185,11 @@ impl Chat<'_> {
             .flow_params()
             .iter()
             .map(|(n, v)| format!("  $flow.{n} = {v}"));
-        let lines: Vec<String> = session.chain(flow).collect();
+        let mut lines: Vec<String> = session.collect();
+        lines.sort();
+        let mut flow: Vec<String> = flow.collect();
+        flow.sort();
+        lines.extend(flow);
         match lines.is_empty() {
             true => "  no parameters".to_owned(),
             false => lines.join("\n"),
@@ -204,11 +208,22 @@ fn print_turn(out: &mut impl Write, result: &TurnResult) -> std::io::Result<()> 
     for call in &result.webhook_calls {
         print_call(out, call)?;
     }
-    for change in &result.changed {
+    // A flow that ends takes its parameters with it: dozens of lines for Google's prebuilt
+    // components, so they are counted on one line rather than listed.
+    let (ended, changed): (Vec<_>, Vec<_>) = result
+        .changed
+        .iter()
+        .partition(|change| change.value.is_none() && change.name.starts_with("$flow."));
+    for change in changed {
         match &change.value {
             Some(value) => writeln!(out, "  set {} = {}", change.name, value)?,
             None => writeln!(out, "  cleared {}", change.name)?,
         }
+    }
+    match ended.as_slice() {
+        [] => {}
+        [one] => writeln!(out, "  cleared {}", one.name)?,
+        many => writeln!(out, "  cleared {} $flow. parameters", many.len())?,
     }
     writeln!(out, "  page: {} / {}", result.flow, result.page)?;
     if result.ended {

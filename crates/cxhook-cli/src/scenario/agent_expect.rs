@@ -51,10 +51,13 @@ pub(crate) fn mismatches(
     if let Some(page) = &expect.page
         && *page != result.page
     {
+        let through = match result.pages.is_empty() {
+            true => String::new(),
+            false => format!(" (through {})", result.pages.join(" → ")),
+        };
         found.push(format!(
-            "expected to be on page {page:?}, the session is on {:?} (through {})",
-            result.page,
-            result.pages.join(" → ")
+            "expected to be on page {page:?}, the session is on {:?}{through}",
+            result.page
         ));
     }
     if let Some(flow) = &expect.flow

@@ -178,6 +178,21 @@ pub(crate) fn names_agent(text: &str) -> bool {
         .is_some()
 }
 
+/// An error unless every intent the turns name is one of `agent`'s.
+pub(crate) fn check_intents(
+    scenario: &AgentScenario,
+    agent: &cxhook_agent::Agent,
+) -> anyhow::Result<()> {
+    for (i, turn) in scenario.turns.iter().enumerate() {
+        if let Some(intent) = &turn.intent
+            && agent.intent(intent).is_none()
+        {
+            bail!("turns[{i}].intent: the agent has no intent `{intent}`");
+        }
+    }
+    Ok(())
+}
+
 /// Reads an agent-driven scenario from the text of the file at `path`, its agent's path made
 /// relative to the file's directory.
 pub(crate) fn parse(text: &str, path: &Path) -> anyhow::Result<AgentScenario> {

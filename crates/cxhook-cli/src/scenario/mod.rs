@@ -82,7 +82,9 @@ fn load(path: &Path, today: jiff::civil::Date) -> anyhow::Result<Loaded> {
     let scenario =
         agent_file::parse(&text, path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let agent =
-        crate::agent::load(&scenario.agent).with_context(|| format!("{}", path.display()))?;
+        crate::agent::load::load(&scenario.agent).with_context(|| format!("{}", path.display()))?;
+    agent_file::check_intents(&scenario, &agent)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok(Loaded::Agent(Box::new(scenario), Box::new(agent)))
 }
 

@@ -3,6 +3,7 @@
 //! database (`scale`); and reads its sources for the rule that its modules import each other
 //! in no loop (`modules`).
 
+mod agent;
 mod auth;
 mod config;
 mod container;
