@@ -653,3 +653,213 @@ fn webhook_secrets_never_appear_in_debug_output_or_errors() {
         "{error}"
     );
 }
+
+/// The error of a string that does not parse, as (file, JSON path, column, message).
+fn syntax_error(
+    change: impl FnOnce(&mut BTreeMap<String, Value>),
+) -> (String, String, usize, String) {
+    match load_error(change) {
+        LoadError::Syntax {
+            file,
+            json_path,
+            column,
+            message,
+        } => (file, json_path, column, message),
+        other => panic!("not a syntax error: {other}"),
+    }
+}
+
+#[test]
+fn a_page_route_condition_that_does_not_parse_names_file_path_and_column() {
+    let error = load_error(|files| {
+        at(files, PAGE)["transitionRoutes"][0]["condition"] =
+            json!("$flow.a = 1 OR $flow.b = 2 AND $flow.c = 3");
+    });
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{PAGE}: transitionRoutes[0].condition: column 28: `AND` and `OR` cannot be mixed without parentheses: group one of them in `( )`"
+        )
+    );
+}
+
+#[test]
+fn a_route_group_condition_that_does_not_parse_is_an_error() {
+    let group = "agentTransitionRouteGroups/common.json";
+    let error = syntax_error(|files| {
+        at(files, group)["transitionRoutes"][0]["condition"] = json!("$session.params.x >");
+    });
+    assert_eq!(
+        error,
+        (
+            group.to_owned(),
+            "transitionRoutes[0].condition".to_owned(),
+            20,
+            "expected a value to compare with, found the end".to_owned()
+        )
+    );
+    let group = "flows/Default Start Flow/transitionRouteGroups/local.json";
+    let error = syntax_error(|files| {
+        files.insert(
+            group.to_owned(),
+            json!({"displayName": "local", "transitionRoutes": [
+                {"condition": "true"},
+                {"condition": "($session.params.x = 1"}
+            ]}),
+        );
+    });
+    assert_eq!(
+        error,
+        (
+            group.to_owned(),
+            "transitionRoutes[1].condition".to_owned(),
+            23,
+            "expected `AND`, `OR` or `)`, found the end".to_owned()
+        )
+    );
+}
+
+#[test]
+fn a_conditional_case_nested_in_additional_cases_is_parsed() {
+    let error = syntax_error(|files| {
+        at(files, START)["transitionRoutes"][1]["triggerFulfillment"]["conditionalCases"] = json!([
+            {"cases": [{"condition": "true", "caseContent": [
+                {"message": {"text": {"text": ["fine"]}}},
+                {"additionalCases": {"cases": [
+                    {"condition": "", "caseContent": []},
+                    {"condition": "$session.params.x = 1 AND", "caseContent": []}
+                ]}}
+            ]}]}
+        ]);
+    });
+    assert_eq!(
+        error,
+        (
+            START.to_owned(),
+            "transitionRoutes[1].triggerFulfillment.conditionalCases[0].cases[0].caseContent[1].additionalCases.cases[1].condition".to_owned(),
+            26,
+            "expected a comparison, `true`, `false`, `NOT` or `(`, found the end".to_owned()
+        )
+    );
+    // A message inside a case is a template too.
+    let error = syntax_error(|files| {
+        at(files, START)["transitionRoutes"][1]["triggerFulfillment"]["conditionalCases"] = json!([
+            {"cases": [{"caseContent": [{"message": {"text": {"text": ["$sys.func.NOPE()"]}}}]}]}
+        ]);
+    });
+    assert_eq!(
+        error.1,
+        "transitionRoutes[1].triggerFulfillment.conditionalCases[0].cases[0].caseContent[0].message.text.text[0]"
+    );
+}
+
+#[test]
+fn a_message_template_with_an_unknown_function_names_it() {
+    let error = load_error(|files| {
+        at(files, PAGE)["entryFulfillment"] = json!({"messages": [
+            {"text": {"text": ["Hello $session.params.name."]}},
+            {"text": {"text": ["fine", "Hi $sys.func.SHOUT($session.params.name)"]}}
+        ]});
+    });
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{PAGE}: entryFulfillment.messages[1].text.text[1]: column 4: `$sys.func.SHOUT` is not a system function"
+        )
+    );
+}
+
+#[test]
+fn a_parameter_preset_that_cannot_be_written_or_parsed_is_an_error() {
+    let error = syntax_error(|files| {
+        at(files, PAGE)["entryFulfillment"] = json!({"setParameterActions": [
+            {"parameter": "$flow.ok", "value": {"lines": ["$session.params.a"]}},
+            {"parameter": "$page.params.status", "value": "FINAL"}
+        ]});
+    });
+    assert_eq!(
+        error,
+        (
+            PAGE.to_owned(),
+            "entryFulfillment.setParameterActions[1].parameter".to_owned(),
+            1,
+            "`$page.params.status` cannot be set: only session and flow parameters can".to_owned()
+        )
+    );
+    let error = syntax_error(|files| {
+        at(files, PAGE)["form"]["parameters"][0]["fillBehavior"] = json!({
+            "initialPromptFulfillment": {"setParameterActions": [
+                {"parameter": "count", "value": {"n": "$sys.func.ADD($session.params.count"}}
+            ]}
+        });
+    });
+    assert_eq!(
+        error.1,
+        "form.parameters[0].fillBehavior.initialPromptFulfillment.setParameterActions[0].value"
+    );
+}
+
+/// `base()` with a flexible webhook `flex` mapping its response with `mapping`.
+fn flexible(files: &mut BTreeMap<String, Value>, mapping: Value) {
+    files.insert(
+        "webhooks/flex.json".to_owned(),
+        json!({"displayName": "flex", "genericWebService": {
+            "uri": "https://example.test/flex", "webhookType": "FLEXIBLE", "httpMethod": "POST",
+            "requestBody": "{\"address\": \"$flow.request_body\", \"n\": $session.params.n}",
+            "parameterMapping": mapping
+        }}),
+    );
+}
+
+#[test]
+fn a_flexible_webhook_mapping_that_is_no_jsonpath_is_an_error() {
+    let loaded = load_changed(|files| {
+        flexible(
+            files,
+            json!([{"key": "$flow.city", "value": "$.result.address.addressComponents[?(@.componentType == 'locality')].componentName.text"}]),
+        );
+    })
+    .unwrap();
+    assert_eq!(loaded.warnings, []);
+    let error = syntax_error(|files| {
+        flexible(
+            files,
+            json!([
+                {"key": "$flow.city", "value": "$.result"},
+                {"key": "status", "value": "$.result[?(@.x == )]"}
+            ]),
+        );
+    });
+    assert_eq!(
+        error,
+        (
+            "webhooks/flex.json".to_owned(),
+            "genericWebService.parameterMapping[1].value".to_owned(),
+            11,
+            "in long-hand segment, parser error".to_owned()
+        )
+    );
+    let error = syntax_error(|files| {
+        flexible(files, json!([{"key": "$intent.params.x", "value": "$.a"}]));
+    });
+    assert_eq!(error.1, "genericWebService.parameterMapping[0].key");
+    let error = syntax_error(|files| {
+        flexible(files, json!([]));
+        at(files, "webhooks/flex.json")["genericWebService"]["requestBody"] =
+            json!("{\"a\": $sys.func.LEN(}");
+    });
+    assert_eq!(error.1, "genericWebService.requestBody");
+}
+
+#[test]
+fn a_header_value_that_does_not_parse_is_an_error_without_its_text() {
+    let error = load_error(|files| {
+        at(files, "webhooks/hook.json")["genericWebService"]["requestHeaders"][0]["value"] =
+            json!("Bearer $sys.func.NOPE(header-SECRET-4713)");
+    });
+    // `load_error` asserts the secret is in neither Display nor Debug.
+    assert_eq!(
+        error.to_string(),
+        "webhooks/hook.json: genericWebService.requestHeaders[0].value: column 8: not a valid template (the parser's message is withheld: it would quote a secret value)"
+    );
+}

@@ -1,84 +1,12 @@
 //! The turn engine runs the three exported agents: goodbye-graffiti through Google's Address
 //! Collection component with both its webhooks answered (and once with the validation API
-//! failing), divebooker's form, blood-donation's quiz with a generator's text; and small agents
-//! for each special target and the loop guard.
+//! failing), divebooker's form, and blood-donation's quiz with a generator's text.
 
-use std::future::Future;
-use std::path::Path;
-use std::pin::pin;
-use std::sync::Mutex;
-use std::task::{Context, Poll, Waker};
+mod common;
 
-use cxhook_agent::Agent;
-use cxhook_agent::model::Webhook;
-use cxhook_agent::runtime::{
-    Outcome, Outgoing, Runtime, Session, Turn, TurnResult, WebhookFuture, Webhooks,
-};
+use common::{Answers, load, no_webhooks, ok, run};
+use cxhook_agent::runtime::{Outcome, Runtime, Session, Turn};
 use serde_json::{Value, json};
-
-/// Loads a test agent with the crate's loader.
-fn load(name: &str) -> Agent {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/agents")
-        .join(name);
-    Agent::load(path).unwrap_or_else(|e| panic!("{e}")).agent
-}
-
-/// Polls a future that never waits (the test webhooks answer at once) to its end.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut context = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
-            return output;
-        }
-    }
-}
-
-/// Webhooks answered by a function of the webhook's display name and the request, which
-/// records each request.
-struct Answers<F> {
-    answer: F,
-    seen: Mutex<Vec<(String, Value)>>,
-}
-
-impl<F> Answers<F>
-where
-    F: Fn(&str, &Value) -> Outcome + Send + Sync,
-{
-    fn new(answer: F) -> Self {
-        Self {
-            answer,
-            seen: Mutex::new(Vec::new()),
-        }
-    }
-}
-
-impl<F> Webhooks for Answers<F>
-where
-    F: Fn(&str, &Value) -> Outcome + Send + Sync,
-{
-    fn call<'a>(&'a self, webhook: &'a Webhook, request: &'a Outgoing) -> WebhookFuture<'a> {
-        let body = request.to_json();
-        let outcome = (self.answer)(&webhook.display_name, &body);
-        self.seen
-            .lock()
-            .unwrap()
-            .push((webhook.display_name.clone(), body));
-        Box::pin(async move { outcome })
-    }
-}
-
-fn ok(body: Value) -> Outcome {
-    Outcome::Answered {
-        status: 200,
-        body: serde_json::to_vec(&body).unwrap(),
-    }
-}
-
-fn run(runtime: &Runtime<'_>, session: &mut Session, turn: Turn) -> TurnResult {
-    block_on(runtime.turn(session, turn)).unwrap_or_else(|e| panic!("{e}"))
-}
 
 /// The address validation API's answer for 1600 Amphitheatre Parkway, as Google documents it
 /// (trimmed to the fields the component maps).
@@ -324,11 +252,6 @@ fn a_timeout_is_webhook_error_timeout_and_a_bad_request_has_its_own_handler() {
         assert_eq!(address.webhook_calls[0].error, Some(event));
         assert_eq!(address.texts()[0], said);
     }
-}
-
-/// Webhooks for an agent that calls none.
-fn no_webhooks() -> Answers<impl Fn(&str, &Value) -> Outcome + Send + Sync> {
-    Answers::new(|webhook: &str, _: &Value| panic!("the agent called {webhook}"))
 }
 
 #[test]

@@ -5,12 +5,14 @@
 //! route groups (the flow's own first, then agent-level), custom entity types of form and
 //! intent parameters (`@sys.*` are built in), the generators a fulfillment runs (by resource
 //! ID) and the parameters training phrases annotate. The first dangling reference, in file
-//! order, is the error.
+//! order, is the error. The conditions and templates met on the way are parsed (the
+//! `syntax` module), so the first error in a file is the first of either kind.
 
 use std::collections::BTreeSet;
 
 use super::assemble::Sources;
 use super::error::{LoadError, Missing, Warning, WarningKind};
+use super::syntax;
 use crate::model::{Agent, EventHandler, Fulfillment, Target, TransitionRoute};
 
 /// Checks every reference of `agent`, whose files `sources` records.
@@ -82,6 +84,9 @@ pub(crate) fn check(
             };
             scope.routes(&group.transition_routes, "transitionRoutes")?;
         }
+    }
+    for (webhook_name, webhook) in &agent.webhooks {
+        syntax::webhook(source(&sources.webhooks, webhook_name), webhook)?;
     }
     for (intent_name, intent) in &agent.intents {
         let file = source(&sources.intents, intent_name);
@@ -156,10 +161,10 @@ fn flows_using<'a>(agent: &'a Agent, group: &str) -> Vec<&'a str> {
 
 /// Where references are being checked: the agent, the flow page targets refer to (none for
 /// an unused agent-level group or an intent) and the file.
-struct Scope<'a, 'w> {
+pub(super) struct Scope<'a, 'w> {
     agent: &'a Agent,
     flow: Option<&'a str>,
-    file: &'a str,
+    pub(super) file: &'a str,
     warnings: &'w mut Vec<Warning>,
 }
 
@@ -198,6 +203,9 @@ impl Scope<'_, '_> {
                 return Err(
                     self.dangling(format!("{path}.intent"), Missing::Intent(intent.clone()))
                 );
+            }
+            if let Some(condition) = &route.condition {
+                self.condition(condition, format!("{path}.condition"))?;
             }
             self.fulfillment(
                 &route.trigger_fulfillment,
@@ -272,8 +280,10 @@ impl Scope<'_, '_> {
         }
     }
 
-    /// Checks the webhook and generators a fulfillment at `path` names.
+    /// Checks the webhook and generators a fulfillment at `path` names, and parses its
+    /// conditions and templates.
     fn fulfillment(&mut self, fulfillment: &Fulfillment, path: &str) -> Result<(), LoadError> {
+        self.texts(fulfillment, path)?;
         if let Some(webhook) = &fulfillment.webhook {
             if self.agent.webhook(webhook).is_none() {
                 return Err(

@@ -96,6 +96,20 @@ pub enum LoadError {
         /// The first file.
         other: String,
     },
+    /// A condition, template, parameter name or JSONPath that does not parse, which CX
+    /// refuses to save: `flows/F/pages/P.json: transitionRoutes[1].condition: column 12: …`.
+    #[error("{file}: {json_path}: column {column}: {message}")]
+    Syntax {
+        /// The file.
+        file: String,
+        /// Where in the file: the string that does not parse.
+        json_path: String,
+        /// The column (in characters, from 1) of the string where the problem is.
+        column: usize,
+        /// What is wrong (for a webhook header value, only that something is: the parser's
+        /// message would quote the secret).
+        message: String,
+    },
     /// A transition route with neither an intent nor a condition, which CX rejects.
     #[error("{file}: {json_path}: a route needs an intent, a condition or both")]
     NoTrigger {

@@ -446,7 +446,9 @@ impl<'a> Calendar<'a> {
         let mut minutes = 0;
         let mut cued =
             index > 0 && matches!(self.word(index - 1), Some("at" | "um" | "gegen" | "by"));
-        if glued.is_none() && self.separator(index) == Some(":") {
+        // German also writes `10.30 Uhr`.
+        let dotted = self.german && self.separator(index) == Some(".") && after(2) == Some("uhr");
+        if glued.is_none() && (self.separator(index) == Some(":") || dotted) {
             minutes = self
                 .word(index + 1)?
                 .parse()
@@ -723,6 +725,8 @@ mod tests {
         assert_eq!(time("noon", "en"), Some(hm(12.0, 0.0)));
         assert_eq!(time("10 Uhr", "de"), Some(hm(10.0, 0.0)));
         assert_eq!(time("um 14:15", "de"), Some(hm(14.0, 15.0)));
+        assert_eq!(time("10.30 Uhr", "de"), Some(hm(10.0, 30.0)));
+        assert_eq!(time("10 Uhr 30", "de"), Some(hm(10.0, 30.0)));
         assert_eq!(time("halb elf", "de"), Some(hm(10.0, 30.0)));
         assert_eq!(time("we are 10", "en"), None);
     }

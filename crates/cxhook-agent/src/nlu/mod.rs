@@ -28,10 +28,17 @@
 //!    ("What") does not reach 0.3 against a long unrelated sentence that merely contains it;
 //!    IDF weights because words every intent uses ("I", "the") say little about which one is
 //!    meant. A word no phrase has is taken for the phrases' word it nearly spells
-//!    (normalised Levenshtein ≥ 0.8). The score, in 0..=1, is the confidence, compared with
-//!    the flow's `classificationThreshold` (*inferred*: CX's confidences come from its model
-//!    and are not comparable number for number, but both are 1 for a training phrase and
-//!    fall as the text moves away from every phrase).
+//!    (normalised Levenshtein ≥ 0.8), or else for one it shares a stem with (a common
+//!    beginning of at least 5 letters and three quarters of the shorter word: `eligible` for
+//!    `eligibility`, `vandals` for `vandalised`). The score, in 0..=1, is the confidence,
+//!    compared with the flow's `classificationThreshold` (*inferred*: CX's confidences come
+//!    from its model and are not comparable number for number, but both are 1 for a training
+//!    phrase and fall as the text moves away from every phrase).
+//!
+//! Features are numbered per language and each phrase's are kept sorted, so scoring a text
+//! against every phrase merges two short sorted lists: measured once in a release build,
+//! matching a text against all 23 intents (1,020 phrases) of the goodbye-graffiti agent takes
+//! 0.12 ms, against the 3 of its start page 0.06 ms (hashing the words instead took 0.28 ms).
 //!
 //! A match of the Default Negative Intent at least as good as the best candidate's means no
 //! match. Equal confidences go to the higher priority, then to the intent listed first; a
@@ -57,8 +64,10 @@
 //! letters; *inferred*, CX does not publish its measure). `autoExpansionMode` is not modelled:
 //! only listed values match.
 //!
-//! System entities, English and German (*inferred* everywhere: CX's extractors are models;
-//! these accept the forms below and resolve to the shapes CX's webhook requests carry):
+//! System entities, English and German. What each accepts is *inferred* everywhere (CX's
+//! extractors are models). The resolved shapes of dates, numbers and cities are those recorded
+//! webhook requests carry; the others (`@sys.time`'s `{hours, minutes, seconds, nanos}`,
+//! `@sys.person`'s `{name}`, the period, duration and location objects) are *inferred*:
 //!
 //! | entity | accepts | resolves to |
 //! |---|---|---|
@@ -67,23 +76,24 @@
 //! | `@sys.number-integer`, `@sys.cardinal` | as `@sys.number`, whole numbers only | a number |
 //! | `@sys.date` | `today`, `tomorrow`, `the day after tomorrow`, `yesterday`, weekdays (`Monday`, `next Monday`), `in 3 days`, `two weeks from now`, `December 3rd`, `3rd of December 2026`, `12/3/2026` (month first), `2026-12-03`; German `heute`, `morgen`, `übermorgen`, `gestern`, `am Montag`, `nächsten Freitag`, `3. Dezember`, `3.12.2026` | `{year, month, day}` |
 //! | `@sys.date-period` | `this`/`next`/`last` `week`/`weekend`/`month`/`year`, `in two months (time)`, `June`, `next June`, `in 2027`, `from … to …`, `between … and …`; German `nächsten Monat`, `diese Woche`, `am Wochenende`, `im Juni`, `vom … bis …` | `{startDate, endDate}`, each a date |
-//! | `@sys.time` | `10am`, `10 pm`, `7:30 p.m.`, `at 5`, `ten o'clock`, `half past three`, `quarter to ten`, `noon`, `midnight`; German `10 Uhr`, `10 Uhr 30`, `um 14:15`, `halb elf`, `Viertel nach zehn`, `Mittag` | `{hours, minutes, seconds, nanos}` |
+//! | `@sys.time` | `10am`, `10 pm`, `7:30 p.m.`, `at 5`, `ten o'clock`, `half past three`, `quarter to ten`, `noon`, `midnight`; German `10 Uhr`, `10 Uhr 30`, `10.30 Uhr`, `um 14:15`, `halb elf`, `Viertel nach zehn`, `Mittag` | `{hours, minutes, seconds, nanos}` |
 //! | `@sys.date-time` | a date and a time in one text; a date alone (midnight) or a time alone (today) | `{year, month, day, hours, minutes, seconds, nanos}` |
 //! | `@sys.duration` | an amount and a unit (`a minute`, `2 hours`, `zwei Stunden`) | `{amount, unit}`, unit `s`, `min`, `h`, `day`, `wk`, `mo` or `yr` |
 //! | `@sys.email` | `name@host.tld` | the address |
 //! | `@sys.phone-number` | 7 to 15 digits with spaces, dots, dashes, brackets, a leading `+` | the text as written |
 //! | `@sys.zip-code` | 4 or 5 digits (ZIP+4 too), British postcodes | the text |
-//! | `@sys.person` | `my name is …`, `call me …`, `ich heiße …` (any case); `I'm …`, `this is …`, `ich bin …` (capitalised); an answer of 1 to 3 capitalised words | `{name}` |
-//! | `@sys.geo-city` | about 100 large cities (English and German names); else capitalised words after `in`, `from`, `to`, `near`, `nach`, `aus` that are no listed country or state; else an answer of 1 to 3 capitalised words | the city's name (the gazetteer's English one) |
+//! | `@sys.person` | `my name is …`, `call me …`, `ich heiße …` (any case); `I'm …`, `this is …`, `ich bin …` (capitalised); an answer of 1 to 3 capitalised words (not `Yes`, `Hello`, …) | `{name}` |
+//! | `@sys.geo-city` | about 100 large cities (English and German names); else capitalised words after a place word (`in`, `from`, `to`, `near`, `nach`, `aus`, …) that are no listed country or state; else an answer of 1 to 3 capitalised words (not `Yes`, `Hello`, …) | the city's name (the gazetteer's English one) |
 //! | `@sys.geo-country` | about 60 countries, English and German names (`Deutschland`, `USA`) | the country's English name |
 //! | `@sys.geo-state` | US states, Canadian provinces, Australian states, German and Austrian Länder | the English name |
 //! | `@sys.address` | a street word (`St`, `Road`, `Straße`, …) with the capitalised words or house number before it, or a German compound street name (`Hauptstraße 5`), continued after a comma by capitalised words and numbers | the text |
 //! | `@sys.location` | any of the address, city, state, country and postcode above | an object of the parts found: `street-address`, `city`, `admin-area`, `country`, `zip-code` |
 //!
 //! Relative dates count from the `today` the caller passes: the agent's time zone decides what
-//! day it is (`jiff::Zoned::now().in_tz(&agent.time_zone)?.date()`), and tests pass a fixed day. A date without a year is the next such date from
-//! today on. Other system entities (`@sys.color`, `@sys.url`, …) are not supported:
-//! [`Nlu::is_supported`] says so, and they never match.
+//! day it is (`jiff::Zoned::now().in_tz(&agent.time_zone)?.date()`), and tests pass a fixed
+//! day. A date without a year is the next such date from today on. Other system entities
+//! (`@sys.color`, `@sys.url`, …) are not supported: [`Nlu::is_supported`] says so, and they
+//! never match.
 
 mod custom;
 mod datetime;
@@ -234,15 +244,16 @@ impl Nlu {
         let input = Input::new(text, language, today);
         let weights = self.weights.get(&input.language)?;
         let norm = normalize(text);
-        let mut features = weights.features(text);
-        for slot_type in &weights.slot_types {
-            if self
-                .hits(slot_type, &input)
-                .is_some_and(|hits| !hits.is_empty())
-            {
-                features.insert(slot_feature(slot_type));
-            }
-        }
+        let slots: Vec<String> = weights
+            .slot_types
+            .iter()
+            .filter(|slot_type| {
+                self.hits(slot_type, &input)
+                    .is_some_and(|hits| !hits.is_empty())
+            })
+            .map(|slot_type| slot_feature(slot_type))
+            .collect();
+        let features = weights.features(text, &slots);
         let in_scope = |intent: &&CompiledIntent| {
             intent.negative || candidates.iter().any(|name| name.as_ref() == intent.name)
         };
@@ -257,7 +268,7 @@ impl Nlu {
                 } else if self.template(intent, phrase, &input).is_some() {
                     (1, 1.0)
                 } else {
-                    (0, weights.similarity(&features, &phrase.features))
+                    (0, weights.similarity(&features, phrase))
                 };
                 if intent.negative {
                     if negative.is_none_or(|held| rank > held) {

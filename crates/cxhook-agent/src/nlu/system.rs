@@ -41,6 +41,14 @@ const AFTER_NAME: &[&str] = &[
     "and", "und", "i", "ich", "from", "aus", "please", "bitte", "but", "aber",
 ];
 
+/// Words that are capitalised at the start of a sentence or always, but name nobody and
+/// nothing: an answer of them is no name, and an address does not start with them.
+const COMMON_WORDS: &[&str] = &[
+    "i", "a", "an", "the", "my", "our", "this", "that", "it", "we", "you", "yes", "no", "not",
+    "hi", "hello", "hey", "ok", "okay", "thanks", "sure", "please", "ja", "nein", "ich", "wir",
+    "der", "die", "das", "mein", "meine", "hallo", "danke", "bitte",
+];
+
 /// Words that name a street, road or square.
 const STREET_WORDS: &[&str] = &[
     "street",
@@ -170,6 +178,10 @@ fn only_capitalised_words(input: &Input<'_>) -> bool {
     let count = input.tokens.len();
     (1..=3).contains(&count)
         && (0..count).all(|index| capitalised(input, index))
+        && !input
+            .tokens
+            .iter()
+            .any(|token| COMMON_WORDS.contains(&token.norm.as_str()))
         && input
             .tokens
             .iter()
@@ -299,6 +311,7 @@ fn addresses(input: &Input<'_>) -> Vec<Hit> {
             && index - from < 4
             && (capitalised(input, from - 1) || number_word(input, from - 1))
             && !street_word(input, from - 1)
+            && !COMMON_WORDS.contains(&tokens[from - 1].norm.as_str())
         {
             from -= 1;
         }

@@ -568,6 +568,7 @@ fn system_contacts() {
         Some(json!({"name": "Maria Schmidt"}))
     );
     assert_eq!(system("@sys.person", "I am looking for a boat", "en"), None);
+    assert_eq!(system("@sys.person", "Yes Please", "en"), None);
 }
 
 #[test]
@@ -581,6 +582,12 @@ fn system_places() {
         Some(json!("Springfield"))
     );
     assert_eq!(system("@sys.geo-city", "I live in Mexico", "en"), None);
+    assert_eq!(system("@sys.geo-city", "Hello", "en"), None);
+    assert_eq!(
+        system("@sys.geo-city", "Springfield", "en").map(|f| f.1),
+        Some(json!("Springfield"))
+    );
+    assert_eq!(system("@sys.address", "No way", "en"), None);
     assert_eq!(
         system("@sys.geo-country", "Deutschland", "de").map(|f| f.1),
         Some(json!("Germany"))
@@ -679,5 +686,60 @@ fn german_phrases_match_without_their_umlauts_and_fill_dates() {
             "morgen",
             &json!({"year": 2026.0, "month": 12.0, "day": 7.0})
         ))
+    );
+}
+
+#[test]
+fn every_training_phrase_matches_an_intent_that_has_it() {
+    for name in ["blood-donation", "divebooker", "goodbye-graffiti"] {
+        let (intents, entity_types) = agent(name);
+        let nlu = Nlu::new(&intents, &entity_types);
+        let scope: Vec<&str> = intents
+            .iter()
+            .map(|intent| intent.display_name.as_str())
+            .collect();
+        let mut phrases = 0;
+        for intent in &intents {
+            for phrase in intent.training_phrases.get("en").into_iter().flatten() {
+                let text = phrase.text();
+                let matched = nlu
+                    .match_intent(&text, "en", TODAY, &scope, THRESHOLD)
+                    .expect(&text);
+                assert_eq!(matched.confidence, 1.0, "{name}: {text}");
+                let holder = intents
+                    .iter()
+                    .find(|other| other.display_name == matched.display_name)
+                    .expect("intent");
+                let says_it = holder.training_phrases["en"]
+                    .iter()
+                    .any(|other| normalize(&other.text()) == normalize(&text));
+                assert!(says_it, "{name}: {text} matched {}", matched.display_name);
+                phrases += 1;
+            }
+        }
+        assert!(phrases > 0, "{name}");
+    }
+}
+
+#[test]
+fn unknown_words_count_as_the_phrase_word_they_misspell_or_share_a_stem_with() {
+    let intents = [
+        intent("quiz", None, &["check my eligibility for donating"]),
+        intent("other", None, &["something else entirely"]),
+    ];
+    let nlu = Nlu::new(&intents, &[]);
+    let scope = ["quiz", "other"];
+    for text in [
+        "check my eligibilty for donating",
+        "check my eligible for donations",
+    ] {
+        let matched = nlu
+            .match_intent(text, "en", TODAY, &scope, 0.9)
+            .expect(text);
+        assert_eq!(matched.display_name, "quiz", "{text}");
+    }
+    assert_eq!(
+        nlu.match_intent("check my elephant for donuts", "en", TODAY, &scope, 0.7),
+        None
     );
 }

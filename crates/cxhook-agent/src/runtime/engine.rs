@@ -6,7 +6,7 @@
 //! whose new page then runs in turn. The numbers are the ones the crate's rules use
 //! (see the [`runtime`](super) module).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use cxhook_types::{ParameterState, Query, ResponseMessage};
@@ -125,6 +125,7 @@ impl<'a> Runtime<'a> {
             generative: BTreeMap::new(),
             matched: None,
             random: Cell::new(0),
+            warnings: RefCell::new(Vec::new()),
         };
         run.random.set(seed(run.session.name()));
         let next = run.input(&turn.input).await?;
@@ -135,6 +136,7 @@ impl<'a> Runtime<'a> {
             calls,
             pages,
             matched,
+            warnings,
             ..
         } = run;
         Ok(TurnResult {
@@ -146,6 +148,7 @@ impl<'a> Runtime<'a> {
             webhook_calls: calls,
             intent: matched,
             ended: session.ended,
+            warnings: warnings.into_inner(),
         })
     }
 }
@@ -174,38 +177,45 @@ fn seed(name: &str) -> u64 {
     }) | 1
 }
 
-/// The session and active-flow parameters, flow ones as `$flow.x`.
-fn snapshot(session: &Session) -> BTreeMap<String, Value> {
+/// The session and active-flow parameters (flow ones as `$flow.x`), keyed by their lower-case
+/// name, with their spelling.
+type Snapshot = BTreeMap<String, (String, Value)>;
+
+/// The session and active-flow parameters now.
+fn snapshot(session: &Session) -> Snapshot {
     let session_params = session
         .params()
         .iter()
-        .map(|(name, value)| (name.to_lowercase(), value.clone()));
+        .map(|(name, value)| (name.to_owned(), value));
     let flow_params = session
         .flow_params()
         .iter()
-        .map(|(name, value)| (format!("$flow.{}", name.to_lowercase()), value.clone()));
-    session_params.chain(flow_params).collect()
+        .map(|(name, value)| (format!("$flow.{name}"), value));
+    session_params
+        .chain(flow_params)
+        .map(|(name, value)| (name.to_lowercase(), (name, value.clone())))
+        .collect()
 }
 
-/// What changed between two snapshots.
-fn changes(before: &BTreeMap<String, Value>, after: &BTreeMap<String, Value>) -> Vec<Change> {
+/// What changed between two snapshots, in name order.
+fn changes(before: &Snapshot, after: &Snapshot) -> Vec<Change> {
     let set = after
         .iter()
-        .filter(|(name, value)| before.get(*name) != Some(*value))
-        .map(|(name, value)| Change {
-            name: name.clone(),
-            value: Some(value.clone()),
-        });
+        .filter(|(key, (_, value))| before.get(*key).is_none_or(|(_, old)| old != value))
+        .map(|(key, (name, value))| (key, name, Some(value.clone())));
     let cleared = before
-        .keys()
-        .filter(|name| !after.contains_key(*name))
-        .map(|name| Change {
-            name: name.clone(),
-            value: None,
-        });
-    let mut changes: Vec<Change> = set.chain(cleared).collect();
-    changes.sort_by(|a, b| a.name.cmp(&b.name));
+        .iter()
+        .filter(|(key, _)| !after.contains_key(*key))
+        .map(|(key, (name, _))| (key, name, None));
+    let mut changes: Vec<_> = set.chain(cleared).collect();
+    changes.sort_by(|a, b| a.0.cmp(b.0));
     changes
+        .into_iter()
+        .map(|(_, name, value)| Change {
+            name: name.clone(),
+            value,
+        })
+        .collect()
 }
 
 /// One turn being run: the session and what the turn has gathered so far.
@@ -228,6 +238,8 @@ pub(crate) struct Run<'r, 'a> {
     pub(crate) matched: Option<MatchedIntent>,
     /// The random generator's state.
     pub(crate) random: Cell<u64>,
+    /// Failed `$sys.func` calls, as CX reports them in `diagnosticInfo`.
+    pub(crate) warnings: RefCell<Vec<String>>,
 }
 
 /// What a handler's fulfillment leaves for its transition (rules 8 and 9).
@@ -249,6 +261,7 @@ impl<'a> Run<'_, 'a> {
             generative: &self.generative,
             utterance: self.utterance.as_deref(),
             random: &self.random,
+            warnings: &self.warnings,
         }
     }
 

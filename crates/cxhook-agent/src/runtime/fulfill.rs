@@ -29,11 +29,10 @@ impl<'a> Run<'_, 'a> {
             self.generate(call)?;
         }
         for action in &fulfillment.set_parameter_actions {
-            let value = self
-                .scope()
-                .value(&action.value)
-                .map_err(TurnError::Agent)?;
-            self.preset(&action.parameter, value)?;
+            let value = self.scope().value(&action.value);
+            if let Some(value) = value.map_err(TurnError::Agent)? {
+                self.preset(&action.parameter, value)?;
+            }
         }
         for message in &fulfillment.messages {
             self.say(message)?;

@@ -50,7 +50,9 @@
 //!    values before executing the webhook"). *Inferred:* messages render after the presets, so a
 //!    message that names a preset parameter shows the new value. Messages for another language
 //!    are skipped. A preset named `$sys.func.NESTED_FIELD("$session.params.x", "f")` sets field
-//!    `f` of object `x`, as Google's Address Collection writes it.
+//!    `f` of object `x`, as Google's Address Collection writes it. *Inferred:* a `$sys.func`
+//!    call that fails is a warning of the turn, not its end (CX reports it in `diagnosticInfo`
+//!    and carries on): the preset is skipped, the text kept as written, the condition false.
 //! 8. **The webhook call** is a standard `WebhookRequest` or a flexible webhook's filled-in body
 //!    (the `webhook` and `flexible` modules have their own rules); a
 //!    standard reply is merged with the simulator's rules, and its `targetPage`/`targetFlow`

@@ -40,11 +40,6 @@ impl Params {
         }
     }
 
-    /// A mutable reference to the value of `name`, if set.
-    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
-        self.position(name).map(|at| &mut self.entries[at].1)
-    }
-
     /// The parameters in the order they were first set, with their first spelling.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.entries

@@ -12,8 +12,12 @@
 //!    model) and `$request.knowledge.*` too (no data stores offline).
 //! 5. `$sys.func.RAND` and `UUID` draw from a xorshift generator seeded per session, so a run
 //!    repeats exactly; the sequence is not CX's.
+//! 6. *Inferred:* **a `$sys.func` call that fails does not stop the turn**: CX reports such
+//!    failures in `diagnosticInfo` and carries on. A condition with one does not hold, a preset
+//!    leaves its parameter as it was, a message keeps its text as written, and each failure is a
+//!    warning of the turn. A condition or text that does not parse is the agent's error.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use cxhook_types::ParameterState;
@@ -34,6 +38,8 @@ pub(crate) struct TurnScope<'s> {
     pub(crate) utterance: Option<&'s str>,
     /// The state of the random generator.
     pub(crate) random: &'s Cell<u64>,
+    /// Where failed `$sys.func` calls are reported.
+    pub(crate) warnings: &'s RefCell<Vec<String>>,
 }
 
 impl Scope for TurnScope<'_> {
@@ -106,29 +112,39 @@ impl Scope for TurnScope<'_> {
 
 impl TurnScope<'_> {
     /// Whether `condition` holds. An empty condition holds; a condition that does not parse
-    /// is an error naming it; a `$sys.func` call that fails makes it not hold (the condition
-    /// module's rule 7).
+    /// is an error naming it; a `$sys.func` call that fails makes it not hold and is a warning
+    /// (rule 6).
     pub(crate) fn holds(&self, condition: &str) -> Result<bool, String> {
         let parsed = Condition::parse(condition)
             .map_err(|e| format!("the condition `{condition}` does not parse: {e}"))?;
-        Ok(parsed.eval(self).unwrap_or(false))
+        Ok(parsed.eval(self).unwrap_or_else(|e| {
+            self.warn(format!("the condition `{condition}` fails: {e}"));
+            false
+        }))
     }
 
-    /// A message text with its references and calls rendered.
+    /// A message text with its references and calls rendered; when a call fails, the text as
+    /// written and a warning (rule 6).
     pub(crate) fn render(&self, text: &str) -> Result<String, String> {
         let template =
             Template::parse(text).map_err(|e| format!("the text `{text}` does not parse: {e}"))?;
-        template
-            .render(self)
-            .map_err(|e| format!("the text `{text}` fails: {e}"))
+        Ok(template.render(self).unwrap_or_else(|e| {
+            self.warn(format!("the text `{text}` fails: {e}"));
+            text.to_owned()
+        }))
     }
 
-    /// A parameter preset's or a generator input's value, evaluated.
-    pub(crate) fn value(&self, value: &Value) -> Result<Value, String> {
+    /// A parameter preset's value, evaluated; `None` with a warning when a call fails (rule 6).
+    pub(crate) fn value(&self, value: &Value) -> Result<Option<Value>, String> {
         let template = JsonTemplate::parse(value)
             .map_err(|e| format!("the value `{value}` does not parse: {e}"))?;
-        template
+        Ok(template
             .evaluate(self)
-            .map_err(|e| format!("the value `{value}` fails: {e}"))
+            .map_err(|e| self.warn(format!("the value `{value}` fails: {e}")))
+            .ok())
+    }
+
+    fn warn(&self, warning: String) {
+        self.warnings.borrow_mut().push(warning);
     }
 }

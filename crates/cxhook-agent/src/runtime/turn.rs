@@ -107,6 +107,9 @@ pub struct TurnResult {
     pub intent: Option<MatchedIntent>,
     /// Whether the session ended.
     pub ended: bool,
+    /// What went wrong without stopping the turn: `$sys.func` calls that failed (CX reports
+    /// them in `diagnosticInfo["SystemFunctionResults"]` and carries on).
+    pub warnings: Vec<String>,
 }
 
 impl TurnResult {

@@ -31,7 +31,9 @@
 //!    `webhook.error.unavailable` for 503, and `webhook.error` for everything else; a specific
 //!    event falls back to `webhook.error` when no handler in scope handles it (handler reference,
 //!    built-in events). *Inferred:* a transport failure (nothing answered) is `webhook.error`.
-//! 5. **A reply is applied with [`cxhook_sim::Conversation`]'s rules**: session parameters merged
+//! 5. **A disabled webhook is not called** (`disabled: true`): the fulfillment goes on without
+//!    it, as CX skips it.
+//! 6. **A reply is applied with [`cxhook_sim::Conversation`]'s rules**: session parameters merged
 //!    (`null` deletes), form parameters updated but never added (a value fills, `INVALID`
 //!    invalidates, `required` replaced), the reply's messages appended to the turn's queue or
 //!    replacing it, and its `targetPage`/`targetFlow` taking the place of the handler's target
@@ -232,7 +234,7 @@ pub(crate) struct Applied {
     pub(crate) target: Option<Target>,
 }
 
-/// Rule 5: applies `response`, the answer to `request`, to the session.
+/// Rule 6: applies `response`, the answer to `request`, to the session.
 pub(crate) fn apply_reply(
     agent: &Agent,
     session: &mut Session,
