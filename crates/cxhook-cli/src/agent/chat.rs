@@ -3,8 +3,8 @@
 //! Each line read is one turn: what the user says, or a command (`/help` lists them). After
 //! each turn come the agent's messages (`agent: …`), then, indented, each webhook call
 //! (webhook, tag, status, latency, and what CX would not accept in the answer), each
-//! parameter the turn changed, the page (and flow) the conversation is on, and whether the
-//! session ended. Piped input is read the same way, a line a turn, so a conversation can be
+//! parameter the turn changed, what the runtime warns of (a system function that failed),
+//! the page (and flow) the conversation is on, and whether the session ended. Piped input is read the same way, a line a turn, so a conversation can be
 //! scripted; the prompt is shown only to a terminal. Plain lines rather than a line editor:
 //! a script and a person type the same thing, and no dependency is needed for it.
 
@@ -197,7 +197,7 @@ impl Chat<'_> {
     }
 }
 
-/// The turn read out: messages, then webhook calls, changes, the page, the end.
+/// The turn read out: messages, then webhook calls, changes, warnings, the page, the end.
 fn print_turn(out: &mut impl Write, result: &TurnResult) -> std::io::Result<()> {
     for said in &result.messages {
         match said.texts().first() {
@@ -224,6 +224,9 @@ fn print_turn(out: &mut impl Write, result: &TurnResult) -> std::io::Result<()> 
         [] => {}
         [one] => writeln!(out, "  cleared {}", one.name)?,
         many => writeln!(out, "  cleared {} $flow. parameters", many.len())?,
+    }
+    for warning in &result.warnings {
+        writeln!(out, "  warning: {warning}")?;
     }
     writeln!(out, "  page: {} / {}", result.flow, result.page)?;
     if result.ended {
