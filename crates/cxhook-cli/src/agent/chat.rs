@@ -4,8 +4,9 @@
 //! each turn come the agent's messages (`agent: …`), then, indented, each webhook call
 //! (webhook, tag, status, latency, and what CX would not accept in the answer), each
 //! parameter the turn changed, what the runtime warns of (a system function that failed),
-//! the page (and flow) the conversation is on, and whether the session ended. Piped input is read the same way, a line a turn, so a conversation can be
-//! scripted; the prompt is shown only to a terminal. Plain lines rather than a line editor:
+//! the page (and flow) the conversation is on, and whether the session ended. Piped input is
+//! read the same way, a line a turn, so a conversation can be scripted; the prompt is shown
+//! only to a terminal. Plain lines rather than a line editor:
 //! a script and a person type the same thing, and no dependency is needed for it.
 
 use std::io::{BufRead, IsTerminal, Write};

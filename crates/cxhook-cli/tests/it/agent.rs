@@ -383,6 +383,48 @@ fn standard_webhooks_are_answered_in_process_by_default() {
         run.stdout.contains("  set balance_minor = 125075\n"),
         "{run:?}"
     );
+    let unknown = cxhook_in(dir.path(), &["agent", "chat", &bank], "/event check\n");
+    assert!(
+        unknown.stdout.contains(
+            "the tag `account.nothing` of webhook `cxhook` is not one the webhook of the default \
+             configuration (in-process) serves"
+        ),
+        "{unknown:?}"
+    );
+    assert!(
+        unknown
+            .stdout
+            .contains("agent: The bank cannot answer now."),
+        "the agent's webhook.error handler: {unknown:?}"
+    );
+}
+
+#[test]
+fn a_webhook_slower_than_the_exports_timeout_raises_webhook_error_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = agents().join("bank").display().to_string();
+    let app = axum::Router::new().route(
+        "/webhook",
+        post(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+            "{}"
+        }),
+    );
+    let slow = Stub::start(app);
+    let flag = format!("cxhook={}", slow.url);
+    let run = cxhook_in(
+        dir.path(),
+        &["agent", "chat", &bank, "--webhook", &flag],
+        "/event welcome\n",
+    );
+    assert!(
+        run.stdout.contains(": no answer in ") && run.stdout.contains(": webhook.error.timeout\n"),
+        "the export's 1 s timeout: {run:?}"
+    );
+    assert!(
+        run.stdout.contains("agent: The bank cannot answer now."),
+        "{run:?}"
+    );
 }
 
 #[test]
