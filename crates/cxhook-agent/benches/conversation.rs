@@ -9,6 +9,8 @@
 //! fresh session each iteration.
 //!
 //! Run with `cargo bench -p cxhook-agent --bench conversation`; divide by 10 for a turn.
+//! Measured: 1.29 ms for the ten turns, 129 µs a turn (release, 5 s of measurement, on two
+//! cores busy with other builds, so an upper bound).
 
 use std::future::Future;
 use std::hint::black_box;
