@@ -289,12 +289,12 @@ impl Call {
         }
         let name = cur.ident().unwrap_or_default();
         let Some(function) = Function::from_name(name) else {
-            let why = if NOT_IMPLEMENTED.contains(&name) {
-                "is not implemented offline"
-            } else {
-                "is not a system function"
-            };
-            return Err(cur.error_at(start, format!("`$sys.func.{name}` {why}")));
+            if NOT_IMPLEMENTED.contains(&name) {
+                let message = format!("`$sys.func.{name}` is not implemented offline");
+                return Err(cur.error_at(start, message).unsupported());
+            }
+            let message = format!("`$sys.func.{name}` is not a system function");
+            return Err(cur.error_at(start, message));
         };
         cur.expect('(')?;
         let mut args = Vec::new();

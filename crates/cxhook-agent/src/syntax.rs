@@ -14,6 +14,7 @@ pub struct ParseError {
     source: String,
     column: usize,
     message: String,
+    unsupported: bool,
 }
 
 impl ParseError {
@@ -30,6 +31,20 @@ impl ParseError {
     /// The text that failed to parse.
     pub fn source_text(&self) -> &str {
         &self.source
+    }
+
+    /// Whether the text is valid for CX but calls a system function this crate does not
+    /// implement (such as `$sys.func.NOW`), rather than being malformed.
+    pub fn is_unsupported(&self) -> bool {
+        self.unsupported
+    }
+
+    /// This error, marked as one of a function CX has and this crate does not implement.
+    pub(crate) fn unsupported(self) -> Self {
+        Self {
+            unsupported: true,
+            ..self
+        }
     }
 }
 
@@ -190,6 +205,7 @@ impl<'a> Cursor<'a> {
             source: self.src.to_owned(),
             column: column_of(self.src, pos),
             message,
+            unsupported: false,
         }
     }
 }
@@ -201,6 +217,7 @@ pub(crate) fn nest(error: ParseError, outer: &str, offset: usize) -> ParseError 
         source: outer.to_owned(),
         column: column_of(outer, offset) + error.column - 1,
         message: error.message,
+        unsupported: error.unsupported,
     }
 }
 

@@ -39,6 +39,7 @@ fn agent() -> Agent {
             route("go.loop", json!({"targetPage": "Loop 1"}), "looping"),
             route("go.form", json!({"targetPage": "Form"}), "a form"),
             route("go.ask", json!({"targetPage": "Ask"}), "asking"),
+            route("go.lookup", json!({"targetPage": "Lookup"}), "looking up"),
             route("end", json!({"targetPage": "End Session"}), "bye"),
             route("end.flow", json!({"targetPage": "End Flow"}), "ending the start flow")
         ],
@@ -47,6 +48,8 @@ fn agent() -> Agent {
             {"event": "sys.no-input-default", "triggerFulfillment": {"messages": [{"text": {"text": ["flow: silence"]}}]}},
             {"event": "bump", "triggerFulfillment": {"messages": [{"text": {"text": ["bumped"]}}],
              "setParameterActions": [{"parameter": "bumps", "value": "$sys.func.ADD($session.params.bumps, 1)"}]}},
+            {"event": "clock", "triggerFulfillment": {"messages": [{"text": {"text": ["It is $sys.func.NOW()."]}}],
+             "setParameterActions": [{"parameter": "stamp", "value": "$sys.func.NOW()"}]}},
             {"event": "webhook.error", "triggerFulfillment": {"messages": [{"text": {"text": ["the check failed"]}}]}, "targetPage": "A"}
         ]
     }))
@@ -127,6 +130,18 @@ fn agent() -> Agent {
         ("Main", page("Done", "done", json!([]))),
         (
             "Main",
+            json!({"name": "lookup-id", "displayName": "Lookup",
+            "entryFulfillment": {"webhook": "api"},
+            "transitionRoutes": [
+                {"condition": "$request.webhook_status_code = 200",
+                 "triggerFulfillment": {"messages": [{"text": {"text": ["found $flow.found, $session.params.total in all"]}}]},
+                 "targetPage": "Done"},
+                {"condition": "$request.webhook_status_code != 200",
+                 "triggerFulfillment": {"messages": [{"text": {"text": ["status $request.webhook_status_code"]}}]}}
+            ]}),
+        ),
+        (
+            "Main",
             json!({"name": "ask-id", "displayName": "Ask",
             "entryFulfillment": {"webhook": "check", "tag": "ask"}}),
         ),
@@ -155,6 +170,15 @@ fn agent() -> Agent {
         "check".into(),
         serde_json::from_value(json!({"name": "check-id", "displayName": "check",
             "genericWebService": {"uri": "https://example.test/check"}}))
+        .unwrap(),
+    );
+    agent.webhooks.insert(
+        "api".into(),
+        serde_json::from_value(json!({"name": "api-id", "displayName": "api",
+            "genericWebService": {"uri": "https://example.test/api", "webhookType": "FLEXIBLE",
+                "httpMethod": "GET",
+                "requestBody": "{\"q\": \"$session.params.q\", \"n\": $session.params.n, \"say\": \"about $session.params.q\"}",
+                "parameterMapping": {"$flow.found": "$.items[?(@.ok == true)].name", "total": "$.total"}}}))
         .unwrap(),
     );
     agent
@@ -395,4 +419,76 @@ fn a_reply_cx_would_reject_is_a_webhook_error() {
     let asked = run(&runtime, &mut session, Turn::intent("go.ask"));
     assert_eq!(asked.webhook_calls[0].status, None);
     assert_eq!(asked.page, "A");
+}
+
+#[test]
+fn a_turn_runs_on_any_thread_and_an_intent_out_of_scope_is_no_match() {
+    fn sendable<T: Send>(_: &T) {}
+    let agent = agent();
+    let webhooks = no_webhooks();
+    let runtime = Runtime::new(&agent, &webhooks);
+    let mut session = runtime.session();
+    let turn = runtime.turn(&mut session, Turn::intent("next"));
+    sendable(&turn);
+    let missed = block_on(turn).unwrap();
+    assert_eq!(
+        (missed.page.as_str(), missed.texts()),
+        ("Start Page", vec!["flow: what?"]),
+        "`next` is a route of page A only"
+    );
+    assert_eq!(missed.intent, None);
+}
+
+#[test]
+fn a_function_the_crate_does_not_implement_is_a_warning() {
+    let agent = agent();
+    let webhooks = no_webhooks();
+    let runtime = Runtime::new(&agent, &webhooks);
+    let mut session = runtime.session();
+    let clock = run(&runtime, &mut session, Turn::event("clock"));
+    assert_eq!(
+        clock.texts(),
+        ["It is $sys.func.NOW()."],
+        "the text as written"
+    );
+    assert_eq!(session.param("stamp"), None, "the preset skipped");
+    assert_eq!(clock.warnings.len(), 2, "{:?}", clock.warnings);
+    assert!(clock.warnings[0].contains("NOW"), "{:?}", clock.warnings);
+}
+
+#[test]
+fn a_flexible_webhook_gets_its_body_and_maps_the_answer_with_its_status() {
+    let agent = agent();
+    let webhooks = Answers::new(|_: &str, body: &Value| {
+        assert_eq!(body, &json!({"q": "reef", "n": 2, "say": "about reef"}));
+        ok(
+            json!({"items": [{"name": "Cocos", "ok": true}, {"name": "Malpelo", "ok": false}], "total": 2}),
+        )
+    });
+    let runtime = Runtime::new(&agent, &webhooks);
+    let mut session = runtime.session();
+    let turn = Turn::intent("go.lookup").param("q", "reef").param("n", 2);
+    let found = run(&runtime, &mut session, turn);
+    assert_eq!(found.webhook_calls[0].request["q"], "reef");
+    assert_eq!(
+        found.texts(),
+        ["looking up", "found Cocos, 2 in all", "done"]
+    );
+    assert_eq!(session.webhook_status(), Some(200));
+
+    let missing = Answers::new(|_: &str, _: &Value| Outcome::Answered {
+        status: 404,
+        body: b"{}".to_vec(),
+    });
+    let runtime = Runtime::new(&agent, &missing);
+    let mut session = runtime.session();
+    let turn = Turn::intent("go.lookup").param("q", "reef").param("n", 2);
+    let lost = run(&runtime, &mut session, turn);
+    assert_eq!(lost.webhook_calls[0].error, Some("webhook.error"));
+    assert_eq!(
+        lost.texts(),
+        ["looking up", "the check failed", "at A"],
+        "the flow's webhook.error handler, not the status route"
+    );
+    assert_eq!(session.webhook_status(), Some(404));
 }

@@ -863,3 +863,31 @@ fn a_header_value_that_does_not_parse_is_an_error_without_its_text() {
         "webhooks/hook.json: genericWebService.requestHeaders[0].value: column 8: not a valid template (the parser's message is withheld: it would quote a secret value)"
     );
 }
+
+#[test]
+fn a_function_cx_has_and_the_runtime_lacks_is_a_warning_and_the_agent_loads() {
+    let loaded = load_changed(|files| {
+        at(files, PAGE)["entryFulfillment"] = json!({"messages": [
+            {"text": {"text": ["It is $sys.func.NOW()."]}}
+        ]});
+        at(files, PAGE)["transitionRoutes"][0]["condition"] =
+            json!("$sys.func.IS_PAST_DATE($session.params.when) = true");
+    })
+    .unwrap();
+    let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "{PAGE}: entryFulfillment.messages[0].text.text[0]: column 7: `$sys.func.NOW` is not implemented offline; a turn that reaches this text fails"
+            ),
+            format!(
+                "{PAGE}: transitionRoutes[0].condition: column 1: `$sys.func.IS_PAST_DATE` is not implemented offline; a turn that reaches this text fails"
+            ),
+        ]
+    );
+    assert!(matches!(
+        loaded.warnings[0].kind,
+        WarningKind::Unsupported { column: 7, .. }
+    ));
+}

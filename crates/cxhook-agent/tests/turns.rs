@@ -1,6 +1,7 @@
-//! The turn engine runs the three exported agents: goodbye-graffiti through Google's Address
-//! Collection component with both its webhooks answered (and once with the validation API
-//! failing), divebooker's form, and blood-donation's quiz with a generator's text.
+//! The turn engine runs the three exported agents: goodbye-graffiti from the welcome to the
+//! goodbye of a report, through Google's Address Collection component with both its webhooks
+//! answered (and with the validation API failing), divebooker's form, and blood-donation's
+//! quiz with a generator's text.
 
 mod common;
 
@@ -96,11 +97,15 @@ fn to_address_prompt(runtime: &Runtime<'_>, session: &mut Session, welcome: &str
 }
 
 #[test]
-fn goodbye_graffiti_collects_an_address_through_googles_component() {
+fn goodbye_graffiti_takes_a_whole_report_through_googles_address_component() {
     let agent = load("goodbye-graffiti");
     let webhooks = Answers::new(graffiti_webhooks(ok(validated_address())));
     let runtime = Runtime::new(&agent, &webhooks)
-        .generator("Welcome Generator", "Welcome to the graffiti hotline.");
+        .generator("Welcome Generator", "Welcome to the graffiti hotline.")
+        .generator(
+            "Report Summary",
+            "Report: $item-damaged at $location: $damage-description",
+        );
     let mut session = runtime.session();
     to_address_prompt(&runtime, &mut session, "Welcome to the graffiti hotline.");
 
@@ -175,6 +180,44 @@ fn goodbye_graffiti_collects_an_address_through_googles_component() {
         session.flow_params().is_empty(),
         "the flow's parameters end with it"
     );
+
+    let right = run(&runtime, &mut session, Turn::text("Yes, that's the case."));
+    assert_eq!(
+        right.pages,
+        [
+            "Default Start Flow / Check Existing Reports",
+            "Default Start Flow / Collect Final Details"
+        ],
+        "no report at this address yet"
+    );
+    assert_eq!(right.texts(), ["What has been vandalised?"]);
+    let window = run(&runtime, &mut session, Turn::text("a window"));
+    assert_eq!(session.param("item-damaged"), Some(&json!("window")));
+    assert!(window.texts()[0].starts_with("Do you have any other comments"));
+    let details = run(
+        &runtime,
+        &mut session,
+        Turn::text("Someone sprayed tags on it last night"),
+    );
+    assert_eq!(
+        details.texts(),
+        [
+            "Report: window at 1600 Amphitheatre Parkway, Mountain View: Someone sprayed tags on it last night"
+        ],
+        "the generator's text with the fulfillment's inputs"
+    );
+    let thanks = run(
+        &runtime,
+        &mut session,
+        Turn::text("Thanks a lot bye").param("caller_id", "+61 3 9658 9658"),
+    );
+    assert_eq!(
+        thanks.texts(),
+        [
+            "In case we need to follow up on this case, we will call you on this number +61 3 9658 9658 For now thank you and have a great day!"
+        ]
+    );
+    assert!(thanks.ended, "End Flow of the start flow ends the session");
 }
 
 #[test]

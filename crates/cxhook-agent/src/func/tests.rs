@@ -338,8 +338,14 @@ fn rand_and_uuid_draw_from_the_scope() {
 fn unknown_functions_and_wrong_arities_are_parse_errors_naming_them() {
     let e = Call::parse("$sys.func.SUM(1, 2)").unwrap_err();
     assert_eq!(e.message(), "`$sys.func.SUM` is not a system function");
+    assert!(!e.is_unsupported());
     let e = Call::parse("$sys.func.NOW()").unwrap_err();
     assert!(e.message().contains("not implemented offline"), "{e}");
+    assert!(e.is_unsupported());
+    // Inside `IF`'s quoted condition too.
+    let e =
+        Call::parse(r#"$sys.func.IF("$sys.func.IS_PAST_DATE($flow.d) = true", 1, 2)"#).unwrap_err();
+    assert!(e.is_unsupported(), "{e}");
     let e = Call::parse("$sys.func.MINUS(1)").unwrap_err();
     assert_eq!(
         e.message(),

@@ -86,7 +86,7 @@ pub(crate) fn check(
         }
     }
     for (webhook_name, webhook) in &agent.webhooks {
-        syntax::webhook(source(&sources.webhooks, webhook_name), webhook)?;
+        syntax::webhook(source(&sources.webhooks, webhook_name), webhook, warnings)?;
     }
     for (intent_name, intent) in &agent.intents {
         let file = source(&sources.intents, intent_name);
@@ -165,7 +165,7 @@ pub(super) struct Scope<'a, 'w> {
     agent: &'a Agent,
     flow: Option<&'a str>,
     pub(super) file: &'a str,
-    warnings: &'w mut Vec<Warning>,
+    pub(super) warnings: &'w mut Vec<Warning>,
 }
 
 impl Scope<'_, '_> {

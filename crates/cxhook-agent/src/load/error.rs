@@ -208,6 +208,14 @@ pub enum WarningKind {
     },
     /// A fulfillment that calls a webhook with no tag (CX requires one).
     WebhookWithoutTag,
+    /// A text that calls a system function CX has and the runtime does not implement
+    /// (`$sys.func.NOW`): a turn that reaches it fails.
+    Unsupported {
+        /// The column of the call, in characters from 1.
+        column: usize,
+        /// Which function, in the parser's words.
+        message: String,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -227,6 +235,10 @@ impl fmt::Display for Warning {
                 "displayName \"{display_name}\" differs from the file name \"{file_name}\"; the displayName is used"
             ),
             WarningKind::WebhookWithoutTag => f.write_str("a webhook call without a tag"),
+            WarningKind::Unsupported { column, message } => write!(
+                f,
+                "column {column}: {message}; a turn that reaches this text fails"
+            ),
         }
     }
 }

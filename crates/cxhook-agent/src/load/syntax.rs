@@ -3,11 +3,15 @@
 //!
 //! CX refuses to save an agent whose condition does not parse or that calls an unknown
 //! `$sys.func`, so an export never holds one unless it was edited by hand; each is therefore
-//! an error, never a warning, and the first the check meets is reported. What is parsed is
-//! what the turn engine parses: route conditions and conditional cases (nested
-//! `additionalCases` included), message texts (`text.text[]`), parameter presets (the
-//! parameter written and the value), generator inputs, and of each webhook the header values
-//! (system functions work there, per the system functions reference) and, when it is
+//! an error, and the first the check meets is reported. A call of a function CX has but this
+//! crate does not run (`NOW`, the date and phone functions: see the `func` module) is a
+//! [`WarningKind::Unsupported`] instead: CX loads that agent, and only the turns that reach
+//! the text fail.
+//!
+//! What is parsed is what the turn engine parses: route conditions and conditional cases
+//! (nested `additionalCases` included), message texts (`text.text[]`), parameter presets
+//! (the parameter written and the value), generator inputs, and of each webhook the header
+//! values (system functions work there, per the system functions reference) and, when it is
 //! flexible, the request body, the parameter mapping's keys (parameters, as presets write
 //! them) and its values (JSONPath, read with `serde_json_path` as the runtime reads them).
 //! *Inferred:* a header value or JSONPath that does not parse is an error too, though the
@@ -20,7 +24,7 @@ use cxhook_types::{Message, Text};
 use serde_json_path::JsonPath;
 
 use super::check::Scope;
-use super::error::LoadError;
+use super::error::{LoadError, Warning, WarningKind};
 use crate::condition::Condition;
 use crate::model::{
     CaseContent, ConditionalCases, Fulfillment, FulfillmentMessage, Webhook, WebhookType,
@@ -33,53 +37,84 @@ use crate::template::{BodyTemplate, JsonTemplate, Template};
 const SECRET_MESSAGE: &str =
     "not a valid template (the parser's message is withheld: it would quote a secret value)";
 
-/// The error for `error`, found in the text at `json_path` of `file`.
-fn syntax(file: &str, json_path: String, error: &ParseError) -> LoadError {
-    LoadError::Syntax {
+/// What the text at `json_path` of `file` parsing to `result` means for the load: nothing,
+/// a warning (a function not run offline) or an error. `secret` withholds the parser's
+/// message of a malformed text.
+fn verdict<T>(
+    result: Result<T, ParseError>,
+    file: &str,
+    json_path: String,
+    secret: bool,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), LoadError> {
+    let Err(error) = result else {
+        return Ok(());
+    };
+    if error.is_unsupported() {
+        warnings.push(Warning {
+            file: file.to_owned(),
+            json_path,
+            kind: WarningKind::Unsupported {
+                column: error.column(),
+                message: error.message().to_owned(),
+            },
+        });
+        return Ok(());
+    }
+    Err(LoadError::Syntax {
         file: file.to_owned(),
         json_path,
         column: error.column(),
-        message: error.message().to_owned(),
-    }
+        message: if secret {
+            SECRET_MESSAGE.to_owned()
+        } else {
+            error.message().to_owned()
+        },
+    })
 }
 
 impl Scope<'_, '_> {
+    /// Judges the parse of the text at `json_path` of the current file.
+    fn parsed<T>(
+        &mut self,
+        result: Result<T, ParseError>,
+        json_path: String,
+    ) -> Result<(), LoadError> {
+        verdict(result, self.file, json_path, false, self.warnings)
+    }
+
     /// Parses the condition at `path`.
-    pub(super) fn condition(&self, condition: &str, path: String) -> Result<(), LoadError> {
-        Condition::parse(condition)
-            .map(drop)
-            .map_err(|e| syntax(self.file, path, &e))
+    pub(super) fn condition(&mut self, condition: &str, path: String) -> Result<(), LoadError> {
+        self.parsed(Condition::parse(condition), path)
     }
 
     /// Parses the conditions and templates of the fulfillment at `path`.
-    pub(super) fn texts(&self, fulfillment: &Fulfillment, path: &str) -> Result<(), LoadError> {
+    pub(super) fn texts(&mut self, fulfillment: &Fulfillment, path: &str) -> Result<(), LoadError> {
         self.messages(&fulfillment.messages, &format!("{path}.messages"))?;
         for (index, action) in fulfillment.set_parameter_actions.iter().enumerate() {
             let path = format!("{path}.setParameterActions[{index}]");
-            Reference::parse_target(&action.parameter)
-                .map_err(|e| syntax(self.file, format!("{path}.parameter"), &e))?;
-            JsonTemplate::parse(&action.value)
-                .map_err(|e| syntax(self.file, format!("{path}.value"), &e))?;
+            self.parsed(
+                Reference::parse_target(&action.parameter),
+                format!("{path}.parameter"),
+            )?;
+            self.parsed(JsonTemplate::parse(&action.value), format!("{path}.value"))?;
         }
         for (index, cases) in fulfillment.conditional_cases.iter().enumerate() {
             self.cases(cases, &format!("{path}.conditionalCases[{index}]"))?;
         }
         for (index, call) in fulfillment.generators.iter().enumerate() {
             for (input, parameter) in call.input_parameters.iter().enumerate() {
-                Template::parse(&parameter.value).map_err(|e| {
-                    syntax(
-                        self.file,
-                        format!("{path}.generators[{index}].inputParameters[{input}].value"),
-                        &e,
-                    )
-                })?;
+                self.parsed(
+                    Template::parse(&parameter.value),
+                    format!("{path}.generators[{index}].inputParameters[{input}].value"),
+                )?;
             }
         }
         Ok(())
     }
 
     /// Parses the text variants of the messages at `path`.
-    fn messages(&self, messages: &[FulfillmentMessage], path: &str) -> Result<(), LoadError> {
+    fn messages(&mut self, messages: &[FulfillmentMessage], path: &str) -> Result<(), LoadError> {
         for (index, message) in messages.iter().enumerate() {
             self.message(message, &format!("{path}[{index}]"))?;
         }
@@ -87,19 +122,21 @@ impl Scope<'_, '_> {
     }
 
     /// Parses the text variants of the message at `path`.
-    fn message(&self, message: &FulfillmentMessage, path: &str) -> Result<(), LoadError> {
+    fn message(&mut self, message: &FulfillmentMessage, path: &str) -> Result<(), LoadError> {
         let Some(Message::Text(Text { text, .. })) = &message.message.message else {
             return Ok(());
         };
         for (variant, text) in text.iter().enumerate() {
-            Template::parse(text)
-                .map_err(|e| syntax(self.file, format!("{path}.text.text[{variant}]"), &e))?;
+            self.parsed(
+                Template::parse(text),
+                format!("{path}.text.text[{variant}]"),
+            )?;
         }
         Ok(())
     }
 
     /// Parses the conditional cases at `path`, nested ones included.
-    fn cases(&self, cases: &ConditionalCases, path: &str) -> Result<(), LoadError> {
+    fn cases(&mut self, cases: &ConditionalCases, path: &str) -> Result<(), LoadError> {
         for (index, case) in cases.cases.iter().enumerate() {
             let path = format!("{path}.cases[{index}]");
             self.condition(&case.condition, format!("{path}.condition"))?;
@@ -120,31 +157,44 @@ impl Scope<'_, '_> {
 }
 
 /// Parses the templates, parameters and JSONPaths of `webhook`, read from `file`.
-pub(super) fn webhook(file: &str, webhook: &Webhook) -> Result<(), LoadError> {
+pub(super) fn webhook(
+    file: &str,
+    webhook: &Webhook,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), LoadError> {
     let Some(service) = &webhook.generic_web_service else {
         return Ok(());
     };
     for (index, header) in service.request_headers.iter().enumerate() {
-        if let Err(error) = Template::parse(header.value.expose()) {
-            return Err(LoadError::Syntax {
-                file: file.to_owned(),
-                json_path: format!("genericWebService.requestHeaders[{index}].value"),
-                column: error.column(),
-                message: SECRET_MESSAGE.to_owned(),
-            });
-        }
+        verdict(
+            Template::parse(header.value.expose()),
+            file,
+            format!("genericWebService.requestHeaders[{index}].value"),
+            true,
+            warnings,
+        )?;
     }
     if service.webhook_type != WebhookType::Flexible {
         return Ok(());
     }
     if let Some(body) = &service.request_body {
-        BodyTemplate::parse(body)
-            .map_err(|e| syntax(file, "genericWebService.requestBody".to_owned(), &e))?;
+        verdict(
+            BodyTemplate::parse(body),
+            file,
+            "genericWebService.requestBody".to_owned(),
+            false,
+            warnings,
+        )?;
     }
     for (index, mapping) in service.parameter_mapping.iter().enumerate() {
         let path = format!("genericWebService.parameterMapping[{index}]");
-        Reference::parse_target(&mapping.key)
-            .map_err(|e| syntax(file, format!("{path}.key"), &e))?;
+        verdict(
+            Reference::parse_target(&mapping.key),
+            file,
+            format!("{path}.key"),
+            false,
+            warnings,
+        )?;
         JsonPath::parse(&mapping.value).map_err(|e| LoadError::Syntax {
             file: file.to_owned(),
             json_path: format!("{path}.value"),

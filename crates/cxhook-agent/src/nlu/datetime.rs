@@ -5,8 +5,8 @@
 //! the `/` of `12/3/2026`, the `.` of `3.12.2026`) are read from the input itself. A date
 //! without a year is the next such date from today on, as CX prefers the future (*inferred*).
 
-use jiff::ToSpan;
 use jiff::civil::Date;
+use jiff::{Span, ToSpan};
 use serde_json::{Value, json};
 
 use super::Hit;
@@ -192,12 +192,14 @@ impl<'a> Calendar<'a> {
     fn shifted(&self, count: u64, unit: &str) -> Option<(Date, &'static str)> {
         let count = i64::try_from(count).ok()?;
         let (span, unit) = match unit {
-            "day" | "days" | "tag" | "tage" | "tagen" => (count.days(), "day"),
-            "week" | "weeks" | "woche" | "wochen" => (count.weeks(), "week"),
-            "month" | "months" | "monat" | "monate" | "monaten" => (count.months(), "month"),
+            "day" | "days" | "tag" | "tage" | "tagen" => (Span::new().try_days(count), "day"),
+            "week" | "weeks" | "woche" | "wochen" => (Span::new().try_weeks(count), "week"),
+            "month" | "months" | "monat" | "monate" | "monaten" => {
+                (Span::new().try_months(count), "month")
+            }
             _ => return None,
         };
-        Some((self.today.checked_add(span).ok()?, unit))
+        Some((self.today.checked_add(span.ok()?).ok()?, unit))
     }
 
     /// A date starting at token `index`: the date and the tokens it took.

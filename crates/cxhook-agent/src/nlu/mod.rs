@@ -19,7 +19,7 @@
 //!    (confidence 1);
 //! 3. **template**: a phrase with annotated parts matches when its other words are said as they
 //!    are and the words in each annotated part's place are a value of that parameter's
-//!    entity type (confidence 1); the parameters take those values;
+//!    entity type (confidence 1); the parameters take those values (texts of up to 40 words);
 //! 4. **similarity**: the weighted Dice coefficient of the text's words and a phrase's words,
 //!    each word weighted by its inverse document frequency over the language's phrases, an
 //!    annotated part counting as the feature `@type` which the text has when its entity type
@@ -190,6 +190,11 @@ pub struct Nlu {
     custom: HashMap<String, CustomType>,
     warnings: Vec<String>,
 }
+
+/// The longest text, in words, matched against template phrases. Where a slot ends is found by
+/// trying each end, so two slots side by side cost the square of the words; no training
+/// phrase is near this long, and a longer text is matched by similarity alone.
+const TEMPLATE_WORDS: usize = 40;
 
 /// How a phrase matched: the stage (3 exact, 2 normalised, 1 template, 0 similarity) and score.
 type Rank = (u8, f64);
@@ -373,7 +378,7 @@ impl Nlu {
         phrase: &Phrase,
         input: &Input<'_>,
     ) -> Option<Vec<MatchedParameter>> {
-        if phrase.template.is_empty() {
+        if phrase.template.is_empty() || input.tokens.len() > TEMPLATE_WORDS {
             return None;
         }
         let mut slots = Vec::new();

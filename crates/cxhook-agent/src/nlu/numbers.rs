@@ -142,15 +142,15 @@ fn english_words(tokens: &[Token], index: usize) -> Option<(f64, usize)> {
         let word = token.norm.as_str();
         let next = tokens.get(index + used + 1).map(|next| next.norm.as_str());
         if let Some(value) = english_small(word) {
-            current += value;
+            current = current.saturating_add(value);
         } else if let Some(multiplier) = scale(word) {
             if !any {
                 return None;
             }
             if multiplier == 100 {
-                current = current.max(1) * 100;
+                current = current.max(1).saturating_mul(100);
             } else {
-                total += current.max(1) * multiplier;
+                total = total.saturating_add(current.max(1).saturating_mul(multiplier));
                 current = 0;
             }
         } else if (word == "a" || word == "an") && !any && next.and_then(scale).is_some() {
@@ -165,7 +165,7 @@ fn english_words(tokens: &[Token], index: usize) -> Option<(f64, usize)> {
     while used > 0 && matches!(tokens[index + used - 1].norm.as_str(), "a" | "an" | "and") {
         used -= 1;
     }
-    (used > 0).then_some(((total + current) as f64, used))
+    (used > 0).then_some((total.saturating_add(current) as f64, used))
 }
 
 /// German number words: each token one compound (`einundzwanzig`), `eine Million` as two.

@@ -87,7 +87,7 @@ const STREET_WORDS: &[&str] = &[
 
 /// Endings of German street names written as one word (`Hauptstraße`).
 const STREET_SUFFIXES: &[&str] = &[
-    "strasse", "straße", "weg", "platz", "allee", "gasse", "ring", "damm",
+    "strasse", "straße", "str", "weg", "platz", "allee", "gasse", "damm",
 ];
 
 /// Words after which capitalised words are taken for a place.

@@ -616,6 +616,15 @@ fn system_places() {
     assert_eq!(
         system(
             "@sys.address",
+            "Ich wohne in der Goethestr. 12, Berlin",
+            "de"
+        )
+        .map(|f| f.1),
+        Some(json!("Goethestr. 12, Berlin"))
+    );
+    assert_eq!(
+        system(
+            "@sys.address",
             "on the windows of St Patrick's church",
             "en"
         ),
@@ -742,4 +751,40 @@ fn unknown_words_count_as_the_phrase_word_they_misspell_or_share_a_stem_with() {
         nlu.match_intent("check my elephant for donuts", "en", TODAY, &scope, 0.7),
         None
     );
+}
+
+#[test]
+fn absurd_amounts_are_no_panic() {
+    let nlu = Nlu::new(&[], &[]);
+    let text = "in 99999999999999 days, nine hundred million million million million million";
+    for entity in [
+        "@sys.date",
+        "@sys.date-period",
+        "@sys.number",
+        "@sys.duration",
+        "@sys.date-time",
+    ] {
+        nlu.extract(entity, text, "en", TODAY);
+    }
+    assert_eq!(
+        nlu.extract("@sys.date", "in 99999999999999 days", "en", TODAY),
+        None
+    );
+}
+
+#[test]
+fn a_long_text_is_matched_by_similarity_alone() {
+    let nlu = nlu("divebooker");
+    let long = "I am looking for a private boat to Galapagos Islands ".repeat(200);
+    let matched = nlu
+        .match_intent(&long, "en", TODAY, DIVEBOOKER, THRESHOLD)
+        .expect("a match");
+    assert_eq!(matched.display_name, "head.send.group.request");
+    assert!(matched.confidence < 1.0);
+}
+
+#[test]
+fn one_nlu_serves_many_sessions_at_once() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Nlu>();
 }

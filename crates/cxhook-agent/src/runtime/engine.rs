@@ -1,10 +1,10 @@
 //! [`Runtime`]: runs an agent's turns on a [`Session`], as CX runs them.
 //!
-//! A turn has four steps (the handler reference, cloud.google.com/dialogflow/cx/docs/concept/
-//! handler, and agent-format.md's summary of it): the input is understood, the first handler in
-//! scope that passes is called, its fulfillment runs, and its transition moves the session,
-//! whose new page then runs in turn. The numbers are the ones the crate's rules use
-//! (see the [`runtime`](super) module).
+//! A turn has four steps (the handler reference,
+//! cloud.google.com/dialogflow/cx/docs/concept/handler): the input is understood, the first
+//! handler in scope that passes is called, its fulfillment runs, and its transition moves the
+//! session, whose new page then runs in turn. Rule numbers in this module's comments are those of
+//! the [`runtime`](super) module.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -13,7 +13,7 @@ use cxhook_types::{ParameterState, Query, ResponseMessage};
 use jiff::civil::Date;
 use serde_json::Value;
 
-use super::scope::TurnScope;
+use super::scope::{Parsed, TurnScope};
 use super::session::{Frame, MatchedIntent, Session, Slot};
 use super::turn::{Change, Input, Turn, TurnError, TurnResult};
 use super::understand::Understanding;
@@ -34,6 +34,7 @@ pub struct Runtime<'a> {
     pub(crate) webhooks: &'a dyn Webhooks,
     pub(crate) generators: BTreeMap<String, String>,
     understanding: Understanding,
+    parsed: Parsed,
     max_transitions: usize,
 }
 
@@ -53,6 +54,7 @@ impl<'a> Runtime<'a> {
                 nlu: Nlu::new(&intents, &entity_types),
                 today,
             },
+            parsed: Parsed::default(),
             max_transitions: MAX_TRANSITIONS,
         }
     }
@@ -262,6 +264,7 @@ impl<'a> Run<'_, 'a> {
             utterance: self.utterance.as_deref(),
             random: &self.random,
             warnings: &self.warnings,
+            parsed: &self.runtime.parsed,
         }
     }
 

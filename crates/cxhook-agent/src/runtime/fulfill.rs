@@ -192,8 +192,8 @@ impl<'a> Run<'_, 'a> {
             Outcome::TimedOut | Outcome::Failed(_) => None,
         };
         self.session.webhook_status = status;
-        let (after, problems, events) = match (&outgoing, flexible) {
-            (Outgoing::Standard(request), _) => {
+        let (after, problems, events) = match &outgoing {
+            Outgoing::Standard(request) => {
                 let (reply, problems) = judge_standard(&outcome);
                 let events = error_events(&outcome, reply.is_some());
                 let after = match reply {
@@ -207,7 +207,8 @@ impl<'a> Run<'_, 'a> {
                 };
                 (after, problems, events)
             }
-            (Outgoing::Flexible { .. }, Some(service)) => {
+            Outgoing::Flexible { .. } => {
+                let mapping = flexible.map_or(&[][..], |service| &service.parameter_mapping);
                 let body = match &outcome {
                     Outcome::Answered {
                         status: 200..=299,
@@ -217,8 +218,8 @@ impl<'a> Run<'_, 'a> {
                 };
                 match body {
                     Ok(body) => {
-                        for (param, value) in map_response(&service.parameter_mapping, &body)
-                            .map_err(TurnError::Agent)?
+                        for (param, value) in
+                            map_response(mapping, &body).map_err(TurnError::Agent)?
                         {
                             self.preset(&param, value)?;
                         }
@@ -233,7 +234,6 @@ impl<'a> Run<'_, 'a> {
                     }
                 }
             }
-            (Outgoing::Flexible { .. }, None) => unreachable!("a flexible call has its service"),
         };
         self.calls.push(WebhookCall {
             webhook: name.to_owned(),

@@ -38,8 +38,8 @@
 //! 5. **The form** is the page's parameters in order; each is filled when the parameter of its
 //!    name (a session parameter, or `$flow.x`) has a value, so presets, webhooks and intents fill
 //!    it as well as the user's answers. The form is complete (`$page.params.status = "FINAL"`)
-//!    when every required parameter is filled; a parameter filled this turn is `UPDATED`. An
-//!    optional parameter with a default value takes it on page entry.
+//!    when every required parameter is filled; a parameter filled this turn is `UPDATED`. A
+//!    parameter with a default value takes it on page entry when it has none.
 //! 6. **Event handlers** are looked up for the most specific event first (`sys.no-match-2`
 //!    before `sys.no-match-default`, `webhook.error.unavailable` before `webhook.error`), each in
 //!    the prompted form parameter's reprompt handlers, then the page's, then the flow's. An event
@@ -84,6 +84,36 @@
 //!     not modelled.
 //! 13. **A loop is an error**: a turn that enters more than [`MAX_TRANSITIONS`] pages stops with
 //!     [`TurnError::Loop`] naming the last pages (CX stops such agents too, with its own limit).
+//!
+//! ```
+//! use cxhook_agent::Agent;
+//! use cxhook_agent::model::Webhook;
+//! use cxhook_agent::runtime::{Outcome, Outgoing, Runtime, Turn, WebhookFuture, Webhooks};
+//!
+//! /// Every webhook answers 503 (divebooker calls none).
+//! struct Down;
+//!
+//! impl Webhooks for Down {
+//!     fn call<'a>(&'a self, _: &'a Webhook, _: &'a Outgoing) -> WebhookFuture<'a> {
+//!         Box::pin(async { Outcome::Answered { status: 503, body: Vec::new() } })
+//!     }
+//! }
+//!
+//! # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+//! #     let mut f = std::pin::pin!(f);
+//! #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+//! #     loop { if let std::task::Poll::Ready(o) = f.as_mut().poll(&mut cx) { return o; } }
+//! # }
+//! let agent = Agent::load("tests/agents/divebooker").unwrap().agent;
+//! let runtime = Runtime::new(&agent, &Down);
+//! let mut session = runtime.session();
+//! let said = Turn::text("I would like to go diving in Costa Rica");
+//! let turn = block_on(runtime.turn(&mut session, said)).unwrap();
+//! assert_eq!(turn.intent.as_ref().unwrap().name, "head.send.group.request");
+//! assert_eq!(turn.page, "Collect Further Info");
+//! assert_eq!(session.param("destination"), Some(&serde_json::json!("Costa Rica")));
+//! assert_eq!(turn.texts().last(), Some(&"When would you like to go?"));
+//! ```
 
 mod engine;
 mod flexible;

@@ -15,10 +15,13 @@
 //! 6. *Inferred:* **a `$sys.func` call that fails does not stop the turn**: CX reports such
 //!    failures in `diagnosticInfo` and carries on. A condition with one does not hold, a preset
 //!    leaves its parameter as it was, a message keeps its text as written, and each failure is a
-//!    warning of the turn. A condition or text that does not parse is the agent's error.
+//!    warning of the turn. So does a call of a function CX has and this crate does not
+//!    implement (`NOW`, the date and phone functions). A condition or text that does not parse
+//!    is the agent's error.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use cxhook_types::ParameterState;
 use serde_json::Value;
@@ -26,6 +29,7 @@ use serde_json::Value;
 use super::session::Session;
 use crate::condition::Condition;
 use crate::reference::{IntentPart, RequestField, Scope};
+use crate::syntax::ParseError;
 use crate::template::{JsonTemplate, Template};
 
 /// The session as references see it, with the turn's values.
@@ -40,6 +44,8 @@ pub(crate) struct TurnScope<'s> {
     pub(crate) random: &'s Cell<u64>,
     /// Where failed `$sys.func` calls are reported.
     pub(crate) warnings: &'s RefCell<Vec<String>>,
+    /// The runtime's parsed conditions and texts.
+    pub(crate) parsed: &'s Parsed,
 }
 
 impl Scope for TurnScope<'_> {
@@ -110,15 +116,46 @@ impl Scope for TurnScope<'_> {
     }
 }
 
+/// Conditions and texts parsed once per runtime: a turn through Google's Address Collection
+/// evaluates over a hundred of them, and parsing each again every time took most of the turn.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    conditions: Mutex<HashMap<String, Arc<Condition>>>,
+    templates: Mutex<HashMap<String, Arc<Template>>>,
+}
+
+impl Parsed {
+    /// `text` parsed with `parse`, from the cache of parsed texts when it was parsed before.
+    fn get<T, E>(
+        cache: &Mutex<HashMap<String, Arc<T>>>,
+        text: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        if let Some(parsed) = cache.lock().expect("not poisoned").get(text) {
+            return Ok(Arc::clone(parsed));
+        }
+        let parsed = Arc::new(parse(text)?);
+        cache
+            .lock()
+            .expect("not poisoned")
+            .insert(text.to_owned(), Arc::clone(&parsed));
+        Ok(parsed)
+    }
+}
+
 impl TurnScope<'_> {
     /// Whether `condition` holds. An empty condition holds; a condition that does not parse
-    /// is an error naming it; a `$sys.func` call that fails makes it not hold and is a warning
-    /// (rule 6).
+    /// is an error naming it; a `$sys.func` call that fails (or that the crate does not
+    /// implement) makes it not hold and is a warning (rule 6).
     pub(crate) fn holds(&self, condition: &str) -> Result<bool, String> {
-        let parsed = Condition::parse(condition)
-            .map_err(|e| format!("the condition `{condition}` does not parse: {e}"))?;
+        let what = || format!("the condition `{condition}`");
+        let Some(parsed) =
+            self.parsed(&self.parsed.conditions, condition, Condition::parse, what)?
+        else {
+            return Ok(false);
+        };
         Ok(parsed.eval(self).unwrap_or_else(|e| {
-            self.warn(format!("the condition `{condition}` fails: {e}"));
+            self.warn(format!("{} fails: {e}", what()));
             false
         }))
     }
@@ -126,22 +163,53 @@ impl TurnScope<'_> {
     /// A message text with its references and calls rendered; when a call fails, the text as
     /// written and a warning (rule 6).
     pub(crate) fn render(&self, text: &str) -> Result<String, String> {
-        let template =
-            Template::parse(text).map_err(|e| format!("the text `{text}` does not parse: {e}"))?;
+        let what = || format!("the text `{text}`");
+        let Some(template) = self.parsed(&self.parsed.templates, text, Template::parse, what)?
+        else {
+            return Ok(text.to_owned());
+        };
         Ok(template.render(self).unwrap_or_else(|e| {
-            self.warn(format!("the text `{text}` fails: {e}"));
+            self.warn(format!("{} fails: {e}", what()));
             text.to_owned()
         }))
     }
 
     /// A parameter preset's value, evaluated; `None` with a warning when a call fails (rule 6).
     pub(crate) fn value(&self, value: &Value) -> Result<Option<Value>, String> {
-        let template = JsonTemplate::parse(value)
-            .map_err(|e| format!("the value `{value}` does not parse: {e}"))?;
-        Ok(template
-            .evaluate(self)
-            .map_err(|e| self.warn(format!("the value `{value}` fails: {e}")))
+        let what = || format!("the value `{value}`");
+        let evaluated = match value {
+            Value::String(text) => {
+                match self.parsed(&self.parsed.templates, text, Template::parse, what)? {
+                    Some(template) => template.evaluate(self),
+                    None => return Ok(None),
+                }
+            }
+            _ => JsonTemplate::parse(value)
+                .map_err(|e| format!("{} does not parse: {e}", what()))?
+                .evaluate(self),
+        };
+        Ok(evaluated
+            .map_err(|e| self.warn(format!("{} fails: {e}", what())))
             .ok())
+    }
+
+    /// `text` parsed (from the runtime's cache); `None` with a warning when it calls a system
+    /// function the crate does not implement, an error when it is malformed.
+    fn parsed<T>(
+        &self,
+        cache: &Mutex<HashMap<String, Arc<T>>>,
+        text: &str,
+        parse: impl FnOnce(&str) -> Result<T, ParseError>,
+        what: impl Fn() -> String,
+    ) -> Result<Option<Arc<T>>, String> {
+        match Parsed::get(cache, text, parse) {
+            Ok(parsed) => Ok(Some(parsed)),
+            Err(e) if e.is_unsupported() => {
+                self.warn(format!("{} is skipped: {e}", what()));
+                Ok(None)
+            }
+            Err(e) => Err(format!("{} does not parse: {e}", what())),
+        }
     }
 
     fn warn(&self, warning: String) {

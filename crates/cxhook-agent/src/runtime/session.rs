@@ -3,7 +3,7 @@
 //! The session is the flow stack (each flow with its current page, its previous page and its
 //! `$flow.` parameters), the session parameters, the current page's form, the intent matched
 //! last, the status of the last webhook call, and whether the session ended. The turn engine
-//! (`turn.rs`) changes it; everything here only reads or records.
+//! (`engine.rs`) changes it; everything here only reads or records.
 
 use std::collections::BTreeMap;
 

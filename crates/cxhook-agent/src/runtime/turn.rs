@@ -97,7 +97,8 @@ pub struct TurnResult {
     pub flow: String,
     /// The current page after the turn.
     pub page: String,
-    /// Every page entered during the turn, as `Flow / Page`, in order.
+    /// Every page entered during the turn, as `Flow / Page`, in order; a page a flow returned
+    /// to on End Flow is marked `(returned)`.
     pub pages: Vec<String>,
     /// The session and active-flow parameters the turn changed, in name order.
     pub changed: Vec<Change>,
