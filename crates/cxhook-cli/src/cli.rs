@@ -58,9 +58,10 @@ pub(crate) enum Command {
 /// The subcommands of `cxhook agent`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum AgentCommand {
-    /// Talk to an exported agent in the terminal: each line is what the user says (or a
-    /// command: /event NAME, /dtmf DIGITS, /intent NAME, /params, /set NAME=VALUE, /restart,
-    /// /quit, /help), and each turn shows the agent's messages, its webhook calls (webhook,
+    /// Talk to an exported agent in the terminal, a line a turn.
+    ///
+    /// Each line is what the user says (or a command: /event NAME, /dtmf DIGITS, /intent
+    /// NAME, /params, /set NAME=VALUE, /restart, /quit, /help), and each turn shows the agent's messages, its webhook calls (webhook,
     /// tag, status, latency), the parameters that changed and the page it is on. Piped input
     /// is read a line a turn. Standard webhooks not named by --webhook are answered in-process
     /// by the webhook `cxhook serve` would run, for the tags it serves.
