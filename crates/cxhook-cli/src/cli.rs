@@ -14,6 +14,7 @@ use cxhook::middleware::auth::Secret;
 use http::{HeaderName, HeaderValue};
 
 use crate::json_path::JsonPath;
+use crate::named::{GeneratorText, WebhookUrl};
 use crate::request::{FormParam, Param};
 
 /// Run and test Dialogflow CX webhooks.
@@ -36,7 +37,8 @@ pub(crate) enum Command {
     /// arguments as a Lambda `bootstrap`, this is the default.
     Lambda(LambdaArgs),
     /// Play multi-turn conversations from YAML scenario files against a webhook (a URL, or
-    /// in-process from the configuration) and check each reply.
+    /// in-process from the configuration) and check each reply; a scenario that names an
+    /// exported `agent:` gives only what the user does, and the agent decides the rest.
     Scenario(Box<ScenarioArgs>),
     /// Send the calls `serve --record` recorded again (to a URL, or in-process from the
     /// configuration) and compare each reply with the recorded one.
@@ -48,6 +50,53 @@ pub(crate) enum Command {
     /// Work on the databases: copy the embedded SQLite database to Postgres.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Run an exported Dialogflow CX agent offline, with its webhooks.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+}
+
+/// The subcommands of `cxhook agent`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AgentCommand {
+    /// Talk to an exported agent in the terminal, a line a turn.
+    ///
+    /// Each line is what the user says (or a command: /event NAME, /dtmf DIGITS, /intent
+    /// NAME, /params, /set NAME=VALUE, /restart, /quit, /help), and each turn shows the agent's messages, its webhook calls (webhook,
+    /// tag, status, latency), the parameters that changed and the page it is on. Piped input
+    /// is read a line a turn. Standard webhooks not named by --webhook are answered in-process
+    /// by the webhook `cxhook serve` would run, for the tags it serves.
+    Chat(Box<ChatArgs>),
+}
+
+/// The flags of `cxhook agent chat`.
+#[derive(Debug, Args)]
+pub(crate) struct ChatArgs {
+    /// The exported agent: its JSON package directory, or a .zip of it.
+    #[arg(value_name = "AGENT")]
+    pub(crate) agent: PathBuf,
+    /// Send the calls of the webhook with this display name to URL (any server, over HTTP,
+    /// with the headers the export gives it); may be given once per webhook.
+    #[arg(long = "webhook", value_name = "NAME=URL")]
+    pub(crate) webhooks: Vec<WebhookUrl>,
+    /// In-process: a TOML file whose keys override the embedded defaults.
+    #[arg(long, value_name = "FILE", env = "CXHOOK_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+    /// In-process: the SQLite database both integrations use (created and seeded when
+    /// missing); without it, a fresh one is made for this run and removed after it, unless
+    /// the configuration names one (`accounts.database`, `booking.database`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) database: Option<PathBuf>,
+    /// The language of the conversation [default: the agent's default language].
+    #[arg(long, value_name = "CODE")]
+    pub(crate) lang: Option<String>,
+    /// A session parameter set with the first turn, KEY=VALUE; VALUE is JSON when it parses
+    /// as JSON, else a string; may be given more than once.
+    #[arg(short = 'p', long = "param", value_name = "KEY=VALUE")]
+    pub(crate) params: Vec<Param>,
+    /// The text the generator with this display name gives ($placeholders filled in); a
+    /// generator without one gives `[generator NAME]`. May be given once per generator.
+    #[arg(long = "generator", value_name = "NAME=TEXT")]
+    pub(crate) generators: Vec<GeneratorText>,
 }
 
 /// The flags of `cxhook migrate`.
@@ -135,6 +184,10 @@ pub(crate) struct ScenarioArgs {
     /// the configuration names one (`accounts.database`, `booking.database`).
     #[arg(long, value_name = "FILE", conflicts_with = "url")]
     pub(crate) database: Option<PathBuf>,
+    /// Agent-driven scenarios: send the calls of the agent's webhook with this display name
+    /// to URL; may be given once per webhook.
+    #[arg(long = "webhook", value_name = "NAME=URL")]
+    pub(crate) webhooks: Vec<WebhookUrl>,
     /// How the calls reach the webhook.
     #[command(flatten)]
     pub(crate) target: TargetArgs,
@@ -299,7 +352,7 @@ macro_rules! local {
     )*};
 }
 
-local!(SendArgs, ReplayArgs, ScenarioArgs);
+local!(SendArgs, ReplayArgs, ScenarioArgs, ChatArgs);
 
 /// Reads a token that is not empty.
 fn parse_secret(text: &str) -> Result<Secret, String> {

@@ -1,11 +1,14 @@
 //! `cxhook`: run a Dialogflow CX webhook server (`serve`, or `lambda` on AWS Lambda) and talk
 //! to any webhook the way Dialogflow does: one call (`send`), the calls a server recorded
-//! (`replay`), or multi-turn conversations (`scenario`).
+//! (`replay`), or multi-turn conversations (`scenario`); and run an exported CX agent
+//! offline with its webhooks (`agent chat`, and scenarios that name an agent).
 //!
 //! Exit codes: 0 when all went well, 1 when the webhook answered in a way Dialogflow would
-//! not accept (or, for `scenario`, a turn failed), 2 for usage, configuration, IO and
+//! not accept (or, for `scenario`, a turn failed; for `agent chat`, a turn could not run
+//! to its end), 2 for usage, configuration, IO and
 //! network errors.
 
+mod agent;
 mod app;
 mod cli;
 mod config;
@@ -13,6 +16,7 @@ mod db_copy;
 mod json_path;
 mod lambda;
 mod migrate;
+mod named;
 mod platform;
 mod record;
 mod render;
@@ -70,6 +74,10 @@ fn main() -> ExitCode {
         }),
         Command::Migrate(args) => migrate::run(args).map(|()| ExitCode::SUCCESS),
         Command::Db(DbCommand::Copy(args)) => db_copy::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Agent(command) => agent::run(command).map(|ok| match ok {
+            true => ExitCode::SUCCESS,
+            false => ExitCode::from(WRONG_ANSWER),
+        }),
     };
     // Whatever ended the command, the log lines still gathered are written before it exits.
     telemetry::flush();

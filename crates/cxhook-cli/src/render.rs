@@ -43,7 +43,8 @@ pub(crate) fn render(response: &WebhookResponse) -> Vec<String> {
     lines
 }
 
-fn message(message: &ResponseMessage) -> String {
+/// One message read out: `text: …`, `payload: {…}`, `end interaction`, with its channel.
+pub(crate) fn message(message: &ResponseMessage) -> String {
     let line = match &message.message {
         Some(kind) => message_kind(kind),
         None => "a message of a kind this tool does not know".to_owned(),

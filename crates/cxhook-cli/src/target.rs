@@ -57,6 +57,8 @@ enum Way {
     InProcess {
         endpoint: Endpoint,
         config: Option<PathBuf>,
+        /// The tags its router serves.
+        tags: Vec<String>,
     },
 }
 
@@ -125,15 +127,26 @@ impl Target {
         }
         let scratch = own_database(&mut config, local)?;
         crate::telemetry::init(&config)?;
-        let endpoint = crate::app::webhook(&config)?.into_endpoint();
+        let webhook = crate::app::webhook(&config)?;
+        let tags = webhook.tags().map(str::to_owned).collect();
         Ok(Self {
             way: Way::InProcess {
-                endpoint,
+                endpoint: webhook.into_endpoint(),
                 config: file.map(Path::to_path_buf),
+                tags,
             },
             timeout,
             _scratch: scratch,
         })
+    }
+
+    /// The tags the in-process webhook's router serves; `None` for a URL, whose tags are not
+    /// known.
+    pub(crate) fn tags(&self) -> Option<&[String]> {
+        match &self.way {
+            Way::InProcess { tags, .. } => Some(tags),
+            Way::Http { .. } => None,
+        }
     }
 
     /// Marks every call as the replay of a recorded one (the [`REPLAY_HEADER`] header), so that

@@ -130,7 +130,7 @@ pub(crate) fn mismatches(
 
 /// Whether two parameter values mean the same: numbers compare as CX's doubles do (`4` is
 /// `4.0`).
-fn same(actual: &Value, expected: &Value) -> bool {
+pub(crate) fn same(actual: &Value, expected: &Value) -> bool {
     let (mut actual, mut expected) = (actual.clone(), expected.clone());
     normalize_numbers(&mut actual);
     normalize_numbers(&mut expected);

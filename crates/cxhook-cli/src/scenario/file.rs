@@ -15,9 +15,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{anyhow, bail};
 use cxhook::types::{ParameterState, Struct};
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
@@ -197,14 +196,6 @@ fn parse_state<E: de::Error>(name: &str) -> Result<ParameterState, E> {
             "`{name}` is not a form parameter state: EMPTY, INVALID or FILLED"
         ))),
     }
-}
-
-/// Reads the scenario in `path`, with its dates resolved against `today`. An error names the
-/// file and, for YAML errors, the key path and the line.
-pub(crate) fn load(path: &Path, today: Date) -> anyhow::Result<Scenario> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    parse(&text, today).map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
 /// Reads a scenario from YAML text and resolves its dates.

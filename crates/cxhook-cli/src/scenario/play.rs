@@ -17,7 +17,7 @@ use crate::target::Target;
 /// How one turn went.
 #[derive(Debug)]
 pub(crate) struct TurnResult {
-    /// The turn's tag.
+    /// The turn's tag; for an agent-driven turn, what the user did.
     pub(crate) tag: String,
     /// What went wrong, one sentence each; empty when the turn passed.
     pub(crate) failures: Vec<String>,

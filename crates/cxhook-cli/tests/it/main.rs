@@ -4,6 +4,7 @@
 //! import each other in a loop and that cxhook's core imports nothing of its runtime
 //! (`modules`).
 
+mod agent;
 mod auth;
 mod config;
 mod container;
