@@ -462,3 +462,66 @@ fn agent_chat_documents_each_flag() {
         "{unknown:?}"
     );
 }
+
+/// The example agent in `examples/agent`, in a fresh directory.
+fn example_agent() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/agent")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn the_example_agent_walks_every_path_in_english_and_german_with_the_integrations_in_process() {
+    let provider = crate::scenario::weather_provider();
+    let base = provider.url.strip_suffix("/webhook").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("cxhook.toml");
+    std::fs::write(
+        &config,
+        format!("[weather]\ngeocoding_url = \"{base}/geo\"\nforecast_url = \"{base}/forecast\"\n"),
+    )
+    .unwrap();
+    let files = ["example-en.yaml", "example-de.yaml"].map(scenario_file);
+    let run = cxhook_in(
+        dir.path(),
+        &[
+            "scenario",
+            "--config",
+            config.to_str().unwrap(),
+            &files[0],
+            &files[1],
+        ],
+        "",
+    );
+    all_passed(&run, 2);
+    assert!(
+        run.stdout.contains("  ok: 23 turns\n") && run.stdout.contains("  ok: 20 turns\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().count() == 1,
+        "the in-process webhook's database is its own, removed after the run"
+    );
+}
+
+#[test]
+fn the_example_agent_answers_a_piped_conversation_from_the_embedded_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = cxhook_in(
+        dir.path(),
+        &["agent", "chat", &example_agent()],
+        "what's my balance\nu-1001\nbook a haircut next Monday at 10am\nyes\n",
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    for said in [
+        "agent: What is your user ID? It looks like u-1001.",
+        "agent: The balance of account u-1001 is $1,250.75.",
+        "webhook cxhook, tag booking.validate: HTTP 200",
+        "agent: Shall I book it?",
+        "agent: You're booked: haircut on Monday,",
+    ] {
+        assert!(run.stdout.contains(said), "{said}: {}", run.stdout);
+    }
+}

@@ -318,7 +318,7 @@ fn no_answer_is_an_error_not_a_failure() {
 }
 
 /// A stub of Open-Meteo: Berlin is known, nothing else.
-fn weather_provider() -> Stub {
+pub(crate) fn weather_provider() -> Stub {
     let json = |body: Value| ([("content-type", "application/json")], body.to_string());
     let geocoding = move |uri: http::Uri| async move {
         let query = uri.query().unwrap_or_default().to_ascii_lowercase();
