@@ -500,9 +500,10 @@ fn the_example_agent_walks_every_path_in_english_and_german_with_the_integration
         "{}",
         run.stdout
     );
-    assert!(
-        std::fs::read_dir(dir.path()).unwrap().count() == 1,
-        "the in-process webhook's database is its own, removed after the run"
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only the configuration: the in-process webhook's database is removed after the run"
     );
 }
 
