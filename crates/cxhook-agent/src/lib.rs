@@ -16,6 +16,7 @@ pub mod reference;
 pub mod runtime;
 pub mod syntax;
 pub mod template;
+pub mod test_case;
 #[cfg(test)]
 mod testing;
 

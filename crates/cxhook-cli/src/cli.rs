@@ -66,6 +66,63 @@ pub(crate) enum AgentCommand {
     /// is read a line a turn. Standard webhooks not named by --webhook are answered in-process
     /// by the webhook `cxhook serve` would run, for the tags it serves.
     Chat(Box<ChatArgs>),
+    /// Run the agent's own test cases (testCases/*.json) offline and compare each turn with
+    /// the recording.
+    ///
+    /// Each turn's input (text, event, DTMF, language, injected parameters) runs through the
+    /// agent from where the case's testConfig starts, and the intent, page, flow, tracked
+    /// session parameters and text responses are compared as CX compares them. A line per
+    /// case (ok or FAILED, each difference with the turn, the field, what was expected and
+    /// what came), then `N passed, N failed`. Exit 1 when a case failed, 2 when the agent or
+    /// its test cases cannot be read. Webhooks as for `agent chat`; a turn recorded with
+    /// isWebhookEnabled false (or without it) calls none.
+    Test(Box<TestArgs>),
+    /// Turn the agent's test cases into agent-driven scenario files, one per case.
+    ///
+    /// Each file names the agent, gives each turn's input and parameters, and expects what
+    /// the recording holds (intent, page, flow, compared parameters, texts), so `cxhook
+    /// scenario` plays it as `agent test` runs the case.
+    ImportTests(ImportTestsArgs),
+}
+
+/// The flags of `cxhook agent test`.
+#[derive(Debug, Args)]
+pub(crate) struct TestArgs {
+    /// The exported agent: its JSON package directory, or a .zip of it.
+    #[arg(value_name = "AGENT")]
+    pub(crate) agent: PathBuf,
+    /// Run only the test cases with these display names (all when none is given).
+    #[arg(value_name = "CASE")]
+    pub(crate) cases: Vec<String>,
+    /// Write the results as JUnit XML to FILE, for CI systems.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) junit: Option<PathBuf>,
+    /// Send the calls of the webhook with this display name to URL (any server, over HTTP,
+    /// with the headers the export gives it); may be given once per webhook.
+    #[arg(long = "webhook", value_name = "NAME=URL")]
+    pub(crate) webhooks: Vec<WebhookUrl>,
+    /// In-process: a TOML file whose keys override the embedded defaults.
+    #[arg(long, value_name = "FILE", env = "CXHOOK_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+    /// In-process: the SQLite database both integrations use (created and seeded when
+    /// missing); without it, a fresh one is made for this run and removed after it, unless
+    /// the configuration names one (`accounts.database`, `booking.database`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) database: Option<PathBuf>,
+    /// The text the generator with this display name gives; may be given once per generator.
+    #[arg(long = "generator", value_name = "NAME=TEXT")]
+    pub(crate) generators: Vec<GeneratorText>,
+}
+
+/// The flags of `cxhook agent import-tests`.
+#[derive(Debug, Args)]
+pub(crate) struct ImportTestsArgs {
+    /// The exported agent: its JSON package directory, or a .zip of it.
+    #[arg(value_name = "AGENT")]
+    pub(crate) agent: PathBuf,
+    /// The directory the scenario files are written to (created when missing).
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    pub(crate) out: PathBuf,
 }
 
 /// The flags of `cxhook agent chat`.
@@ -352,7 +409,7 @@ macro_rules! local {
     )*};
 }
 
-local!(SendArgs, ReplayArgs, ScenarioArgs, ChatArgs);
+local!(SendArgs, ReplayArgs, ScenarioArgs, ChatArgs, TestArgs);
 
 /// Reads a token that is not empty.
 fn parse_secret(text: &str) -> Result<Secret, String> {

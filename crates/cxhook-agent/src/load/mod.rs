@@ -14,10 +14,12 @@ mod error;
 mod package;
 mod parse;
 mod syntax;
+mod test_cases;
 
 use std::path::Path;
 
 pub use error::{LoadError, Missing, Warning, WarningKind};
+pub use test_cases::{TestCaseFile, test_cases};
 
 use crate::model::Agent;
 

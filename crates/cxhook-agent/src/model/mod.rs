@@ -16,6 +16,7 @@ mod page;
 mod route;
 mod secret;
 mod target;
+mod test_case;
 mod webhook;
 
 pub use agent::Agent;
@@ -32,4 +33,8 @@ pub use page::{FillBehavior, Form, FormParameter, Page};
 pub use route::{EventHandler, TransitionRoute, TransitionRouteGroup};
 pub use secret::Secret;
 pub use target::{SpecialPage, Target};
+pub use test_case::{
+    ConversationTurn, CurrentPage, DtmfInput, EventInput, IntentInput, NamedIntent, QueryInput,
+    TestCase, TestConfig, TextInput, TextResponse, UserInput, VirtualAgentOutput,
+};
 pub use webhook::{Duration, GenericWebService, Webhook, WebhookType};

@@ -14,7 +14,7 @@ use jiff::civil::Date;
 use serde_json::Value;
 
 use super::scope::{Parsed, TurnScope};
-use super::session::{Frame, MatchedIntent, Session, Slot};
+use super::session::{Frame, MatchedIntent, Session};
 use super::turn::{Change, Input, Turn, TurnError, TurnResult};
 use super::understand::Understanding;
 use super::webhook::{WebhookCall, Webhooks};
@@ -126,6 +126,7 @@ impl<'a> Runtime<'a> {
             pages: Vec::new(),
             generative: BTreeMap::new(),
             matched: None,
+            webhooks: turn.webhooks,
             random: Cell::new(0),
             warnings: RefCell::new(Vec::new()),
         };
@@ -238,6 +239,8 @@ pub(crate) struct Run<'r, 'a> {
     pub(crate) generative: BTreeMap<String, String>,
     /// The intent matched this turn.
     pub(crate) matched: Option<MatchedIntent>,
+    /// Whether the turn's webhooks are called ([`Turn::webhooks`]).
+    pub(crate) webhooks: bool,
     /// The random generator's state.
     pub(crate) random: Cell<u64>,
     /// Failed `$sys.func` calls, as CX reports them in `diagnosticInfo`.
@@ -657,24 +660,7 @@ impl<'a> Run<'_, 'a> {
             Some(page) => &page.form.parameters,
             None => &[],
         };
-        self.session.form.clear();
-        for param in params {
-            if self.session.param(&param.display_name).is_none()
-                && let Some(default) = &param.default_value
-            {
-                self.session.set_param(&param.display_name, default.clone());
-            }
-            let state = match self.session.param(&param.display_name) {
-                Some(_) => ParameterState::Filled,
-                None => ParameterState::Empty,
-            };
-            self.session.form.push(Slot {
-                name: param.display_name.clone(),
-                required: param.required,
-                state,
-                updated: false,
-            });
-        }
+        self.session.fill_form(params);
         Ok(())
     }
 }

@@ -141,7 +141,7 @@ impl<'a> Run<'_, 'a> {
         let webhook: &'a Webhook = agent
             .webhook(name)
             .ok_or_else(|| TurnError::Agent(format!("there is no webhook `{name}`")))?;
-        if webhook.disabled {
+        if webhook.disabled || !self.webhooks {
             return Ok(After::Continue);
         }
         let flexible = webhook

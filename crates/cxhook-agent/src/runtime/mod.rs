@@ -121,6 +121,7 @@ mod fulfill;
 mod params;
 mod scope;
 mod session;
+mod start;
 mod turn;
 mod understand;
 mod webhook;

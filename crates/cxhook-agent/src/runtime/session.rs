@@ -11,6 +11,7 @@ use cxhook_types::{IntentParameterValue, ParameterState};
 use serde_json::Value;
 
 use super::params::Params;
+use crate::model::FormParameter;
 
 /// The display name CX gives every flow's start page.
 pub const START_PAGE: &str = "Start Page";
@@ -238,6 +239,29 @@ impl Session {
                 false => ParameterState::Empty,
             };
             slot.updated = filled;
+        }
+    }
+
+    /// Sets up the current page's form from `params`: each parameter filled when the parameter
+    /// of its name has a value (an optional one takes its default value first, rule 12).
+    pub(crate) fn fill_form(&mut self, params: &[FormParameter]) {
+        self.form.clear();
+        for param in params {
+            if self.param(&param.display_name).is_none()
+                && let Some(default) = &param.default_value
+            {
+                self.set_param(&param.display_name, default.clone());
+            }
+            let state = match self.param(&param.display_name) {
+                Some(_) => ParameterState::Filled,
+                None => ParameterState::Empty,
+            };
+            self.form.push(Slot {
+                name: param.display_name.clone(),
+                required: param.required,
+                state,
+                updated: false,
+            });
         }
     }
 

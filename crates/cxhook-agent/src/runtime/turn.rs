@@ -31,6 +31,11 @@ pub struct Turn {
     pub language: Option<String>,
     /// Session parameters set before the turn runs (`null` clears one).
     pub params: Struct,
+    /// Whether the turn's fulfillments call their webhooks (true unless set off, as a
+    /// detect-intent call's `queryParams.disableWebhook` or a test case turn's
+    /// `isWebhookEnabled: false` sets it off); a call not made is passed over as a call to a
+    /// disabled webhook is.
+    pub webhooks: bool,
 }
 
 impl Turn {
@@ -40,6 +45,7 @@ impl Turn {
             input,
             language: None,
             params: Struct::new(),
+            webhooks: true,
         }
     }
 
@@ -67,6 +73,14 @@ impl Turn {
     #[must_use]
     pub fn lang(mut self, code: impl Into<String>) -> Self {
         self.language = Some(code.into());
+        self
+    }
+
+    /// Makes the turn without webhook calls: each fulfillment that would call one goes on as
+    /// if its webhook were disabled.
+    #[must_use]
+    pub fn without_webhooks(mut self) -> Self {
+        self.webhooks = false;
         self
     }
 

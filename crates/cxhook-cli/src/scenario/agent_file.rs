@@ -19,6 +19,10 @@
 //!                error: webhook.error.unavailable}]
 //! ```
 //!
+//! `session: {flow: F, page: P}` starts the conversation elsewhere than the start page of the
+//! start flow, and a turn with `call_webhooks: false` calls no webhook, as a CX test case can
+//! ask (`cxhook agent import-tests` writes both).
+//!
 //! Read as strictly as tag-driven scenarios: an unknown key is an error naming it and its line.
 
 use std::collections::BTreeMap;
@@ -62,6 +66,11 @@ pub(crate) struct AgentScenario {
 pub(crate) struct AgentStart {
     /// The language code (the agent's default language by default).
     pub(crate) lang: Option<String>,
+    /// The flow the session starts in, on its start page (the agent's start flow by default).
+    pub(crate) flow: Option<String>,
+    /// The page the session starts on (looked up in `flow`, or in every flow); nothing of it
+    /// runs before the first turn.
+    pub(crate) page: Option<String>,
     /// Session parameters set with the first turn.
     #[serde(default)]
     pub(crate) params: Struct,
@@ -87,9 +96,17 @@ pub(crate) struct AgentTurn {
     /// Canned answers for this turn's calls, by webhook display name.
     #[serde(default)]
     pub(crate) webhooks: BTreeMap<String, Answers>,
+    /// Whether the turn's fulfillments call their webhooks (`false`: none is called, as a
+    /// test case turn with `isWebhookEnabled: false`).
+    #[serde(default = "calls_webhooks")]
+    pub(crate) call_webhooks: bool,
     /// What the agent must do.
     #[serde(default)]
     pub(crate) expect: AgentExpect,
+}
+
+fn calls_webhooks() -> bool {
+    true
 }
 
 /// What the agent must do in a turn.
@@ -233,7 +250,7 @@ mod tests {
         let text = r#"
 agent: agents/x
 today: 2026-12-06
-session: {lang: de, params: {channel: web}}
+session: {lang: de, params: {channel: web}, flow: Booking, page: Confirm}
 generators: {Welcome: Hi}
 webhooks: {lookup: {body: {a: 1}}}
 turns:
@@ -247,11 +264,13 @@ turns:
       params: {channel: web, gone: null, $flow.retry: 1}
       ended: false
       calls: [{webhook: lookup, tag: geocode, params: {channel: web}, status: 503, error: webhook.error.unavailable}]
-  - {intent: Done, expect: {calls: []}}
+  - {intent: Done, call_webhooks: false, expect: {calls: []}}
 "#;
         assert!(names_agent(text));
         let scenario = parse(text, Path::new("dir/s.yaml")).unwrap();
         assert_eq!(scenario.agent, Path::new("dir/agents/x"));
+        assert_eq!(scenario.session.page.as_deref(), Some("Confirm"));
+        assert!(scenario.turns[0].call_webhooks && !scenario.turns[1].call_webhooks);
         assert_eq!(scenario.webhooks["lookup"].0[0].body, Some(json!({"a": 1})));
         let first = &scenario.turns[0];
         assert_eq!(first.webhooks["lookup"].0.len(), 2);

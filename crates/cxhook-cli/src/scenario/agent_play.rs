@@ -30,7 +30,13 @@ pub(crate) async fn play_agent(
     for (name, text) in &scenario.generators {
         engine = engine.generator(name.clone(), text.clone());
     }
-    let mut session = engine.session();
+    let start = &scenario.session;
+    let mut session = match (&start.flow, &start.page) {
+        (None, None) => engine.session(),
+        (flow, page) => engine
+            .session_at(flow.as_deref(), page.as_deref())
+            .map_err(|e| anyhow!("session: {e}"))?,
+    };
     let mut results = Vec::new();
     for (i, step) in scenario.turns.iter().enumerate() {
         webhooks.set_turn_answers(
@@ -52,6 +58,9 @@ pub(crate) async fn play_agent(
         }
         for (name, value) in &step.params {
             turn = turn.param(name.clone(), value.clone());
+        }
+        if !step.call_webhooks {
+            turn = turn.without_webhooks();
         }
         let failures = match engine.turn(&mut session, turn).await {
             Ok(result) => mismatches(&step.expect, &result, &session),
