@@ -17,6 +17,7 @@ mod syntax;
 
 use std::path::Path;
 
+pub(crate) use assemble::Sources;
 pub use error::{LoadError, Missing, Warning, WarningKind};
 
 use crate::model::Agent;
@@ -31,6 +32,8 @@ pub struct Loaded {
     pub agent: Agent,
     /// What CX would accept but deserves a look, in file order.
     pub warnings: Vec<Warning>,
+    /// The file each resource came from, for diagnostics that name it (the linter's).
+    pub(crate) sources: Sources,
 }
 
 impl Agent {
@@ -43,6 +46,10 @@ impl Agent {
             DEFAULT_START_FLOW.clone_into(&mut agent.start_flow);
         }
         check::check(&agent, &sources, &mut warnings)?;
-        Ok(Loaded { agent, warnings })
+        Ok(Loaded {
+            agent,
+            warnings,
+            sources,
+        })
     }
 }

@@ -2,10 +2,13 @@
 //! its webhooks answered by servers, canned answers or the configured webhook in-process.
 //!
 //! `chat` is the conversation in a terminal; `webhooks` answers the calls (agent-driven
-//! scenarios use it too); `load` reads the agent and says what deserves a look.
+//! scenarios use it too); `load` reads the agent and says what deserves a look; `lint` checks the agent against the
+//! configured webhook before anything runs.
 
 pub(crate) mod chat;
+pub(crate) mod lint;
 pub(crate) mod load;
+pub(crate) mod tag_params;
 pub(crate) mod webhooks;
 
 use crate::cli::AgentCommand;
@@ -14,5 +17,6 @@ use crate::cli::AgentCommand;
 pub(crate) fn run(command: &AgentCommand) -> anyhow::Result<bool> {
     match command {
         AgentCommand::Chat(args) => chat::run(args),
+        AgentCommand::Lint(args) => lint::run(args),
     }
 }
