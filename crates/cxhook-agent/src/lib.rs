@@ -9,6 +9,7 @@
 pub mod condition;
 mod expr;
 pub mod func;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod nlu;

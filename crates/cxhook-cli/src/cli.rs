@@ -83,6 +83,12 @@ pub(crate) enum AgentCommand {
     /// the recording holds (intent, page, flow, compared parameters, texts), so `cxhook
     /// scenario` plays it as `agent test` runs the case.
     ImportTests(ImportTestsArgs),
+    /// Check an exported agent and the configured webhook against each other, before
+    /// anything runs: tags the webhook does not serve (or the agent never calls), webhook
+    /// calls with no webhook.error handler, webhook timeouts below the webhook's deadline,
+    /// pages nothing reaches, parameters a tag needs that nothing sets, and what the loader
+    /// refuses. Exit 0 clean, 1 with findings, 2 when the agent does not load.
+    Lint(LintArgs),
 }
 
 /// The flags of `cxhook agent test`.
@@ -123,6 +129,21 @@ pub(crate) struct ImportTestsArgs {
     /// The directory the scenario files are written to (created when missing).
     #[arg(long, value_name = "DIR", default_value = "scenarios")]
     pub(crate) out: PathBuf,
+}
+
+/// The flags of `cxhook agent lint`.
+#[derive(Debug, Args)]
+pub(crate) struct LintArgs {
+    /// The exported agent: its JSON package directory, or a .zip of it.
+    #[arg(value_name = "AGENT")]
+    pub(crate) agent: PathBuf,
+    /// A TOML file whose keys override the embedded defaults: the webhook the agent is
+    /// checked against.
+    #[arg(long, value_name = "FILE", env = "CXHOOK_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+    /// Print the findings as one JSON document.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// The flags of `cxhook agent chat`.

@@ -18,6 +18,7 @@ mod test_cases;
 
 use std::path::Path;
 
+pub(crate) use assemble::Sources;
 pub use error::{LoadError, Missing, Warning, WarningKind};
 pub use test_cases::{TestCaseFile, test_cases};
 
@@ -33,6 +34,8 @@ pub struct Loaded {
     pub agent: Agent,
     /// What CX would accept but deserves a look, in file order.
     pub warnings: Vec<Warning>,
+    /// The file each resource came from, for diagnostics that name it (the linter's).
+    pub(crate) sources: Sources,
 }
 
 impl Agent {
@@ -45,6 +48,10 @@ impl Agent {
             DEFAULT_START_FLOW.clone_into(&mut agent.start_flow);
         }
         check::check(&agent, &sources, &mut warnings)?;
-        Ok(Loaded { agent, warnings })
+        Ok(Loaded {
+            agent,
+            warnings,
+            sources,
+        })
     }
 }

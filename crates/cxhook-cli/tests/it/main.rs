@@ -10,6 +10,7 @@ mod config;
 mod container;
 mod db_copy;
 mod lambda;
+mod lint;
 mod migrate;
 mod modules;
 mod postgres;
