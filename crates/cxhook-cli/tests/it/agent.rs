@@ -463,7 +463,7 @@ fn agent_chat_documents_each_flag() {
     );
 }
 
-/// The example agent in `examples/agent`, in a fresh directory.
+/// The example agent, `examples/agent`.
 fn example_agent() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples/agent")
@@ -525,4 +525,36 @@ fn the_example_agent_answers_a_piped_conversation_from_the_embedded_configuratio
     ] {
         assert!(run.stdout.contains(said), "{said}: {}", run.stdout);
     }
+}
+
+#[test]
+fn the_example_agent_passes_its_own_test_cases_and_lints_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = cxhook_in(dir.path(), &["agent", "test", &example_agent()], "");
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stdout.ends_with("14 passed, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
+    for case in ["Booking de", "Cancel", "Goodbye de", "Weather"] {
+        assert!(
+            run.stdout.contains(&format!("ok     {case}\n")),
+            "{case}: {}",
+            run.stdout
+        );
+    }
+
+    let run = cxhook_in(dir.path(), &["agent", "lint", &example_agent()], "");
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stdout.ends_with(": no findings\n"), "{}", run.stdout);
+    let run = cxhook_in(
+        dir.path(),
+        &["agent", "lint", "--json", &example_agent()],
+        "",
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["findings"], json!([]), "{report}");
+    assert_eq!(report["loaded"], json!(true), "{report}");
 }
