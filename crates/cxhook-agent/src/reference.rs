@@ -169,48 +169,14 @@ impl Reference {
         Ok(reference)
     }
 
-    /// Parses where a value is written: a `setParameterActions` parameter or a flexible
-    /// webhook's `parameterMapping` key. That is a bare name (a session parameter, as
-    /// `address_collection_status`), a `$session.params.` or `$flow.` reference, or
-    /// *inferred* from Google's Address Collection component, a field inside one named with
-    /// `$sys.func.NESTED_FIELD("$session.params.address", "city")`, which becomes
-    /// `$session.params.address.city`.
-    pub fn parse_target(text: &str) -> Result<Self, ParseError> {
-        let mut cur = Cursor::new(text);
-        let reference = if text.starts_with("$sys.func.") {
-            let call = crate::func::Call::parse_at(&mut cur)?;
-            call.nested_field_target().ok_or_else(|| {
-                cur.error_at(
-                    0,
-                    "only `$sys.func.NESTED_FIELD(\"$reference\", \"key\", …)` can name where a value is written".into(),
-                )
-            })?
-        } else if text.starts_with('$') {
-            Self::parse_at(&mut cur)?
-        } else {
-            let name = cur
-                .ident()
-                .ok_or_else(|| cur.expected("a parameter name"))?;
-            Self {
-                root: Root::Session(Name::new(name)),
-                steps: Vec::new(),
-                text: text.to_owned(),
-            }
-        };
-        cur.skip_ws();
-        if !cur.at_end() {
-            return Err(cur.expected("the end of the parameter"));
+    /// A reference to `root` with no steps, written as `text`: a bare name where a value is
+    /// written.
+    pub(crate) fn new(root: Root, text: String) -> Self {
+        Self {
+            root,
+            steps: Vec::new(),
+            text,
         }
-        if !matches!(reference.root, Root::Session(_) | Root::Flow(_)) {
-            return Err(cur.error_at(
-                0,
-                format!(
-                    "`{}` cannot be set: only session and flow parameters can",
-                    reference.text
-                ),
-            ));
-        }
-        Ok(reference)
     }
 
     /// This reference with more steps, as `NESTED_FIELD` names them.
