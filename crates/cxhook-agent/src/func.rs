@@ -47,15 +47,16 @@
 //!
 //! This module holds what each function computes from its argument values. A [`Call`] is a
 //! node of the expression tree, parsed and evaluated with the rest of it (the crate's
-//! `expr`, `parse` and `eval` modules), which call on this module and are never called back.
+//! `expr` module and its `parse` and `eval`), which call on this module and are never called
+//! back.
 
 use std::fmt;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
+use crate::expr::value::{number, parse_number, to_text};
 use crate::reference::{Name, Scope, Step, step_into};
-use crate::value::{number, parse_number, to_text};
 
 pub use crate::expr::Call;
 

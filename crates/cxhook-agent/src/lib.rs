@@ -7,18 +7,15 @@
 //! CX does, so that an agent and its webhook can be tested together on a laptop and in CI.
 
 pub mod condition;
-mod eval;
 mod expr;
 pub mod func;
 pub mod load;
 pub mod model;
 pub mod nlu;
-mod parse;
 pub mod reference;
 pub mod syntax;
 pub mod template;
 #[cfg(test)]
 mod testing;
-mod value;
 
 pub use model::Agent;

@@ -29,8 +29,8 @@
 //!    unset).
 //!
 //! Templates hold references and calls, and a call's quoted argument is a template, so they
-//! are parsed and evaluated with the rest of the expression language (the crate's `expr`,
-//! `parse` and `eval` modules); this module holds their rules and public path.
+//! are parsed and evaluated with the rest of the expression language (the crate's `expr` module
+//! and its `parse` and `eval`); this module holds their rules and public path.
 
 pub use crate::expr::{BodyTemplate, JsonTemplate, Template};
 

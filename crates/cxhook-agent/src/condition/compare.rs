@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use serde_json::Value;
 
 use crate::expr::Operator;
-use crate::value::{parse_number, to_text};
+use crate::expr::value::{parse_number, to_text};
 
 /// Whether `left OP right` holds; `raw` is the right side's text when it is a literal.
 pub(crate) fn holds(op: Operator, left: &Value, right: &Value, raw: Option<&str>) -> bool {

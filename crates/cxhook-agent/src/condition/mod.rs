@@ -29,12 +29,12 @@
 //! 6. **`:` (HAS)** is a substring test on a string, an element test on a list (the element
 //!    compared as in rule 4), and `=` on anything else.
 //! 7. **Failures.** A `$sys.func` call that fails makes [`Condition::eval`] fail with the
-//!    call's [`EvalError`](crate::func::EvalError). CX logs such failures and carries on; *inferred:* the engine
-//!    treats the route or case as not matching.
+//!    call's [`EvalError`](crate::func::EvalError). CX logs such failures and carries on;
+//!    *inferred:* the engine treats the route or case as not matching.
 //!
 //! A condition holds `$sys.func` calls and `IF` holds a condition, so conditions are parsed
-//! and evaluated with the rest of the expression language (the crate's `expr`, `parse` and
-//! `eval` modules); this module holds its rules, what a comparison holds (`compare`), and
+//! and evaluated with the rest of the expression language (the crate's `expr` module and its
+//! `parse` and `eval`); this module holds its rules, what a comparison holds (`compare`), and
 //! the public path of [`Condition`].
 
 pub(crate) mod compare;

@@ -7,10 +7,11 @@
 //! the work on them is split by what it needs: `parse` builds the tree from text with the
 //! [`Cursor`](crate::syntax::Cursor), `eval` evaluates it against a
 //! [`Scope`](crate::reference::Scope), calling on `func` for what each function computes
-//! from its argument values and on `condition::compare` for what a comparison holds. Each
-//! of those depends on the tree and none on another that depends on it back. The public
-//! types are shown where their rules are: [`Condition`] in `condition`, [`Call`] in `func`,
-//! the templates in `template`.
+//! from its argument values and on `condition::compare` for what a comparison holds. Both
+//! are children of this module that depend on the tree, which depends on neither, and
+//! neither `func` nor `compare` calls back into `eval`. The public types are shown where
+//! their rules are: [`Condition`] in `condition`, [`Call`] in `func`, the templates in
+//! `template`.
 //!
 //! An operand is a literal (a number, a double-quoted string, a bare word such as `FINAL`
 //! or `N/A`, `true`, `false`, `null`, a list `[1, "a"]`), a parameter reference, a
@@ -25,7 +26,12 @@
 //! 2. *Inferred:* **a bare word is a string.** The same component writes
 //!    `CONTAIN($flow.missing_elems, country)` and `$flow.city != N/A`.
 //!
-//! How a value renders as text is the rule of `value`.
+//! How a value renders as text is the rule of the child module `value`, which `func` and
+//! `compare` share.
+
+mod eval;
+mod parse;
+pub(crate) mod value;
 
 use serde_json::Value;
 

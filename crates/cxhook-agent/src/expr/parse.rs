@@ -9,14 +9,14 @@
 
 use serde_json::Value;
 
-use crate::expr::{
+use super::value::{number, parse_number, to_text};
+use super::{
     BodyPart, BodyTemplate, Call, Comparison, Condition, Expr, JsonTemplate, Literal, Node,
     Operator, Part, Template,
 };
 use crate::func::{Function, NOT_IMPLEMENTED, key_steps};
 use crate::reference::{Name, Reference, Root, starts_reference};
 use crate::syntax::{Cursor, ParseError, nest};
-use crate::value::{number, parse_number, to_text};
 
 impl Condition {
     /// Parses a condition. The error names the column and what was expected there.

@@ -10,13 +10,13 @@
 
 use serde_json::Value;
 
-use crate::condition::compare;
-use crate::expr::{
+use super::value::to_text;
+use super::{
     BodyPart, BodyTemplate, Call, Comparison, Condition, Expr, JsonTemplate, Node, Part, Template,
 };
+use crate::condition::compare;
 use crate::func::{EvalError, Function, apply};
 use crate::reference::Scope;
-use crate::value::to_text;
 
 impl Condition {
     /// Evaluates the condition; it fails only when a `$sys.func` call in it fails (rule 7).
