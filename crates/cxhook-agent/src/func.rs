@@ -33,7 +33,8 @@
 //!    digits passing the Luhn check; *inferred*, the reference names no algorithm).
 //! 7. **`IF(condition, then, else)`.** A quoted condition is parsed with the condition
 //!    grammar when the call is; any other first argument must evaluate to a boolean (the
-//!    agents pass `$sys.func.CONTAIN(…)`). Only the branch taken is evaluated.
+//!    agents pass `$sys.func.CONTAIN(…)`). Only the branch taken is evaluated, so the
+//!    evaluator evaluates `IF` itself, as a special form.
 //! 8. **`RAND()` and `UUID()`** draw from [`Scope::random`], so that a seeded scope
 //!    repeats them; `UUID` is a version 4 UUID built from four draws.
 //! 9. **Failures.** CX logs a failing function in `diagnosticInfo["SystemFunctionResults"]`
@@ -43,16 +44,21 @@
 //! Not implemented: the date functions that need a clock (`NOW`, `ADD_DATE`,
 //! `FORMAT_DATE`, `IS_FUTURE_DATE`, `IS_PAST_DATE`) and the phone number functions, which
 //! need a numbering-plan database; naming one is a parse error that says so.
+//!
+//! This module holds what each function computes from its argument values. A [`Call`] is a
+//! node of the expression tree, parsed and evaluated with the rest of it (the crate's
+//! `expr` module and its `parse` and `eval`), which call on this module and are never called
+//! back.
 
 use std::fmt;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
-use crate::condition::Condition;
-use crate::expr::{Expr, number, parse_number, to_text};
-use crate::reference::{Name, Reference, Scope, Step, step_into};
-use crate::syntax::{Cursor, ParseError, nest};
+use crate::expr::value::{number, parse_number, to_text};
+use crate::reference::{Name, Scope, Step, step_into};
+
+pub use crate::expr::Call;
 
 /// A system function that failed: which one, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +68,7 @@ pub struct EvalError {
 }
 
 impl EvalError {
-    fn new(function: Function, message: impl Into<String>) -> Self {
+    pub(crate) fn new(function: Function, message: impl Into<String>) -> Self {
         Self {
             function: function.name(),
             message: message.into(),
@@ -197,7 +203,7 @@ const FUNCTIONS: [(&str, Function, usize, usize); 33] = [
 ];
 
 /// Functions of CX that are not implemented here (module doc).
-const NOT_IMPLEMENTED: [&str; 8] = [
+pub(crate) const NOT_IMPLEMENTED: [&str; 8] = [
     "NOW",
     "ADD_DATE",
     "FORMAT_DATE",
@@ -220,147 +226,17 @@ impl Function {
         self.entry().0
     }
 
+    /// The fewest and most arguments the function takes.
+    pub(crate) fn arity(self) -> (usize, usize) {
+        let (_, _, min, max) = self.entry();
+        (*min, *max)
+    }
+
     fn entry(self) -> &'static (&'static str, Function, usize, usize) {
         FUNCTIONS
             .iter()
             .find(|f| f.1 == self)
             .expect("every function is in the table")
-    }
-}
-
-/// A parsed `$sys.func` call.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Call {
-    function: Function,
-    args: Vec<Expr>,
-}
-
-impl Call {
-    /// Parses a text that is exactly one call, such as
-    /// `$sys.func.ADD($flow.counter, 1)`.
-    pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let mut cur = Cursor::new(text);
-        let call = Self::parse_at(&mut cur)?;
-        cur.skip_ws();
-        if !cur.at_end() {
-            return Err(cur.expected("the end of the call"));
-        }
-        Ok(call)
-    }
-
-    /// The function called.
-    pub fn function(&self) -> Function {
-        self.function
-    }
-
-    /// The reference a `NESTED_FIELD` call names when it stands where a value is written
-    /// (see [`Reference::parse_target`]): its first argument a quoted or bare reference,
-    /// the others literal keys.
-    pub(crate) fn nested_field_target(&self) -> Option<Reference> {
-        if self.function != Function::NestedField {
-            return None;
-        }
-        let base = match &self.args[0] {
-            Expr::Ref(reference) => reference,
-            Expr::Text(template) => match template.single_expr() {
-                Some(Expr::Ref(reference)) => reference,
-                _ => return None,
-            },
-            _ => return None,
-        };
-        let mut steps = Vec::new();
-        let mut text = base.text().to_owned();
-        for arg in &self.args[1..] {
-            let Expr::Literal(literal) = arg else {
-                return None;
-            };
-            let key = to_text(&literal.value);
-            steps.extend(key_steps(&key).ok()?);
-            text = format!("{text}.{key}");
-        }
-        Some(base.extended(steps, text))
-    }
-
-    /// Parses a call at the cursor (on its `$`).
-    pub(crate) fn parse_at(cur: &mut Cursor<'_>) -> Result<Self, ParseError> {
-        let start = cur.pos();
-        if !cur.eat("$sys.func.") {
-            return Err(cur.expected("`$sys.func.`"));
-        }
-        let name = cur.ident().unwrap_or_default();
-        let Some(function) = Function::from_name(name) else {
-            if NOT_IMPLEMENTED.contains(&name) {
-                let message = format!("`$sys.func.{name}` is not implemented offline");
-                return Err(cur.error_at(start, message).unsupported());
-            }
-            let message = format!("`$sys.func.{name}` is not a system function");
-            return Err(cur.error_at(start, message));
-        };
-        cur.expect('(')?;
-        let mut args = Vec::new();
-        cur.skip_ws();
-        if cur.peek() != Some(')') {
-            loop {
-                cur.skip_ws();
-                if function == Function::If && args.is_empty() && cur.peek() == Some('"') {
-                    let offset = cur.pos() + 1;
-                    let text = cur.quoted()?;
-                    let condition =
-                        Condition::parse(&text).map_err(|e| nest(e, cur.src(), offset))?;
-                    args.push(Expr::Condition(Box::new(condition)));
-                } else {
-                    args.push(Expr::parse(cur)?);
-                }
-                cur.skip_ws();
-                if cur.peek() == Some(',') {
-                    cur.bump();
-                } else {
-                    break;
-                }
-            }
-        }
-        cur.expect(')')?;
-        let (_, _, min, max) = *function.entry();
-        if args.len() < min || args.len() > max {
-            let wanted = match (min, max) {
-                (min, max) if min == max => format!("{min}"),
-                (min, usize::MAX) => format!("at least {min}"),
-                (min, max) => format!("{min} to {max}"),
-            };
-            return Err(cur.error_at(
-                start,
-                format!(
-                    "`$sys.func.{}` takes {wanted} argument(s), found {}",
-                    function.name(),
-                    args.len()
-                ),
-            ));
-        }
-        Ok(Self { function, args })
-    }
-
-    /// Evaluates the call.
-    pub fn eval(&self, scope: &dyn Scope) -> Result<Value, EvalError> {
-        if self.function == Function::If {
-            let condition = match self.args[0].eval(scope)? {
-                Value::Bool(b) => b,
-                Value::String(s) if s.eq_ignore_ascii_case("true") => true,
-                Value::String(s) if s.eq_ignore_ascii_case("false") => false,
-                other => {
-                    return Err(EvalError::new(
-                        Function::If,
-                        format!("the condition is not a boolean: {other}"),
-                    ));
-                }
-            };
-            return self.args[if condition { 1 } else { 2 }].eval(scope);
-        }
-        let args = self
-            .args
-            .iter()
-            .map(|arg| arg.eval(scope))
-            .collect::<Result<Vec<_>, _>>()?;
-        apply(self.function, &args, scope)
     }
 }
 
@@ -433,10 +309,16 @@ const URL_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-fn apply(function: Function, values: &[Value], scope: &dyn Scope) -> Result<Value, EvalError> {
+/// What `function` computes from its argument values; `IF`, whose arguments are not all
+/// evaluated, is evaluated by the evaluator instead (rule 7).
+pub(crate) fn apply(
+    function: Function,
+    values: &[Value],
+    scope: &dyn Scope,
+) -> Result<Value, EvalError> {
     let a = Args { function, values };
     Ok(match function {
-        Function::If => unreachable!("IF is evaluated lazily by Call::eval"),
+        Function::If => unreachable!("IF is evaluated lazily, by the evaluator"),
         Function::Add => number(
             (0..values.len())
                 .map(|i| a.num(i))
@@ -603,7 +485,7 @@ fn apply(function: Function, values: &[Value], scope: &dyn Scope) -> Result<Valu
 }
 
 /// The steps of a `NESTED_FIELD` key: a field, then any `[n]` indexes (`lines[0]`).
-fn key_steps(key: &str) -> Result<Vec<Step>, String> {
+pub(crate) fn key_steps(key: &str) -> Result<Vec<Step>, String> {
     let (field, mut rest) = key.split_once('[').map_or((key, ""), |(f, r)| (f, r));
     let mut steps = vec![Step::Field(Name::new(field))];
     while !rest.is_empty() {

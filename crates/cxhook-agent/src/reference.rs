@@ -169,48 +169,14 @@ impl Reference {
         Ok(reference)
     }
 
-    /// Parses where a value is written: a `setParameterActions` parameter or a flexible
-    /// webhook's `parameterMapping` key. That is a bare name (a session parameter, as
-    /// `address_collection_status`), a `$session.params.` or `$flow.` reference, or
-    /// *inferred* from Google's Address Collection component, a field inside one named with
-    /// `$sys.func.NESTED_FIELD("$session.params.address", "city")`, which becomes
-    /// `$session.params.address.city`.
-    pub fn parse_target(text: &str) -> Result<Self, ParseError> {
-        let mut cur = Cursor::new(text);
-        let reference = if text.starts_with("$sys.func.") {
-            let call = crate::func::Call::parse_at(&mut cur)?;
-            call.nested_field_target().ok_or_else(|| {
-                cur.error_at(
-                    0,
-                    "only `$sys.func.NESTED_FIELD(\"$reference\", \"key\", …)` can name where a value is written".into(),
-                )
-            })?
-        } else if text.starts_with('$') {
-            Self::parse_at(&mut cur)?
-        } else {
-            let name = cur
-                .ident()
-                .ok_or_else(|| cur.expected("a parameter name"))?;
-            Self {
-                root: Root::Session(Name::new(name)),
-                steps: Vec::new(),
-                text: text.to_owned(),
-            }
-        };
-        cur.skip_ws();
-        if !cur.at_end() {
-            return Err(cur.expected("the end of the parameter"));
+    /// A reference to `root` with no steps, written as `text`: a bare name where a value is
+    /// written.
+    pub(crate) fn new(root: Root, text: String) -> Self {
+        Self {
+            root,
+            steps: Vec::new(),
+            text,
         }
-        if !matches!(reference.root, Root::Session(_) | Root::Flow(_)) {
-            return Err(cur.error_at(
-                0,
-                format!(
-                    "`{}` cannot be set: only session and flow parameters can",
-                    reference.text
-                ),
-            ));
-        }
-        Ok(reference)
     }
 
     /// This reference with more steps, as `NESTED_FIELD` names them.
@@ -437,111 +403,4 @@ pub(crate) fn step_into(value: Value, step: &Step) -> Option<Value> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testing::TestScope;
-    use serde_json::json;
-
-    #[test]
-    fn roots_parse_with_their_steps() {
-        let r = Reference::parse("$session.params.Address.city[1]").unwrap();
-        assert_eq!(r.root(), &Root::Session(Name::new("Address")));
-        assert_eq!(r.steps(), &[Step::Field(Name::new("city")), Step::Index(1)]);
-        assert_eq!(
-            Reference::parse("$page.params.status").unwrap().root(),
-            &Root::PageStatus
-        );
-        assert_eq!(
-            Reference::parse("$page.params.city.status").unwrap().root(),
-            &Root::PageParamStatus(Name::new("city"))
-        );
-        assert_eq!(
-            Reference::parse("$intent.params.size.original")
-                .unwrap()
-                .root(),
-            &Root::Intent(Name::new("size"), IntentPart::Original)
-        );
-        assert_eq!(
-            Reference::parse("$intent.params.size").unwrap().root(),
-            &Root::Intent(Name::new("size"), IntentPart::Resolved)
-        );
-        assert_eq!(
-            Reference::parse("$request.sentiment.score").unwrap().root(),
-            &Root::Request(RequestField::SentimentScore)
-        );
-        assert_eq!(
-            Reference::parse("$request.generative.welcome-message")
-                .unwrap()
-                .root(),
-            &Root::Request(RequestField::Generative(Name::new("welcome-message")))
-        );
-        assert_eq!(
-            Reference::parse("$request.webhook_status_code")
-                .unwrap()
-                .root(),
-            &Root::Request(RequestField::WebhookStatusCode)
-        );
-    }
-
-    #[test]
-    fn unknown_roots_are_errors_naming_the_reference() {
-        let e = Reference::parse("$sesion.params.city").unwrap_err();
-        assert!(e.message().contains("`$sesion.params.city`"), "{e}");
-        assert_eq!(e.column(), 1);
-        let e = Reference::parse("$request.sentiment.mood").unwrap_err();
-        assert!(e.message().contains("mood"), "{e}");
-        let e = Reference::parse("$page.params.city").unwrap_err();
-        assert!(e.message().contains(".status"), "{e}");
-    }
-
-    #[test]
-    fn targets_name_session_and_flow_parameters_and_nested_fields() {
-        let t = Reference::parse_target("address_collection_status").unwrap();
-        assert_eq!(
-            t.root(),
-            &Root::Session(Name::new("address_collection_status"))
-        );
-        let t = Reference::parse_target("$flow.city_webhook").unwrap();
-        assert_eq!(t.root(), &Root::Flow(Name::new("city_webhook")));
-        let t = Reference::parse_target(
-            r#"$sys.func.NESTED_FIELD("$session.params.address_collection_address", "zip-code")"#,
-        )
-        .unwrap();
-        assert_eq!(
-            t.root(),
-            &Root::Session(Name::new("address_collection_address"))
-        );
-        assert_eq!(t.steps(), &[Step::Field(Name::new("zip-code"))]);
-        let e = Reference::parse_target("$page.params.status").unwrap_err();
-        assert!(e.message().contains("cannot be set"), "{e}");
-        let e = Reference::parse_target("$sys.func.ADD(1, 2)").unwrap_err();
-        assert!(e.message().contains("NESTED_FIELD"), "{e}");
-    }
-
-    #[test]
-    fn assign_writes_inside_the_root_value() {
-        let t = Reference::parse("$session.params.address.City").unwrap();
-        assert_eq!(
-            t.assign(Some(json!({"city": "Rome", "zip": "1"})), json!("Paris")),
-            json!({"city": "Paris", "zip": "1"})
-        );
-        assert_eq!(t.assign(None, json!("Paris")), json!({"City": "Paris"}));
-        let t = Reference::parse("$flow.lines[2]").unwrap();
-        assert_eq!(t.assign(None, json!("x")), json!([null, null, "x"]));
-        let t = Reference::parse("$flow.n").unwrap();
-        assert_eq!(t.assign(Some(json!(1)), json!(2)), json!(2));
-    }
-
-    #[test]
-    fn names_are_case_insensitive_and_steps_apply() {
-        let scope =
-            TestScope::new().session("address", json!({"City": "Paris", "lines": ["a", "b"]}));
-        let r = Reference::parse("$session.params.ADDRESS.city").unwrap();
-        assert_eq!(r.resolve(&scope), Some(json!("Paris")));
-        let r = Reference::parse("$session.params.Address.lines[1]").unwrap();
-        assert_eq!(r.resolve(&scope), Some(json!("b")));
-        let r = Reference::parse("$session.params.address.lines[2]").unwrap();
-        assert_eq!(r.resolve(&scope), None);
-        assert_eq!(r.text(), "$session.params.address.lines[2]");
-    }
-}
+mod tests;

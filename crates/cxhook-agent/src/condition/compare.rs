@@ -1,50 +1,15 @@
-//! Comparison operators and the casting rules of the module's rules 4 to 6.
+//! The casting rules of the condition module's rules 4 to 6: two values and an operator in,
+//! whether the comparison holds out. The evaluator calls it; it calls nothing back.
 
 use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use crate::expr::{parse_number, to_text};
-use crate::syntax::Cursor;
-
-/// A comparison operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Operator {
-    /// `=`.
-    Eq,
-    /// `!=`.
-    Ne,
-    /// `<`.
-    Lt,
-    /// `<=`.
-    Le,
-    /// `>`.
-    Gt,
-    /// `>=`.
-    Ge,
-    /// `:` (HAS).
-    Has,
-}
-
-impl Operator {
-    /// Consumes an operator at the cursor, longest first.
-    pub(crate) fn parse(cur: &mut Cursor<'_>) -> Option<Self> {
-        [
-            ("!=", Self::Ne),
-            ("<=", Self::Le),
-            (">=", Self::Ge),
-            ("=", Self::Eq),
-            ("<", Self::Lt),
-            (">", Self::Gt),
-            (":", Self::Has),
-        ]
-        .into_iter()
-        .find_map(|(text, op)| cur.eat(text).then_some(op))
-    }
-}
+use crate::expr::Operator;
+use crate::expr::value::{parse_number, to_text};
 
 /// Whether `left OP right` holds; `raw` is the right side's text when it is a literal.
-pub(super) fn holds(op: Operator, left: &Value, right: &Value, raw: Option<&str>) -> bool {
+pub(crate) fn holds(op: Operator, left: &Value, right: &Value, raw: Option<&str>) -> bool {
     if right.is_null() || left.is_null() {
         let both = left.is_null() && right.is_null();
         return match op {

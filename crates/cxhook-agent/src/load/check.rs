@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 
 use super::assemble::Sources;
 use super::error::{LoadError, Missing, Warning, WarningKind};
+use super::scope::Scope;
 use super::syntax;
 use crate::model::{Agent, EventHandler, Fulfillment, Target, TransitionRoute};
 
@@ -157,15 +158,6 @@ fn flows_using<'a>(agent: &'a Agent, group: &str) -> Vec<&'a str> {
         })
         .map(|(name, _)| name.as_str())
         .collect()
-}
-
-/// Where references are being checked: the agent, the flow page targets refer to (none for
-/// an unused agent-level group or an intent) and the file.
-pub(super) struct Scope<'a, 'w> {
-    agent: &'a Agent,
-    flow: Option<&'a str>,
-    pub(super) file: &'a str,
-    pub(super) warnings: &'w mut Vec<Warning>,
 }
 
 impl Scope<'_, '_> {

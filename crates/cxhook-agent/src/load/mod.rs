@@ -3,16 +3,17 @@
 //! Loading happens in three steps, one module each: `package` gathers the files (whatever
 //! the source, wrapping folder and `__MACOSX/` dropped), `assemble` reads each into the
 //! model under its display name, and `check` resolves every reference and parses every
-//! condition and template (with `syntax`). Nothing of the
-//! agent is usable until all three pass, so a test never runs half an agent: a malformed
-//! file or a dangling reference is a [`LoadError`] naming the file and the JSON path, and
-//! what CX would accept but is likely a mistake is a [`Warning`] beside the agent.
+//! condition and template (with `syntax`; both walk a file with the `Scope` of `scope`).
+//! Nothing of the agent is usable until all three pass, so a test never runs half an agent: a
+//! malformed file or a dangling reference is a [`LoadError`] naming the file and the JSON
+//! path, and what CX would accept but is likely a mistake is a [`Warning`] beside the agent.
 
 mod assemble;
 mod check;
 mod error;
 mod package;
 mod parse;
+mod scope;
 mod syntax;
 mod test_cases;
 

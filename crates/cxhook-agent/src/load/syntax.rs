@@ -23,8 +23,8 @@
 use cxhook_types::{Message, Text};
 use serde_json_path::JsonPath;
 
-use super::check::Scope;
 use super::error::{LoadError, Warning, WarningKind};
+use super::scope::Scope;
 use crate::condition::Condition;
 use crate::model::{
     CaseContent, ConditionalCases, Fulfillment, FulfillmentMessage, Webhook, WebhookType,

@@ -6,7 +6,7 @@ use regex::Regex;
 use serde_json::Value;
 use strsim::normalized_levenshtein;
 
-use super::Hit;
+use super::input::Hit;
 use super::text::{Token, base_language, words};
 use crate::model::{EntityKind, EntityType};
 

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use jiff::{Span, ToSpan};
 use serde_json::{Value, json};
 
-use super::Hit;
+use super::input::Hit;
 use super::numbers::word_value;
 use super::text::Token;
 

@@ -98,6 +98,7 @@
 mod custom;
 mod datetime;
 mod gazetteer;
+mod input;
 mod intents;
 mod numbers;
 mod system;
@@ -110,42 +111,9 @@ use serde_json::Value;
 
 use crate::model::{EntityType, Intent};
 use custom::CustomType;
+use input::{Hit, Input};
 use intents::{CompiledIntent, Phrase, Segment, Weights, slot_feature};
-use text::{Token, base_language, normalize, tokenize};
-
-/// A value found in a text: its byte span and resolved value.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Hit {
-    /// Byte offset of the first character.
-    pub(crate) start: usize,
-    /// Byte offset just past the last character.
-    pub(crate) end: usize,
-    /// The value, as CX resolves it.
-    pub(crate) resolved: Value,
-}
-
-/// The text being understood, with what every extractor needs.
-pub(crate) struct Input<'a> {
-    /// The text.
-    pub(crate) text: &'a str,
-    /// Its words.
-    pub(crate) tokens: Vec<Token>,
-    /// The base language code (`en`, `de`).
-    pub(crate) language: String,
-    /// The day relative dates count from.
-    pub(crate) today: Date,
-}
-
-impl<'a> Input<'a> {
-    fn new(text: &'a str, language: &str, today: Date) -> Self {
-        Self {
-            text,
-            tokens: tokenize(text),
-            language: base_language(language),
-            today,
-        }
-    }
-}
+use text::normalize;
 
 /// An entity value found in a text.
 #[derive(Debug, Clone, PartialEq)]

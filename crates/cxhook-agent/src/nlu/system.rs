@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::datetime::Calendar;
 use super::gazetteer::{CITY, COUNTRY, Gazetteer, STATE};
+use super::input::{Hit, Input};
 use super::numbers::find_numbers;
-use super::{Hit, Input};
 
 /// An e-mail address.
 static EMAIL: LazyLock<Regex> =
