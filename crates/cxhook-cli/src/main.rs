@@ -1,11 +1,12 @@
 //! `cxhook`: run a Dialogflow CX webhook server (`serve`, or `lambda` on AWS Lambda) and talk
 //! to any webhook the way Dialogflow does: one call (`send`), the calls a server recorded
 //! (`replay`), or multi-turn conversations (`scenario`); and run an exported CX agent
-//! offline with its webhooks (`agent chat`, and scenarios that name an agent).
+//! offline with its webhooks (`agent chat`, `agent test` for its own test cases, `agent
+//! import-tests` to turn them into scenarios, and scenarios that name an agent).
 //!
 //! Exit codes: 0 when all went well, 1 when the webhook answered in a way Dialogflow would
 //! not accept (or, for `scenario`, a turn failed; for `agent chat`, a turn could not run
-//! to its end), 2 for usage, configuration, IO and
+//! to its end; for `agent test`, a test case failed), 2 for usage, configuration, IO and
 //! network errors.
 
 mod agent;

@@ -20,6 +20,8 @@
 //! 2. **A turn's input** is text, an event, DTMF digits or an intent named directly; parameters
 //!    injected with the turn are set first. *Inferred:* DTMF digits (a trailing `#` or `*`
 //!    dropped) are understood as text would be; an empty text is no input (`sys.no-input-N`).
+//!    A turn may be run without its webhook calls (a test case's `isWebhookEnabled: false`):
+//!    each fulfillment then goes on as if its webhook were disabled, with no error event.
 //! 3. **Intents first, then the form.** Text is matched against the intents of the intent routes
 //!    in scope (rule 4). When one matches and a route for it holds, that route is called and the
 //!    text fills no form parameter: the form guide puts page and flow intent routes in scope while

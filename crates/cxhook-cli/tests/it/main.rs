@@ -5,6 +5,7 @@
 //! (`modules`).
 
 mod agent;
+mod agent_test;
 mod auth;
 mod config;
 mod container;
