@@ -48,6 +48,9 @@ enum Role<'a> {
     Generator(&'a str),
     /// `generators/<G>/phrases/<lang>.json`.
     Prompts { generator: &'a str, lang: &'a str },
+    /// Read elsewhere or by no program: test cases (which `load::test_cases` reads) and
+    /// Markdown notes kept beside the package; skipped without a warning.
+    Skipped,
     /// Anything else, and why the runtime leaves it.
     NotRead(&'static str),
 }
@@ -80,8 +83,11 @@ fn role(path: &str) -> Role<'_> {
         Some("tools") => {
             return Role::NotRead("tools belong to playbooks, which are not run offline");
         }
-        Some("testCases") => return Role::NotRead("test cases are not run by the loader"),
+        Some("testCases") => return Role::Skipped,
         _ => {}
+    }
+    if last.ends_with(".md") {
+        return Role::Skipped;
     }
     let Some(stem) = last.strip_suffix(".json") else {
         return Role::NotRead("not a JSON file");
@@ -325,6 +331,7 @@ impl Assembly<'_> {
                     }
                 }
             }
+            Role::Skipped => {}
             Role::NotRead(why) => self.warnings.push(Warning {
                 file: file.to_owned(),
                 json_path: ".".to_owned(),
