@@ -3,9 +3,11 @@
 //!
 //! `chat` is the conversation in a terminal; `webhooks` answers the calls (agent-driven
 //! scenarios use it too); `load` reads the agent and says what deserves a look; `lint` checks the agent against the
-//! configured webhook before anything runs.
+//! configured webhook before anything runs; `coverage` plays scenarios and reports what they
+//! exercised.
 
 pub(crate) mod chat;
+pub(crate) mod coverage;
 pub(crate) mod lint;
 pub(crate) mod load;
 pub(crate) mod tag_params;
@@ -18,5 +20,6 @@ pub(crate) fn run(command: &AgentCommand) -> anyhow::Result<bool> {
     match command {
         AgentCommand::Chat(args) => chat::run(args),
         AgentCommand::Lint(args) => lint::run(args),
+        AgentCommand::Coverage(args) => coverage::run(args),
     }
 }

@@ -8,6 +8,7 @@ mod agent;
 mod auth;
 mod config;
 mod container;
+mod coverage;
 mod db_copy;
 mod lambda;
 mod lint;
