@@ -133,7 +133,10 @@ impl Coverage {
         let tags = self
             .tags
             .iter()
-            .map(|((webhook, tag), count)| (format!("{webhook}: {tag}"), *count));
+            .map(|((webhook, tag), count)| match tag.is_empty() {
+                true => (webhook.clone(), *count),
+                false => (format!("{webhook}: {tag}"), *count),
+            });
         Report {
             pages: Section::of(pages),
             routes: Section::of(of_kind(HandlerKind::Route)),
@@ -153,7 +156,7 @@ pub struct Report {
     pub routes: Section,
     /// Event handlers called (form parameters' reprompt handlers included).
     pub event_handlers: Section,
-    /// Webhook tags called, as `webhook: tag`.
+    /// Webhook tags called, as `webhook: tag` (the webhook alone for a call without a tag).
     pub tags: Section,
 }
 
