@@ -7,6 +7,7 @@
 //! CX does, so that an agent and its webhook can be tested together on a laptop and in CI.
 
 pub mod condition;
+pub mod coverage;
 mod expr;
 pub mod func;
 pub mod lint;

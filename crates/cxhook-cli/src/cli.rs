@@ -89,6 +89,24 @@ pub(crate) enum AgentCommand {
     /// pages nothing reaches, parameters a tag needs that nothing sets, and what the loader
     /// refuses. Exit 0 clean, 1 with findings, 2 when the agent does not load.
     Lint(LintArgs),
+    /// Play agent-driven scenarios of an exported agent and report which of its pages,
+    /// routes, event handlers and webhook tags they exercised, uncovered ones listed, as a
+    /// table or --json. The scenarios' own lines go to stderr. Exit 1 when a scenario failed.
+    Coverage(Box<CoverageArgs>),
+}
+
+/// The flags of `cxhook agent coverage`.
+#[derive(Debug, Args)]
+pub(crate) struct CoverageArgs {
+    /// The exported agent the scenarios name.
+    #[arg(value_name = "AGENT")]
+    pub(crate) agent: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// The scenarios, and how they are played (as `cxhook scenario`).
+    #[command(flatten)]
+    pub(crate) scenarios: ScenarioArgs,
 }
 
 /// The flags of `cxhook agent test`.
@@ -266,6 +284,11 @@ pub(crate) struct ScenarioArgs {
     /// to URL; may be given once per webhook.
     #[arg(long = "webhook", value_name = "NAME=URL")]
     pub(crate) webhooks: Vec<WebhookUrl>,
+    /// Agent-driven scenarios: write which pages, routes, event handlers and webhook tags of
+    /// each agent the scenarios exercised, uncovered ones listed, to FILE (JSON when FILE
+    /// ends in .json, else a table).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) coverage: Option<PathBuf>,
     /// How the calls reach the webhook.
     #[command(flatten)]
     pub(crate) target: TargetArgs,

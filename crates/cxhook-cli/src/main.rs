@@ -2,12 +2,14 @@
 //! to any webhook the way Dialogflow does: one call (`send`), the calls a server recorded
 //! (`replay`), or multi-turn conversations (`scenario`); and run an exported CX agent
 //! offline with its webhooks (`agent chat`, `agent test` for its own test cases, `agent
-//! import-tests` to turn them into scenarios, and scenarios that name an agent).
+//! import-tests` to turn them into scenarios, and scenarios that name an agent), check it
+//! against the webhook (`agent lint`) and measure what its scenarios cover (`agent coverage`).
 //!
 //! Exit codes: 0 when all went well, 1 when the webhook answered in a way Dialogflow would
-//! not accept (or, for `scenario`, a turn failed; for `agent chat`, a turn could not run
-//! to its end; for `agent test`, a test case failed), 2 for usage, configuration, IO and
-//! network errors.
+//! not accept (or, for `scenario` and `agent coverage`, a turn failed; for `agent chat`, a
+//! turn could not run to its end; for `agent test`, a test case failed; for `agent lint`, it
+//! found something), 2 for usage, configuration, IO and network errors (and an agent
+//! `agent lint` cannot load).
 
 mod agent;
 mod app;

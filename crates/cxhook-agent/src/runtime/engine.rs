@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::scope::{Parsed, TurnScope};
 use super::session::{Frame, MatchedIntent, Session};
+use super::trace::{Handler, Names, Step};
 use super::turn::{Change, Input, Turn, TurnError, TurnResult};
 use super::understand::Understanding;
 use super::webhook::{WebhookCall, Webhooks};
@@ -36,6 +37,8 @@ pub struct Runtime<'a> {
     understanding: Understanding,
     parsed: Parsed,
     max_transitions: usize,
+    /// The names of the agent's handlers, for the turns' traces.
+    names: Names,
 }
 
 impl<'a> Runtime<'a> {
@@ -56,6 +59,7 @@ impl<'a> Runtime<'a> {
             },
             parsed: Parsed::default(),
             max_transitions: MAX_TRANSITIONS,
+            names: Names::new(agent),
         }
     }
 
@@ -124,6 +128,7 @@ impl<'a> Runtime<'a> {
             messages: Vec::new(),
             calls: Vec::new(),
             pages: Vec::new(),
+            trace: Vec::new(),
             generative: BTreeMap::new(),
             matched: None,
             webhooks: turn.webhooks,
@@ -131,6 +136,12 @@ impl<'a> Runtime<'a> {
             warnings: RefCell::new(Vec::new()),
         };
         run.random.set(seed(run.session.name()));
+        if std::mem::take(&mut run.session.fresh) {
+            run.trace.push(Step::Page {
+                flow: run.session.flow().to_owned(),
+                page: run.session.page().to_owned(),
+            });
+        }
         let next = run.input(&turn.input).await?;
         run.finish(next).await?;
         let Run {
@@ -138,6 +149,7 @@ impl<'a> Runtime<'a> {
             messages,
             calls,
             pages,
+            trace,
             matched,
             warnings,
             ..
@@ -147,6 +159,7 @@ impl<'a> Runtime<'a> {
             flow: session.flow().to_owned(),
             page: session.page().to_owned(),
             pages,
+            trace,
             changed: changes(&before, &snapshot(session)),
             webhook_calls: calls,
             intent: matched,
@@ -235,6 +248,8 @@ pub(crate) struct Run<'r, 'a> {
     pub(crate) calls: Vec<WebhookCall>,
     /// The pages entered so far.
     pub(crate) pages: Vec<String>,
+    /// The pages entered and handlers called so far, by name.
+    pub(crate) trace: Vec<Step>,
     /// Generator outputs, by lowercase name.
     pub(crate) generative: BTreeMap<String, String>,
     /// The intent matched this turn.
@@ -268,6 +283,13 @@ impl<'a> Run<'_, 'a> {
             random: &self.random,
             warnings: &self.warnings,
             parsed: &self.runtime.parsed,
+        }
+    }
+
+    /// Records that `handler` is called.
+    pub(crate) fn fired(&mut self, handler: Handler<'_>) {
+        if let Some(step) = self.runtime.names.step(handler) {
+            self.trace.push(step);
         }
     }
 
@@ -455,6 +477,7 @@ impl<'a> Run<'_, 'a> {
         }
         self.session.intent = Some(matched.clone());
         self.matched = Some(matched);
+        self.fired(Handler::Route(route));
         self.call(&route.trigger_fulfillment, &route.target).await
     }
 
@@ -463,6 +486,7 @@ impl<'a> Run<'_, 'a> {
     async fn event(&mut self, events: &[String]) -> Result<Option<Target>, TurnError> {
         match self.event_handler(events)? {
             Some(handler) => {
+                self.fired(Handler::Event(handler));
                 self.call(&handler.trigger_fulfillment, &handler.target)
                     .await
             }
@@ -525,6 +549,7 @@ impl<'a> Run<'_, 'a> {
             if !self.holds(route.condition.as_deref())? {
                 continue;
             }
+            self.fired(Handler::Route(route));
             let next = self.call(&route.trigger_fulfillment, &route.target).await?;
             if next.is_some() || self.session.ended {
                 return Ok(next);
@@ -636,6 +661,10 @@ impl<'a> Run<'_, 'a> {
         self.session.no_match = 0;
         self.session.no_input = 0;
         self.count(format!("{} / {}", self.session.flow(), self.session.page()))?;
+        self.trace.push(Step::Page {
+            flow: self.session.flow().to_owned(),
+            page: self.session.page().to_owned(),
+        });
         self.load_form()?;
         if let Some(page) = self.page()? {
             match self.fulfill(&page.entry_fulfillment).await? {

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::engine::{After, Run};
 use super::flexible::map_response;
+use super::trace::Handler;
 use super::turn::TurnError;
 use super::webhook::{
     Outcome, Outgoing, WebhookCall, apply_reply, error_events, judge_standard, standard_request,
@@ -251,6 +252,7 @@ impl<'a> Run<'_, 'a> {
         let Some(handler) = self.event_handler(&events)? else {
             return Ok(After::Continue);
         };
+        self.fired(Handler::Event(handler));
         Ok(
             match Box::pin(self.fulfill(&handler.trigger_fulfillment)).await? {
                 After::Go(target) => After::Go(target),

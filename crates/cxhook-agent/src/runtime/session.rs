@@ -89,6 +89,9 @@ pub struct Session {
     pub(crate) no_input: u32,
     /// Whether the session ended (End Session, or End Flow of the start flow).
     pub(crate) ended: bool,
+    /// Whether no turn has run yet: the first one begins on the start page without entering
+    /// it, and its trace says so.
+    pub(crate) fresh: bool,
 }
 
 /// Where a parameter name points: a session parameter or a parameter of the active flow.
@@ -127,6 +130,7 @@ impl Session {
             no_match: 0,
             no_input: 0,
             ended: false,
+            fresh: true,
         }
     }
 

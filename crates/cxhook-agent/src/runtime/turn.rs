@@ -6,6 +6,7 @@ use cxhook_types::{ResponseMessage, Struct};
 use serde_json::Value;
 
 use super::session::MatchedIntent;
+use super::trace::Step;
 use super::webhook::WebhookCall;
 
 /// What the user does in a turn.
@@ -114,6 +115,9 @@ pub struct TurnResult {
     /// Every page entered during the turn, as `Flow / Page`, in order; a page a flow returned
     /// to on End Flow is marked `(returned)`.
     pub pages: Vec<String>,
+    /// The pages entered and the routes and event handlers called, in order, each named by
+    /// where the agent defines it (what coverage counts).
+    pub trace: Vec<Step>,
     /// The session and active-flow parameters the turn changed, in name order.
     pub changed: Vec<Change>,
     /// The webhook calls the turn made, in order.

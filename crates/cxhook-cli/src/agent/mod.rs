@@ -3,10 +3,12 @@
 //!
 //! `chat` is the conversation in a terminal; `test` runs the agent's own test cases (`junit`
 //! writes their results for CI) and `import` turns them into scenario files; `lint` checks the
-//! agent against the configured webhook before anything runs; `webhooks` answers the calls
-//! (agent-driven scenarios use it too); `load` reads the agent and says what deserves a look.
+//! agent against the configured webhook before anything runs; `coverage` plays scenarios and
+//! reports what they exercised; `webhooks` answers the calls (agent-driven scenarios use it
+//! too); `load` reads the agent and says what deserves a look.
 
 pub(crate) mod chat;
+pub(crate) mod coverage;
 pub(crate) mod import;
 pub(crate) mod junit;
 pub(crate) mod lint;
@@ -24,5 +26,6 @@ pub(crate) fn run(command: &AgentCommand) -> anyhow::Result<bool> {
         AgentCommand::Test(args) => test::run(args),
         AgentCommand::ImportTests(args) => import::run(args).map(|()| true),
         AgentCommand::Lint(args) => lint::run(args),
+        AgentCommand::Coverage(args) => coverage::run(args),
     }
 }

@@ -4,6 +4,7 @@
 
 use anyhow::anyhow;
 use cxhook_agent::Agent;
+use cxhook_agent::coverage::Coverage;
 use cxhook_agent::runtime::{Runtime, Turn};
 
 use super::agent_expect::mismatches;
@@ -11,12 +12,14 @@ use super::agent_file::{AgentScenario, AgentTurn, canned};
 use super::play::TurnResult;
 use crate::agent::webhooks::AgentWebhooks;
 
-/// Plays `scenario` on `agent`, calling `each` with every turn's result as it comes. An error
+/// Plays `scenario` on `agent`, calling `each` with every turn's result as it comes and
+/// counting what each turn covers in `coverage`. An error
 /// is a scenario that cannot be played (canned answers for a webhook the agent lacks).
 pub(crate) async fn play_agent(
     scenario: &AgentScenario,
     agent: &Agent,
     webhooks: &AgentWebhooks<'_>,
+    coverage: &mut Coverage,
     mut each: impl FnMut(usize, &TurnResult),
 ) -> anyhow::Result<Vec<TurnResult>> {
     webhooks.set_scenario_answers(agent, &canned(&scenario.webhooks))?;
@@ -63,7 +66,10 @@ pub(crate) async fn play_agent(
             turn = turn.without_webhooks();
         }
         let failures = match engine.turn(&mut session, turn).await {
-            Ok(result) => mismatches(&step.expect, &result, &session),
+            Ok(result) => {
+                coverage.record(&result);
+                mismatches(&step.expect, &result, &session)
+            }
             Err(e) => vec![format!("the turn could not run: {e}")],
         };
         let result = TurnResult {

@@ -26,6 +26,7 @@
 mod agent_expect;
 mod agent_file;
 mod agent_play;
+pub(crate) mod coverage;
 mod expect;
 mod file;
 mod play;
@@ -38,6 +39,7 @@ use cxhook_agent::Agent;
 
 use self::agent_file::AgentScenario;
 use self::agent_play::play_agent;
+use self::coverage::Coverages;
 use self::file::Scenario;
 use self::play::{TurnResult, play};
 use crate::agent::webhooks::AgentWebhooks;
@@ -93,6 +95,25 @@ fn load(path: &Path, today: jiff::civil::Date) -> anyhow::Result<Loaded> {
 /// answered as `--webhook` and their canned answers say), printing as it goes. An error is a
 /// usage, IO, YAML or network error.
 pub(crate) fn run(args: &ScenarioArgs) -> anyhow::Result<Summary> {
+    let mut coverages = Coverages::default();
+    let mut stdout = std::io::stdout().lock();
+    let summary = run_with(args, &mut stdout, &mut coverages)?;
+    if let Some(file) = &args.coverage {
+        coverages.write(file)?;
+        for line in coverages.summary() {
+            writeln!(stdout, "{line} (written to {})", file.display())?;
+        }
+    }
+    Ok(summary)
+}
+
+/// Runs the scenarios of `args` as [`run`] does, writing the runner's lines to `out` and
+/// counting what the agent-driven ones cover in `coverages`.
+pub(crate) fn run_with(
+    args: &ScenarioArgs,
+    out: &mut impl Write,
+    coverages: &mut Coverages,
+) -> anyhow::Result<Summary> {
     let today = jiff::Zoned::now().date();
     let scenarios: Vec<(PathBuf, Loaded)> = args
         .files
@@ -134,9 +155,10 @@ pub(crate) fn run(args: &ScenarioArgs) -> anyhow::Result<Summary> {
             false => None,
         };
         let mut summary = Summary::default();
-        let mut stdout = std::io::stdout().lock();
+        let stdout = out;
         for (path, scenario) in &scenarios {
-            if scenario_block(&mut stdout, path, scenario, target.as_ref(), &args.webhooks).await? {
+            let urls = &args.webhooks;
+            if scenario_block(stdout, path, scenario, target.as_ref(), urls, coverages).await? {
                 summary.passed += 1;
             } else {
                 summary.failed += 1;
@@ -164,6 +186,7 @@ async fn scenario_block(
     scenario: &Loaded,
     target: Option<&Target>,
     urls: &[WebhookUrl],
+    coverages: &mut Coverages,
 ) -> anyhow::Result<bool> {
     let name = scenario.name().map_or_else(
         || {
@@ -193,7 +216,10 @@ async fn scenario_block(
                 .cloned()
                 .collect();
             match AgentWebhooks::new(agent, &urls, target) {
-                Ok(webhooks) => play_agent(scenario, agent, &webhooks, each).await,
+                Ok(webhooks) => {
+                    let coverage = coverages.of(&scenario.agent, agent);
+                    play_agent(scenario, agent, &webhooks, coverage, each).await
+                }
                 Err(e) => Err(e),
             }
         }

@@ -17,7 +17,7 @@ use crate::support::{Run, Stub, cxhook, free_port, run};
 const EXPORT_SECRET: &str = "export-header-secret-4711";
 
 /// The validation webhook's display name in Google's Address Collection component.
-const VALIDATION: &str = "prebuilt_components_address_collection:address_validation";
+pub(crate) const VALIDATION: &str = "prebuilt_components_address_collection:address_validation";
 
 /// The CLI's agent-driven scenarios and the small agents they use.
 fn agents() -> PathBuf {
@@ -48,7 +48,7 @@ fn cxhook_in(dir: &Path, args: &[&str], stdin: &str) -> Run {
 type Seen = Arc<Mutex<Vec<(Value, Option<String>)>>>;
 
 /// A server on 127.0.0.1 that answers each POST /webhook with `answer(request)`, recording it.
-fn server(answer: fn(&Value) -> (u16, Value)) -> (Stub, Seen) {
+pub(crate) fn server(answer: fn(&Value) -> (u16, Value)) -> (Stub, Seen) {
     let seen: Seen = Arc::default();
     let recorded = seen.clone();
     let app = axum::Router::new().route(
@@ -74,7 +74,7 @@ fn server(answer: fn(&Value) -> (u16, Value)) -> (Stub, Seen) {
 }
 
 /// `lookup_place` (tag `geocode`): the address Address Collection collected, or nothing.
-fn lookup_place(request: &Value) -> (u16, Value) {
+pub(crate) fn lookup_place(request: &Value) -> (u16, Value) {
     assert_eq!(request["fulfillmentInfo"]["tag"], "geocode");
     let found = match &request["sessionInfo"]["parameters"]["address_collection_address"] {
         Value::Object(address) => format!(
@@ -93,7 +93,7 @@ fn lookup_place(request: &Value) -> (u16, Value) {
 
 /// The address validation API's answer for 1600 Amphitheatre Parkway, trimmed to the fields
 /// the component maps.
-fn validation(request: &Value) -> (u16, Value) {
+pub(crate) fn validation(request: &Value) -> (u16, Value) {
     assert!(request["address"]["addressLines"].is_string(), "{request}");
     let component = |kind: &str, text: &str| {
         json!({"componentName": {"text": text}, "componentType": kind,

@@ -80,6 +80,7 @@ fn each_rule_finds_its_problem_in_the_flawed_agent() {
     let (run, document) = lint_json(&fixtures().join("flawed"));
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let page = "flows/Default Start Flow/pages/Balance.json";
+    let group = "flows/Default Start Flow/transitionRouteGroups/Help.json";
     let expected = [
         ("unused-tag", "", ""),
         ("uncollected-parameter", page, "entryFulfillment.tag"),
@@ -99,6 +100,16 @@ fn each_rule_finds_its_problem_in_the_flawed_agent() {
             "flows/Default Start Flow/pages/Forgotten.json",
             ".",
         ),
+        (
+            "uncollected-parameter",
+            group,
+            "transitionRoutes[0].triggerFulfillment.tag",
+        ),
+        (
+            "webhook-error-handler",
+            group,
+            "transitionRoutes[0].triggerFulfillment.webhook",
+        ),
         ("webhook-timeout", "webhooks/cxhook.json", "timeout"),
     ];
     let expected: Vec<(String, String, String)> = expected
@@ -108,7 +119,7 @@ fn each_rule_finds_its_problem_in_the_flawed_agent() {
     assert_eq!(findings(&document), expected);
     assert_eq!(
         (document["errors"].as_u64(), document["warnings"].as_u64()),
-        (Some(2), Some(5))
+        (Some(3), Some(6))
     );
     let messages: Vec<&str> = document["findings"]
         .as_array()
@@ -128,9 +139,9 @@ fn each_rule_finds_its_problem_in_the_flawed_agent() {
         messages[3]
     );
     assert!(
-        messages[6].contains("2000 ms") && messages[6].contains("5000 ms"),
+        messages[8].contains("2000 ms") && messages[8].contains("5000 ms"),
         "{}",
-        messages[6]
+        messages[8]
     );
     let severities: Vec<&str> = document["findings"]
         .as_array()
@@ -141,7 +152,8 @@ fn each_rule_finds_its_problem_in_the_flawed_agent() {
     assert_eq!(
         severities,
         [
-            "warning", "error", "warning", "error", "warning", "warning", "warning"
+            "warning", "error", "warning", "error", "warning", "warning", "error", "warning",
+            "warning"
         ]
     );
 }
@@ -156,14 +168,14 @@ fn human_output_is_a_line_per_finding_and_a_count() {
     let run = run(command, "");
     assert_eq!(run.code, Some(1));
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 8, "{}", run.stdout);
+    assert_eq!(lines.len(), 10, "{}", run.stdout);
     assert_eq!(
         lines[5],
         "warning[unreachable-page] flows/Default Start Flow/pages/Forgotten.json: .: no route \
          or event handler of flow `Default Start Flow` goes to page `Forgotten`; only a webhook \
          reply naming it could"
     );
-    assert_eq!(lines[7], "2 errors, 5 warnings");
+    assert_eq!(lines[9], "3 errors, 6 warnings");
 }
 
 /// Lints a copy of the clean agent broken by `edit` of `file`: it must not load (exit 2), its

@@ -9,6 +9,7 @@ mod agent_test;
 mod auth;
 mod config;
 mod container;
+mod coverage;
 mod db_copy;
 mod lambda;
 mod lint;
