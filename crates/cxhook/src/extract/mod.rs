@@ -210,11 +210,19 @@ fn from_object<T: DeserializeOwned>(
 
 /// Reads `(name, value)` entries, each name once, into `T` as [`from_object`] does; `one`
 /// names what a top-level field is (`session parameter`, `form parameter`).
+///
+/// The entries are read once without tracking the path, which costs an allocation per key;
+/// only entries that fail are read again to find the path of the first error.
 fn from_entries<'a, T: DeserializeOwned>(
-    entries: impl Iterator<Item = (&'a str, &'a Value)>,
+    entries: impl Iterator<Item = (&'a str, &'a Value)> + Clone,
     one: impl Fn(&str) -> &'static str,
     all: &str,
 ) -> Result<T, Rejection> {
+    if let Ok(value) = T::deserialize(MapDeserializer::<_, serde_json::Error>::new(
+        entries.clone(),
+    )) {
+        return Ok(value);
+    }
     let de = MapDeserializer::<_, serde_json::Error>::new(entries);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

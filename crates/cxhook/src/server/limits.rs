@@ -136,9 +136,26 @@ impl Limits {
 /// Whether `bytes`, read as JSON, nests deeper than `limit` arrays and objects (brackets
 /// inside strings do not count). Malformed JSON is left for the parser to explain.
 ///
-/// Strings, most of a webhook request, are skipped with `memchr` from one quote or
-/// backslash to the next; only the bytes between strings are looked at one by one.
+/// A body cannot nest deeper than it has opening brackets, and a real request has a few
+/// dozen (22 in the benchmark's 1.7 KB form request), so they are counted first, in a loop
+/// the compiler vectorizes; only a body with more than `limit` of them is walked. For that
+/// request the count takes under 1,000 instructions, the walk about 11,000. The walk
+/// skips strings, most of a webhook request, with `memchr` from one quote or backslash to
+/// the next, and looks at the bytes between strings one by one.
 pub(crate) fn too_deep(bytes: &[u8], limit: usize) -> bool {
+    // In chunks of 255, so that each chunk's count fits the byte-wide lanes it is summed in.
+    let openers: usize = bytes
+        .chunks(255)
+        .map(|chunk| {
+            let count = chunk.iter().fold(0u8, |count, &byte| {
+                count + u8::from(byte == b'[' || byte == b'{')
+            });
+            usize::from(count)
+        })
+        .sum();
+    if openers <= limit {
+        return false;
+    }
     let mut depth = 0usize;
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {

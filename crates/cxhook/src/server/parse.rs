@@ -38,7 +38,15 @@ pub(super) fn parse(bytes: &[u8]) -> Result<WebhookRequest, ErrorBody> {
             },
         );
     }
-    serde_json::from_slice(bytes).map_err(|error| {
+    // A body checked as UTF-8 once, in one pass, is read as a `str`: serde_json then trusts
+    // its strings, where from bytes it checks each string on its own (84 in the benchmark's
+    // form request, a twentieth of the server's instructions per call). A body that is not
+    // UTF-8 is read from bytes, so that its error is serde_json's, with its position.
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    parsed.map_err(|error| {
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         let path = match serde_path_to_error::deserialize::<_, WebhookRequest>(de) {
             Err(e) if e.path().to_string() != "." => Some(e.path().to_string()),
@@ -125,6 +133,23 @@ fn without_value(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_text_is_read_and_other_bytes_are_refused_where_they_are() {
+        let body = "{\"text\": \"café ☕\", \"languageCode\": \"fr\"}";
+        let request = parse(body.as_bytes()).expect("a UTF-8 body parses");
+        assert_eq!(
+            request.query,
+            Some(cxhook_types::Query::Text("café ☕".into()))
+        );
+
+        let error = parse(b"{\"text\": \"caf\xe9\"}").expect_err("Latin-1 is not UTF-8");
+        assert_eq!(error.error, "invalid_json");
+        assert_eq!(
+            error.message,
+            "text: invalid unicode code point at line 1 column 14"
+        );
+    }
 
     #[test]
     fn values_are_taken_out_of_serdes_messages() {
