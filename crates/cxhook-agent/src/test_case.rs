@@ -29,6 +29,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::coverage::Coverage;
 use crate::model::{ConversationTurn, TestCase, VirtualAgentOutput};
 use crate::runtime::{Runtime, Session, Turn, TurnResult};
 
@@ -105,8 +106,13 @@ impl CaseResult {
     }
 }
 
-/// Runs `case` on `runtime` from where its `testConfig` starts, comparing every turn.
-pub async fn run(runtime: &Runtime<'_>, case: &TestCase) -> CaseResult {
+/// Runs `case` on `runtime` from where its `testConfig` starts, comparing every turn, and
+/// records each turn in `coverage` when one is given.
+pub async fn run(
+    runtime: &Runtime<'_>,
+    case: &TestCase,
+    mut coverage: Option<&mut Coverage>,
+) -> CaseResult {
     let mut result = CaseResult::default();
     let config = &case.test_config;
     let mut session = match runtime.session_at(config.flow.as_deref(), config.page.as_deref()) {
@@ -125,14 +131,19 @@ pub async fn run(runtime: &Runtime<'_>, case: &TestCase) -> CaseResult {
             return result;
         };
         match runtime.turn(&mut session, turn).await {
-            Ok(got) => compare(
-                number,
-                &recorded.virtual_agent_output,
-                &config.tracking_parameters,
-                &got,
-                &session,
-                &mut result.differences,
-            ),
+            Ok(got) => {
+                if let Some(coverage) = coverage.as_deref_mut() {
+                    coverage.record(&got);
+                }
+                compare(
+                    number,
+                    &recorded.virtual_agent_output,
+                    &config.tracking_parameters,
+                    &got,
+                    &session,
+                    &mut result.differences,
+                );
+            }
             Err(e) => {
                 result.error = Some(format!("turn {number}: {e}"));
                 return result;

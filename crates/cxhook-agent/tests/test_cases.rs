@@ -99,7 +99,7 @@ fn what_the_recording_holds_is_compared_and_nothing_else() {
                "currentPage": {"name": "Collect Further Info", "flow": "Liveaboards"},
                "textResponses": texts}),
     );
-    let result = block_on(run(&runtime, &passing));
+    let result = block_on(run(&runtime, &passing, None));
     assert!(result.passed(), "{result:?}");
     // With them, each tracked one is compared, one the recording lacks must be unset.
     let tracked = group_request(
@@ -108,7 +108,7 @@ fn what_the_recording_holds_is_compared_and_nothing_else() {
                "currentPage": {"name": "Collect Further Info", "flow": "Default Start Flow"},
                "textResponses": [{"text": ["When would you like to go?"]}]}),
     );
-    let result = block_on(run(&runtime, &tracked));
+    let result = block_on(run(&runtime, &tracked, None));
     let found: Vec<(DiffKind, &str)> = result
         .differences
         .iter()
@@ -134,7 +134,7 @@ fn what_the_recording_holds_is_compared_and_nothing_else() {
         json!({"triggeredIntent": {"name": "head.send.group.request"},
                "currentPage": {"name": "Collect Further Info"}, "textResponses": texts}),
     );
-    let result = block_on(run(&runtime, &unset));
+    let result = block_on(run(&runtime, &unset, None));
     assert_eq!(result.differences.len(), 1, "{result:?}");
     assert_eq!(result.differences[0].kind, DiffKind::Parameters);
     assert_eq!(
@@ -150,7 +150,7 @@ fn a_case_that_cannot_start_or_has_no_input_says_why() {
     let runtime = Runtime::new(&agent, &webhooks);
     let nowhere = case(json!({"testConfig": {"page": "Checkout"},
         "testCaseConversationTurns": [{"userInput": {"input": {"text": {"text": "hi"}}}}]}));
-    let result = block_on(run(&runtime, &nowhere));
+    let result = block_on(run(&runtime, &nowhere, None));
     assert_eq!(
         result.error.as_deref(),
         Some("testConfig: the agent cannot run: no flow has a page `Checkout`")
@@ -158,7 +158,7 @@ fn a_case_that_cannot_start_or_has_no_input_says_why() {
     let silent = case(
         json!({"testCaseConversationTurns": [{"userInput": {"input": {"languageCode": "en"}}}]}),
     );
-    let result = block_on(run(&runtime, &silent));
+    let result = block_on(run(&runtime, &silent, None));
     assert!(!result.passed());
     assert!(
         result

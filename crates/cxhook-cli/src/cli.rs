@@ -121,6 +121,10 @@ pub(crate) struct TestArgs {
     /// Write the results as JUnit XML to FILE, for CI systems.
     #[arg(long, value_name = "FILE")]
     pub(crate) junit: Option<PathBuf>,
+    /// Write which pages, routes, event handlers and webhook tags the test cases exercised,
+    /// uncovered ones listed, to FILE (JSON when FILE ends in .json, else a table).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) coverage: Option<PathBuf>,
     /// Send the calls of the webhook with this display name to URL (any server, over HTTP,
     /// with the headers the export gives it); may be given once per webhook.
     #[arg(long = "webhook", value_name = "NAME=URL")]

@@ -17,6 +17,7 @@ use cxhook_agent::test_case::{CaseResult, run as run_case};
 use super::junit::{self, Case};
 use super::webhooks::{AgentWebhooks, LOCAL_TIMEOUT};
 use crate::cli::TestArgs;
+use crate::scenario::coverage::Coverages;
 use crate::target::Target;
 
 /// Runs the test cases `args` picks; whether every one passed. An error is an agent or test
@@ -34,6 +35,8 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<bool> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    let mut coverages = Coverages::default();
+    let coverage = coverages.of(&args.agent, &agent);
     let results = runtime.block_on(async {
         let local = match AgentWebhooks::needs_local(&agent, &args.webhooks) {
             true => Some(Target::in_process(&args.local(), LOCAL_TIMEOUT)?),
@@ -48,7 +51,7 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<bool> {
         let mut results = Vec::new();
         for file in &cases {
             let started = Instant::now();
-            let result = run_case(&engine, &file.case).await;
+            let result = run_case(&engine, &file.case, Some(&mut *coverage)).await;
             let time = started.elapsed();
             print_case(&mut out, &file.case.display_name, &result)?;
             results.push((file, result, time));
@@ -71,6 +74,12 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<bool> {
             .collect();
         let xml = junit::render(&agent.display_name, &cases);
         std::fs::write(path, xml).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(file) = &args.coverage {
+        coverages.write(file)?;
+        for line in coverages.summary() {
+            println!("{line} (written to {})", file.display());
+        }
     }
     Ok(failed == 0)
 }

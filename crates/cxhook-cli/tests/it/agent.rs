@@ -530,13 +530,35 @@ fn the_example_agent_answers_a_piped_conversation_from_the_embedded_configuratio
 #[test]
 fn the_example_agent_passes_its_own_test_cases_and_lints_clean() {
     let dir = tempfile::tempdir().unwrap();
-    let run = cxhook_in(dir.path(), &["agent", "test", &example_agent()], "");
+    let run = cxhook_in(
+        dir.path(),
+        &[
+            "agent",
+            "test",
+            "--coverage",
+            "coverage.json",
+            &example_agent(),
+        ],
+        "",
+    );
     assert_eq!(run.code, Some(0), "{run:?}");
     assert!(
-        run.stdout.ends_with("14 passed, 0 failed\n"),
+        run.stdout.contains("14 passed, 0 failed\n"),
         "{}",
         run.stdout
     );
+    // Every page is reached; the test cases leave the webhook off where its answers change
+    // from day to day, so not every tag is called.
+    let coverage: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("coverage.json")).unwrap()).unwrap();
+    let report = &coverage[0];
+    assert_eq!(report["pages"]["covered"], 8, "{report}");
+    assert_eq!(report["pages"]["total"], 8, "{report}");
+    assert!(
+        report["routes"]["covered"].as_u64().unwrap() >= 19,
+        "{report}"
+    );
+    assert_eq!(report["tags"]["total"], 6, "{report}");
     for case in ["Booking de", "Cancel", "Goodbye de", "Weather"] {
         assert!(
             run.stdout.contains(&format!("ok     {case}\n")),
