@@ -14,6 +14,9 @@
 //! `database` key ([`database`]). The weather's cache has a second level in a
 //! Redis server that the replicas share, when one is configured ([`shared_cache`]).
 //!
+//! What the integrations say comes from message catalogs in English, German, French and
+//! Spanish, matched on the call's language ([`messages`]).
+//!
 //! # One shape
 //!
 //! Each integration is a module with the same few items, so that knowing one is knowing
@@ -44,6 +47,7 @@ pub mod database;
 mod error;
 #[cfg(any(feature = "accounts", feature = "booking"))]
 mod health;
+pub mod messages;
 #[cfg(all(feature = "postgres", any(feature = "accounts", feature = "booking")))]
 pub mod postgres;
 #[cfg(any(feature = "accounts", feature = "booking"))]

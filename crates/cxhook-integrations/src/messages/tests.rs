@@ -1,0 +1,219 @@
+use std::fs;
+
+use super::*;
+
+/// Each shipped catalog, parsed, with its messages' arguments.
+fn shipped_shapes() -> Vec<(&'static str, BTreeMap<String, BTreeSet<String>>)> {
+    SHIPPED
+        .iter()
+        .map(|(language, source)| {
+            let resource = FluentResource::try_new((*source).to_owned())
+                .unwrap_or_else(|(_, errors)| panic!("{language}.ftl: {errors:?}"));
+            (*language, arguments_of(&resource))
+        })
+        .collect()
+}
+
+#[test]
+fn every_shipped_language_has_every_message_with_the_same_arguments() {
+    let shapes = shipped_shapes();
+    let (_, english) = &shapes[0];
+    assert!(english.len() >= 10, "{english:?}");
+    for (language, shape) in &shapes[1..] {
+        let missing: Vec<_> = english
+            .keys()
+            .filter(|id| !shape.contains_key(*id))
+            .collect();
+        let extra: Vec<_> = shape
+            .keys()
+            .filter(|id| !english.contains_key(*id))
+            .collect();
+        assert!(missing.is_empty(), "{language}.ftl lacks {missing:?}");
+        assert!(extra.is_empty(), "{language}.ftl has unknown {extra:?}");
+        for (id, arguments) in english {
+            assert_eq!(
+                &shape[id], arguments,
+                "{language}.ftl: the arguments of {id}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_shipped_message_formats_with_an_error() {
+    let catalog = Catalog::shipped();
+    let english = &shipped_shapes()[0].1;
+    for (language, _) in SHIPPED {
+        let bundle = &catalog.languages[language];
+        for (id, arguments) in english {
+            let args: FluentArgs<'_> = arguments.iter().map(|a| (a.as_str(), "x")).collect();
+            let pattern = bundle.get_message(id).and_then(|m| m.value()).unwrap();
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
+            assert!(errors.is_empty(), "{language} {id}: {errors:?}");
+            assert!(!text.contains('\u{2068}'), "no isolation marks: {text:?}");
+        }
+    }
+}
+
+#[test]
+fn languages_match_on_the_language_subtag_and_fall_back_to_english() {
+    let catalog = Catalog::shipped();
+    assert_eq!(catalog.languages(), ["de", "en", "es", "fr"]);
+    for (code, language) in [
+        ("de", "de"),
+        ("de-AT", "de"),
+        ("DE-ch", "de"),
+        ("en-GB", "en"),
+        ("fr-CA", "fr"),
+        ("es-419", "es"),
+        ("es_MX", "es"),
+        ("it", "en"),
+        ("ja-JP", "en"),
+        ("", "en"),
+    ] {
+        assert_eq!(catalog.language_for(code), language, "{code}");
+    }
+    let user = [("user_id", FluentValue::from("u-1"))];
+    assert_eq!(
+        catalog.say("de-AT", "account-unknown", &user),
+        catalog.say("de", "account-unknown", &user)
+    );
+    assert_eq!(
+        catalog.say("it-IT", "account-no-transactions", &user),
+        "There are no transactions on account u-1 yet."
+    );
+}
+
+#[test]
+fn counts_take_the_plural_form_of_each_language() {
+    let catalog = Catalog::shipped();
+    let heading = |language: &str, count: usize| {
+        catalog.say(
+            language,
+            "account-transactions",
+            &[("user_id", "u-1".into()), ("count", count.into())],
+        )
+    };
+    for (language, one, two) in [
+        (
+            "en",
+            "The last transaction on account u-1:",
+            "The last 2 transactions on account u-1:",
+        ),
+        (
+            "de",
+            "Der letzte Umsatz auf dem Konto u-1:",
+            "Die letzten 2 Umsätze auf dem Konto u-1:",
+        ),
+        (
+            "fr",
+            "La dernière opération sur le compte u-1\u{202f}:",
+            "Les 2 dernières opérations sur le compte u-1\u{202f}:",
+        ),
+        (
+            "es",
+            "El último movimiento de la cuenta u-1:",
+            "Los últimos 2 movimientos de la cuenta u-1:",
+        ),
+    ] {
+        assert_eq!(heading(language, 1), one);
+        assert_eq!(heading(language, 2), two);
+    }
+}
+
+#[test]
+fn an_override_rewords_a_message_adds_a_language_and_leaves_the_rest_shipped() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("de.ftl"),
+        "# Unser Ton.\naccount-balance = Auf Ihrem Konto { $user_id } sind { $balance }.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("it.ftl"),
+        "account-balance = Il saldo del conto { $user_id } è { $balance }.\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("README.md"), "not a catalog").unwrap();
+    let catalog = Catalog::with_overrides(dir.path()).unwrap();
+    assert_eq!(catalog.languages(), ["de", "en", "es", "fr", "it"]);
+    let balance = [("user_id", "u-1".into()), ("balance", "5,00 €".into())];
+    assert_eq!(
+        catalog.say("de-DE", "account-balance", &balance),
+        "Auf Ihrem Konto u-1 sind 5,00 €."
+    );
+    assert_eq!(
+        catalog.say("it", "account-balance", &balance),
+        "Il saldo del conto u-1 è 5,00 €."
+    );
+    let user = [("user_id", FluentValue::from("u-1"))];
+    assert_eq!(
+        catalog.say("de", "account-no-transactions", &user),
+        Catalog::shipped().say("de", "account-no-transactions", &user),
+        "a message the override lacks is the shipped one"
+    );
+    assert_eq!(
+        catalog.say("it", "account-no-transactions", &user),
+        "There are no transactions on account u-1 yet.",
+        "a message an added language lacks is English"
+    );
+    assert_eq!(
+        Catalog::shipped().say("de", "account-balance", &balance),
+        "Der Kontostand von Konto u-1 beträgt 5,00 €.",
+        "the shipped catalog is untouched"
+    );
+}
+
+/// The load error of a directory holding only `name` with `text`.
+fn refused(name: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(name), text).unwrap();
+    let error = Catalog::with_overrides(dir.path()).unwrap_err();
+    let shown = error.to_string();
+    let path = dir.path().join(name).display().to_string();
+    shown
+        .strip_prefix(&path)
+        .unwrap_or_else(|| panic!("names the file: {shown}"))
+        .to_owned()
+}
+
+#[test]
+fn a_broken_override_is_refused_with_its_file_and_line() {
+    assert_eq!(
+        refused(
+            "de.ftl",
+            "account-balance = Stand: { $balance }.\n\naccount-balanse = Stand: { $balance }.\n",
+        ),
+        ":3: `account-balanse` is not a message of the shipped catalog"
+    );
+    assert_eq!(
+        refused(
+            "fr.ftl",
+            "account-unknown =\n    Aucun compte { $user_id }\n    pour { $name }.\n",
+        ),
+        ":3: `$name` is not an argument of `account-unknown` (its arguments: $user_id)"
+    );
+    assert_eq!(
+        refused(
+            "es.ftl",
+            "account-which = Hola\naccount-balance = { $balance\n"
+        ),
+        ":2: not valid Fluent: Expected a token starting with \"}\""
+    );
+    assert!(
+        refused("deutsch.ftl", "account-which = Welches Konto?\n")
+            .starts_with(":1: `deutsch` is not a language subtag"),
+    );
+    let missing = tempfile::tempdir().unwrap().path().join("gone");
+    assert!(matches!(
+        Catalog::with_overrides(&missing),
+        Err(LoadError::Read { .. })
+    ));
+}
+
+#[test]
+fn a_catalog_is_shared_by_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Catalog>();
+}
