@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::store::{AccountStore, StoreError};
+use crate::messages::{Catalog, FluentValue};
 
 /// How many transactions a call lists when it does not say.
 pub const DEFAULT_TRANSACTION_COUNT: u32 = 3;
@@ -29,15 +30,13 @@ pub(super) struct Said {
     count: Option<Value>,
 }
 
-/// What the user hears when the database fails.
-const UNAVAILABLE: &str =
-    "Sorry, I can't reach your account details right now. Please try again in a moment.";
-
 /// The handlers' state.
 #[derive(Clone)]
 pub(super) struct Accounts {
     pub(super) store: Arc<dyn AccountStore>,
     pub(super) max_transactions: u32,
+    /// What the handlers say, by language.
+    pub(super) messages: Arc<Catalog>,
 }
 
 /// `account.balance`.
@@ -47,28 +46,36 @@ pub(super) async fn balance(
     form: Form,
     LanguageCode(language): LanguageCode,
 ) -> Result<Reply, cxhook::Error> {
+    let say = Say {
+        messages: &accounts.messages,
+        language: &language,
+    };
     let Some(user_id) = user_id(said.user_id.as_ref()) else {
-        return Ok(ask_for_user_id(&form));
+        return Ok(ask_for_user_id(&form, say));
     };
     let account = accounts
         .store
         .account(&user_id)
         .await
-        .map_err(unavailable)?;
+        .map_err(|e| unavailable(e, say))?;
     let Some(account) = account else {
-        return Ok(unknown(&user_id, &form)
+        return Ok(unknown(&user_id, &form, say)
             .clear_param("balance")
             .clear_param("balance_minor")
             .clear_param("currency"));
     };
     let balance = account.balance.format(&language);
-    Ok(
-        Reply::text(format!("The balance of account {user_id} is {balance}."))
-            .set_param("account_found", true)
-            .set_param("balance", &balance)
-            .set_param("balance_minor", account.balance.minor)
-            .set_param("currency", account.balance.currency.as_str()),
-    )
+    Ok(Reply::text(say.text(
+        "account-balance",
+        &[
+            ("user_id", user_id.as_str().into()),
+            ("balance", balance.as_str().into()),
+        ],
+    ))
+    .set_param("account_found", true)
+    .set_param("balance", &balance)
+    .set_param("balance_minor", account.balance.minor)
+    .set_param("currency", account.balance.currency.as_str()))
 }
 
 /// `account.transactions`.
@@ -78,8 +85,12 @@ pub(super) async fn transactions(
     form: Form,
     LanguageCode(language): LanguageCode,
 ) -> Result<Reply, cxhook::Error> {
+    let say = Say {
+        messages: &accounts.messages,
+        language: &language,
+    };
     let Some(user_id) = user_id(said.user_id.as_ref()) else {
-        return Ok(ask_for_user_id(&form));
+        return Ok(ask_for_user_id(&form, say));
     };
     let max = accounts.max_transactions;
     let (count, capped) = match count(said.count.as_ref()) {
@@ -88,17 +99,18 @@ pub(super) async fn transactions(
         Count::OutOfRange(said) => {
             return Ok(ask_for_count(
                 &form,
-                format!(
-                    "I can't list {said} transactions. How many would you like, from 1 to {max}?"
+                say.text(
+                    "account-count-out-of-range",
+                    &[("said", said.into()), ("max", max.into())],
                 ),
             ));
         }
         Count::NotUnderstood(said) => {
             return Ok(ask_for_count(
                 &form,
-                format!(
-                    "I didn't understand \"{said}\" as a number. \
-                     How many transactions would you like, from 1 to {max}?"
+                say.text(
+                    "account-count-not-understood",
+                    &[("said", said.into()), ("max", max.into())],
                 ),
             ));
         }
@@ -107,38 +119,53 @@ pub(super) async fn transactions(
         .store
         .transactions(&user_id, count)
         .await
-        .map_err(unavailable)?;
+        .map_err(|e| unavailable(e, say))?;
     let Some(transactions) = transactions else {
-        return Ok(unknown(&user_id, &form).clear_param("transaction_count"));
+        return Ok(unknown(&user_id, &form, say).clear_param("transaction_count"));
     };
+    let user = ("user_id", FluentValue::from(user_id.as_str()));
     let text = if transactions.is_empty() {
-        format!("There are no transactions on account {user_id} yet.")
+        say.text("account-no-transactions", &[user])
     } else {
-        let lines: Vec<String> = transactions
-            .iter()
-            .map(|t| {
-                format!(
-                    "{}: {}, {}",
-                    t.date,
-                    t.description,
-                    t.amount.format_signed(&language)
-                )
-            })
-            .collect();
-        let what = match transactions.len() {
-            1 => "The last transaction".to_owned(),
-            n => format!("The last {n} transactions"),
-        };
-        format!("{what} on account {user_id}:\n{}", lines.join("\n"))
+        let mut lines = vec![say.text(
+            "account-transactions",
+            &[user, ("count", transactions.len().into())],
+        )];
+        lines.extend(transactions.iter().map(|t| {
+            say.text(
+                "account-transaction",
+                &[
+                    ("date", t.date.as_str().into()),
+                    ("description", t.description.as_str().into()),
+                    ("amount", t.amount.format_signed(&language).into()),
+                ],
+            )
+        }));
+        lines.join("\n")
     };
     let text = if capped {
-        format!("I can list at most {max} transactions at a time. {text}")
+        let capped = say.text("account-transactions-capped", &[("max", max.into())]);
+        format!("{capped} {text}")
     } else {
         text
     };
     Ok(Reply::text(text)
         .set_param("account_found", true)
         .set_param("transaction_count", transactions.len()))
+}
+
+/// The catalog and the language of one call.
+#[derive(Clone, Copy)]
+struct Say<'a> {
+    messages: &'a Catalog,
+    language: &'a str,
+}
+
+impl Say<'_> {
+    /// Message `id` with `arguments`, in the call's language.
+    fn text(self, id: &str, arguments: &[(&str, FluentValue<'_>)]) -> String {
+        self.messages.say(self.language, id, arguments)
+    }
 }
 
 /// The `user_id` parameter: a non-blank string, or an integral number.
@@ -248,21 +275,18 @@ fn ask_for_count(form: &Form, text: String) -> Reply {
 
 /// Asks for the user ID: by marking the form's `user_id` invalid when the page has one, so
 /// the agent prompts for it, else by saying so.
-fn ask_for_user_id(form: &Form) -> Reply {
+fn ask_for_user_id(form: &Form, say: Say<'_>) -> Reply {
     if form.contains(USER_ID) {
         Reply::new().invalidate(USER_ID)
     } else {
-        Reply::text("Which account do you mean? Please tell me your user ID.")
+        Reply::text(say.text("account-which", &[]))
     }
 }
 
 /// The reply for an account that does not exist.
-fn unknown(user_id: &str, form: &Form) -> Reply {
-    let reply = Reply::text(format!(
-        "I couldn't find an account with the user ID {user_id}. \
-         Please check the ID and tell me again."
-    ))
-    .set_param("account_found", false);
+fn unknown(user_id: &str, form: &Form, say: Say<'_>) -> Reply {
+    let reply = Reply::text(say.text("account-unknown", &[("user_id", user_id.into())]))
+        .set_param("account_found", false);
     if form.contains(USER_ID) {
         reply.invalidate(USER_ID)
     } else {
@@ -271,6 +295,6 @@ fn unknown(user_id: &str, form: &Form) -> Reply {
 }
 
 /// A store failure as the error the recover layer answers for.
-fn unavailable(error: StoreError) -> cxhook::Error {
-    cxhook::Error::new(error).say(UNAVAILABLE)
+fn unavailable(error: StoreError, say: Say<'_>) -> cxhook::Error {
+    cxhook::Error::new(error).say(say.text("account-unavailable", &[]))
 }

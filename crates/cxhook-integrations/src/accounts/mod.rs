@@ -212,6 +212,7 @@ pub fn router_with(config: &AccountsConfig, parts: Parts) -> Result<Router, Erro
     let state = handlers::Accounts {
         store: parts.store,
         max_transactions: config.max_transactions,
+        messages: crate::messages::Catalog::shipped(),
     };
     Ok(Router::new()
         .route(&config.tags.balance, handlers::balance)

@@ -152,7 +152,54 @@ async fn transactions_of_a_seeded_user() {
         reply.text().lines().collect::<Vec<_>>()[1..],
         [format!("{date}: Coffee Corner, -4,50\u{a0}$")]
     );
-    assert!(reply.text().starts_with("The last transaction on"));
+    assert!(
+        reply
+            .text()
+            .starts_with("Der letzte Umsatz auf dem Konto u-1001:\n"),
+        "{}",
+        reply.text()
+    );
+}
+
+#[tokio::test]
+async fn replies_are_in_the_language_of_the_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = TestClient::new(accounts::router(&config(dir.path())).unwrap());
+
+    for (language, text) in [
+        (
+            "de-AT",
+            "Der Kontostand von Konto u-1003 beträgt 12.500,75\u{a0}€.",
+        ),
+        (
+            "fr-FR",
+            "Le solde du compte u-1003 est de 12\u{202f}500,75\u{a0}€.",
+        ),
+        ("es", "El saldo de la cuenta u-1003 es de 12.500,75\u{a0}€."),
+        ("en-GB", "The balance of account u-1003 is €12,500.75."),
+        ("it", "The balance of account u-1003 is EUR 12,500.75."),
+    ] {
+        answer(&client, balance("u-1003", language))
+            .await
+            .assert_text(text);
+    }
+    answer(&client, balance("u-9999", "de")).await.assert_text(
+        "Ich habe kein Konto mit der Benutzerkennung u-9999 gefunden. \
+             Bitte prüfen Sie die Kennung und nennen Sie sie mir noch einmal.",
+    );
+    answer(&client, request("account.transactions", "es"))
+        .await
+        .assert_text("¿De qué cuenta se trata? Dígame su identificador de usuario, por favor.");
+    let reply = answer(&client, transactions("u-1001", "fr").param("count", 2.0)).await;
+    let lines: Vec<&str> = reply.text().lines().collect();
+    assert_eq!(
+        lines[0],
+        "Les 2 dernières opérations sur le compte u-1001\u{202f}:"
+    );
+    assert!(
+        lines[1].ends_with("\u{202f}: Coffee Corner, -4,50\u{a0}$US"),
+        "{lines:?}"
+    );
 }
 
 #[tokio::test]
