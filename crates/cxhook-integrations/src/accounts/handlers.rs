@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::store::{AccountStore, StoreError};
-use crate::messages::{Catalog, FluentValue};
+use crate::messages::{Catalog, FluentValue, Say};
 
 /// How many transactions a call lists when it does not say.
 pub const DEFAULT_TRANSACTION_COUNT: u32 = 3;
@@ -46,10 +46,7 @@ pub(super) async fn balance(
     form: Form,
     LanguageCode(language): LanguageCode,
 ) -> Result<Reply, cxhook::Error> {
-    let say = Say {
-        messages: &accounts.messages,
-        language: &language,
-    };
+    let say = Say::new(&accounts.messages, &language);
     let Some(user_id) = user_id(said.user_id.as_ref()) else {
         return Ok(ask_for_user_id(&form, say));
     };
@@ -85,10 +82,7 @@ pub(super) async fn transactions(
     form: Form,
     LanguageCode(language): LanguageCode,
 ) -> Result<Reply, cxhook::Error> {
-    let say = Say {
-        messages: &accounts.messages,
-        language: &language,
-    };
+    let say = Say::new(&accounts.messages, &language);
     let Some(user_id) = user_id(said.user_id.as_ref()) else {
         return Ok(ask_for_user_id(&form, say));
     };
@@ -152,20 +146,6 @@ pub(super) async fn transactions(
     Ok(Reply::text(text)
         .set_param("account_found", true)
         .set_param("transaction_count", transactions.len()))
-}
-
-/// The catalog and the language of one call.
-#[derive(Clone, Copy)]
-struct Say<'a> {
-    messages: &'a Catalog,
-    language: &'a str,
-}
-
-impl Say<'_> {
-    /// Message `id` with `arguments`, in the call's language.
-    fn text(self, id: &str, arguments: &[(&str, FluentValue<'_>)]) -> String {
-        self.messages.say(self.language, id, arguments)
-    }
 }
 
 /// The `user_id` parameter: a non-blank string, or an integral number.

@@ -196,6 +196,25 @@ impl Catalog {
     }
 }
 
+/// The catalog and the language of one call: what a handler says its sentences with.
+#[derive(Clone, Copy)]
+pub(crate) struct Say<'a> {
+    messages: &'a Catalog,
+    language: &'a str,
+}
+
+impl<'a> Say<'a> {
+    /// Sentences from `messages` in `language` (the call's `languageCode`).
+    pub(crate) fn new(messages: &'a Catalog, language: &'a str) -> Self {
+        Self { messages, language }
+    }
+
+    /// Message `id` with `arguments`, in the call's language ([`Catalog::say`]).
+    pub(crate) fn text(self, id: &str, arguments: &[(&str, FluentValue<'_>)]) -> String {
+        self.messages.say(self.language, id, arguments)
+    }
+}
+
 /// An empty bundle for `language`, without isolation marks.
 fn new_bundle(language: &str) -> Bundle {
     let id: LanguageIdentifier = language.parse().unwrap_or_default();

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::cache::{Answer, WeatherCache};
 use super::provider::{Observation, Units, conditions};
+use crate::messages::{Catalog, FluentValue, Say};
 
 /// The longest place name looked up; longer ones are answered as unknown without a call.
 const MAX_PLACE_CHARS: usize = 100;
@@ -16,9 +17,6 @@ const MAX_PLACE_CHARS: usize = 100;
 /// What a lookup leaves of the call's budget, to write the reply before the deadline layer
 /// gives up on the call.
 const REPLY_RESERVE: Duration = Duration::from_millis(50);
-
-/// What the user hears when the provider fails and nothing is cached.
-const UNAVAILABLE: &str = "Sorry, I can't get the weather right now. Please try again in a moment.";
 
 /// The session parameters a weather answer sets (cleared when there is none).
 const WEATHER_PARAMS: [&str; 8] = [
@@ -40,6 +38,8 @@ pub(super) struct Weather {
     pub(super) param: String,
     /// The parameter choosing the units.
     pub(super) units_param: String,
+    /// What the handler says, by language.
+    pub(super) messages: Arc<Catalog>,
 }
 
 /// `weather.current`. The parameters are read by the names configured, so as a map (the
@@ -51,11 +51,12 @@ pub(super) async fn current(
     LanguageCode(language): LanguageCode,
     budget: Budget,
 ) -> Reply {
+    let say = Say::new(&weather.messages, &language);
     let Some(place) = params.get(&weather.param).and_then(place) else {
-        return ask_for_place(&form, &weather.param);
+        return ask_for_place(&form, &weather.param, say);
     };
     if place.chars().count() > MAX_PLACE_CHARS {
-        return unknown(&place, &form, &weather.param);
+        return unknown(&place, &form, &weather.param, say);
     }
     let units = params
         .get(&weather.units_param)
@@ -69,10 +70,10 @@ pub(super) async fn current(
         .current(&place, units, &language, budget)
         .await
     {
-        Answer::Fresh(observation) => found(&observation, false),
-        Answer::Stale(observation) => found(&observation, true),
-        Answer::Unknown => unknown(&place, &form, &weather.param),
-        Answer::Unavailable => cleared(Reply::text(UNAVAILABLE)),
+        Answer::Fresh(observation) => found(&observation, false, say),
+        Answer::Stale(observation) => found(&observation, true, say),
+        Answer::Unknown => unknown(&place, &form, &weather.param, say),
+        Answer::Unavailable => cleared(Reply::text(say.text("weather-unavailable", &[]))),
     }
 }
 
@@ -112,19 +113,19 @@ fn units_of_language(language: &str) -> Units {
 
 /// Asks for the place: by marking the form's parameter invalid when the page has one, so
 /// the agent prompts for it, else by saying so.
-fn ask_for_place(form: &Form, param: &str) -> Reply {
+fn ask_for_place(form: &Form, param: &str, say: Say<'_>) -> Reply {
     if form.contains(param) {
         Reply::new().invalidate(param)
     } else {
-        Reply::text("Which city would you like the weather for?")
+        Reply::text(say.text("weather-which-place", &[]))
     }
 }
 
 /// The reply for a place the provider does not know.
-fn unknown(place: &str, form: &Form, param: &str) -> Reply {
-    let reply = cleared(Reply::text(format!(
-        "I couldn't find a place called {place}. Which city do you mean?"
-    )));
+fn unknown(place: &str, form: &Form, param: &str, say: Say<'_>) -> Reply {
+    let reply = cleared(Reply::text(
+        say.text("weather-unknown-place", &[("place", place.into())]),
+    ));
     if form.contains(param) {
         reply.invalidate(param)
     } else {
@@ -142,33 +143,29 @@ fn cleared(reply: Reply) -> Reply {
 }
 
 /// The reply for an observation; a stale one says how old it is.
-fn found(observation: &Observation, stale: bool) -> Reply {
+fn found(observation: &Observation, stale: bool, say: Say<'_>) -> Reply {
     let units = observation.units;
     let age = observation.fetched_at.elapsed();
-    let temperature = format!(
-        "{}{}",
-        whole(observation.temperature),
-        units.temperature_unit()
-    );
-    let wind = format!(
-        "wind at {} {}",
-        whole(observation.wind_speed),
-        units.wind_unit()
-    );
-    let weather = match conditions(observation.weather_code) {
-        Some(conditions) => format!(
-            "{temperature} in {}, with {conditions} and {wind}",
-            observation.place
+    let conditions_said = match conditions(observation.weather_code) {
+        Some(_) => say.text(
+            "weather-conditions",
+            &[("code", observation.weather_code.into())],
         ),
-        None => format!("{temperature} in {}, with {wind}", observation.place),
+        None => "none".to_owned(),
     };
+    let mut arguments = vec![
+        ("place", FluentValue::from(observation.place.as_str())),
+        ("temperature", whole(observation.temperature).into()),
+        ("temperature_unit", units.temperature_unit().into()),
+        ("conditions", conditions_said.into()),
+        ("wind_speed", whole(observation.wind_speed).into()),
+        ("wind_unit", units.wind_unit().into()),
+    ];
     let text = if stale {
-        format!(
-            "I can't reach the weather service right now. As of {}, it was {weather}.",
-            age_phrase(age)
-        )
+        arguments.push(("age", age_phrase(age, say).into()));
+        say.text("weather-stale", &arguments)
     } else {
-        format!("It's {weather}.")
+        say.text("weather-now", &arguments)
     };
     Reply::text(text)
         .set_param("weather_found", true)
@@ -191,16 +188,14 @@ fn whole(value: f64) -> i64 {
     if rounded == 0.0 { 0 } else { rounded as i64 }
 }
 
-/// How long ago, in words: `less than a minute ago`, `1 minute ago`, `12 minutes ago`,
-/// `2 hours ago`.
-fn age_phrase(age: Duration) -> String {
+/// How long ago, in words (in English `less than a minute ago`, `1 minute ago`,
+/// `12 minutes ago`, `2 hours ago`).
+fn age_phrase(age: Duration, say: Say<'_>) -> String {
     let minutes = age.as_secs() / 60;
     match minutes {
-        0 => "less than a minute ago".to_owned(),
-        1 => "1 minute ago".to_owned(),
-        2..60 => format!("{minutes} minutes ago"),
-        60..120 => "1 hour ago".to_owned(),
-        _ => format!("{} hours ago", minutes / 60),
+        0 => say.text("weather-age-now", &[]),
+        1..60 => say.text("weather-age-minutes", &[("minutes", minutes.into())]),
+        _ => say.text("weather-age-hours", &[("hours", (minutes / 60).into())]),
     }
 }
 
@@ -244,17 +239,48 @@ mod tests {
     #[test]
     fn ages_in_words() {
         let minutes = |m: u64| Duration::from_secs(m * 60);
+        let catalog = Catalog::shipped();
+        let en = Say::new(&catalog, "en-US");
         assert_eq!(
-            age_phrase(Duration::from_secs(30)),
+            age_phrase(Duration::from_secs(30), en),
             "less than a minute ago"
         );
-        assert_eq!(age_phrase(minutes(1)), "1 minute ago");
+        assert_eq!(age_phrase(minutes(1), en), "1 minute ago");
         assert_eq!(
-            age_phrase(minutes(12) + Duration::from_secs(59)),
+            age_phrase(minutes(12) + Duration::from_secs(59), en),
             "12 minutes ago"
         );
-        assert_eq!(age_phrase(minutes(61)), "1 hour ago");
-        assert_eq!(age_phrase(minutes(150)), "2 hours ago");
+        assert_eq!(age_phrase(minutes(61), en), "1 hour ago");
+        assert_eq!(age_phrase(minutes(150), en), "2 hours ago");
+
+        let de = Say::new(&catalog, "de-CH");
+        assert_eq!(age_phrase(minutes(1), de), "Vor einer Minute");
+        assert_eq!(age_phrase(minutes(5), de), "Vor 5 Minuten");
+        assert_eq!(age_phrase(minutes(61), de), "Vor einer Stunde");
+        let fr = Say::new(&catalog, "fr");
+        assert_eq!(age_phrase(minutes(1), fr), "Il y a une minute");
+        assert_eq!(age_phrase(minutes(150), fr), "Il y a 2 heures");
+        let es = Say::new(&catalog, "es");
+        assert_eq!(age_phrase(Duration::ZERO, es), "Hace menos de un minuto");
+        assert_eq!(age_phrase(minutes(59), es), "Hace 59 minutos");
+    }
+
+    #[test]
+    fn every_weather_code_has_conditions_in_each_language() {
+        let catalog = Catalog::shipped();
+        for code in 0..=u16::MAX {
+            let Some(english) = conditions(code) else {
+                continue;
+            };
+            for language in ["en", "de", "fr", "es"] {
+                let said = catalog.say(language, "weather-conditions", &[("code", code.into())]);
+                let other = catalog.say(language, "weather-conditions", &[("code", 1000.into())]);
+                assert_ne!(said, other, "{language} has no phrase for code {code}");
+                if language == "en" {
+                    assert_eq!(said, english, "{code}");
+                }
+            }
+        }
     }
 
     #[test]

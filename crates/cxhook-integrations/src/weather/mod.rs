@@ -138,6 +138,7 @@ fn serve(config: &WeatherConfig, parts: Parts) -> Result<Router, Error> {
         )),
         param: config.param.clone(),
         units_param: config.units_param.clone(),
+        messages: crate::messages::Catalog::shipped(),
     };
     Ok(Router::new()
         .route(&config.tags.current, handlers::current)

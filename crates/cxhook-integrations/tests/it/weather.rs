@@ -631,3 +631,37 @@ async fn the_forms_city_wins_over_the_sessions() {
     assert_eq!(response.text(), PARIS_METRIC);
     assert_eq!(stub.last_geocoding.lock().unwrap()["name"], "paris");
 }
+
+#[tokio::test]
+async fn the_weather_is_said_in_the_language_of_the_call() {
+    let (_stub, addr) = start_stub().await;
+    let client = weather_client(&config(addr));
+
+    for (language, text) in [
+        (
+            "de-AT",
+            "In Paris, France sind es 7\u{a0}°C bei bedecktem Himmel, \
+             der Wind weht mit 12\u{a0}km/h.",
+        ),
+        (
+            "fr",
+            "Il fait 7\u{a0}°C à Paris, France, avec un ciel couvert \
+             et un vent de 12\u{a0}km/h.",
+        ),
+        (
+            "es-ES",
+            "En Paris, France hace 7\u{a0}°C, con cielo cubierto y viento de 12\u{a0}km/h.",
+        ),
+    ] {
+        let response = answer(&client, current(json!("Paris"), language)).await;
+        assert_eq!(response.text(), text, "{language}");
+        response.assert_param("conditions", "overcast skies");
+    }
+    let response = answer(&client, current(json!("Atlantis"), "de")).await;
+    assert_eq!(
+        response.text(),
+        "Einen Ort namens Atlantis habe ich nicht gefunden. Welche Stadt meinen Sie?"
+    );
+    let response = answer(&client, request("es")).await;
+    assert_eq!(response.text(), "¿De qué ciudad quiere saber el tiempo?");
+}

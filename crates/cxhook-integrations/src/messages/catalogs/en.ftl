@@ -29,3 +29,69 @@ account-transactions =
     }
 # One line of the list; $amount is signed and formatted for the caller's language.
 account-transaction = { $date }: { $description }, { $amount }
+
+## Weather
+
+weather-unavailable = Sorry, I can't get the weather right now. Please try again in a moment.
+# No place was said, and the page has no form parameter to ask with.
+weather-which-place = Which city would you like the weather for?
+weather-unknown-place = I couldn't find a place called { $place }. Which city do you mean?
+# The sky and what falls from it, by WMO weather code, as said after "with" in
+# weather-now and weather-stale.
+weather-conditions =
+    { $code ->
+        [0] clear skies
+        [1] mostly clear skies
+        [2] partly cloudy skies
+        [3] overcast skies
+        [45] fog
+        [48] freezing fog
+        [51] light drizzle
+        [53] drizzle
+        [55] heavy drizzle
+        [56] light freezing drizzle
+        [57] heavy freezing drizzle
+        [61] light rain
+        [63] rain
+        [65] heavy rain
+        [66] light freezing rain
+        [67] heavy freezing rain
+        [71] light snow
+        [73] snow
+        [75] heavy snow
+        [77] snow grains
+        [80] light rain showers
+        [81] rain showers
+        [82] violent rain showers
+        [85] light snow showers
+        [86] heavy snow showers
+        [95] a thunderstorm
+        [96] a thunderstorm with light hail
+        [99] a thunderstorm with heavy hail
+       *[other] changing weather
+    }
+# The current weather. $temperature and $wind_speed are whole numbers, $temperature_unit
+# °C or °F, $wind_unit km/h or mph; $conditions is a weather-conditions phrase, or `none`
+# when the provider's code has none.
+weather-now =
+    { $conditions ->
+        [none] It's { $temperature }{ $temperature_unit } in { $place }, with wind at { $wind_speed } { $wind_unit }.
+       *[other] It's { $temperature }{ $temperature_unit } in { $place }, with { $conditions } and wind at { $wind_speed } { $wind_unit }.
+    }
+# The provider failed and a recent answer is said instead; $age is a weather-age phrase.
+weather-stale =
+    { $conditions ->
+        [none] I can't reach the weather service right now. As of { $age }, it was { $temperature }{ $temperature_unit } in { $place }, with wind at { $wind_speed } { $wind_unit }.
+       *[other] I can't reach the weather service right now. As of { $age }, it was { $temperature }{ $temperature_unit } in { $place }, with { $conditions } and wind at { $wind_speed } { $wind_unit }.
+    }
+weather-age-now = less than a minute ago
+weather-age-minutes =
+    { $minutes ->
+        [one] { $minutes } minute ago
+       *[other] { $minutes } minutes ago
+    }
+weather-age-hours =
+    { $hours ->
+        [one] { $hours } hour ago
+       *[other] { $hours } hours ago
+    }
