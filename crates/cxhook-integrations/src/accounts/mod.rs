@@ -19,6 +19,10 @@
 //! that fails, is locked or does not answer within the query timeout gives an error with a
 //! sentence that is safe to say; the recover layer answers with it and logs the error.
 //!
+//! Replies are in the call's language, from the [message catalogs](crate::messages); the
+//! amounts in them, and the `balance` parameter, are formatted for the call's full
+//! language tag ([`money`]). Transaction dates are still `YYYY-MM-DD`.
+//!
 //! Parameters are read through [`Params`](cxhook::extract::Params): the page's form's value
 //! where it has one, else the session parameter's (see [the crate's shape](crate#one-shape)).
 //!

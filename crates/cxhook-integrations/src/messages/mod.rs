@@ -30,12 +30,14 @@
 //!   plural rules behind a `Mutex`, so a catalog is `Send + Sync` and one instance serves
 //!   every tokio worker. `FluentResource::entries` gives the syntax tree of a loaded file,
 //!   which is what the override checks below need.
-//! - `fluent-templates` wraps the same bundles with loaders (`static_loader!`, a proc
-//!   macro over a directory; `ArcLoader`, a directory at run time) and template-engine
-//!   helpers. Its loaders decide the directory layout and only log a broken file; they
-//!   cannot refuse an override naming an unknown message or argument with its file and
-//!   line, and they bring a proc macro, a directory walker and a channel crate. The
-//!   shipped files are four `include_str!`s here, so the loader is not worth its weight.
+//! - `fluent-templates` (0.15) wraps the same bundles with loaders (`static_loader!`, a
+//!   proc macro over a directory; `ArcLoader`, a directory at run time) and
+//!   template-engine helpers. `ArcLoader` adds every file with `add_resource`, so a message
+//!   defined twice (a shipped one and its override) is an error rather than an override;
+//!   its syntax errors carry byte offsets but not the file; and nothing checks an
+//!   override's ids and arguments against a reference. With the shipped files four
+//!   `include_str!`s here, what is left of it is not worth a proc macro and a directory
+//!   walker.
 //! - `rust-i18n` (YAML, compile-time) and gettext-style crates have no plural rules per
 //!   language in the message itself and no run-time override with an argument check.
 //!
@@ -160,7 +162,7 @@ impl Catalog {
 
     /// Message `id` in the language of `language_code`, with `arguments`; from English when
     /// that language does not have it. A message that uses an argument it is not given
-    /// says the argument's name in its place (and the mistake is logged).
+    /// shows `{$name}` in its place, and the mistake is logged.
     pub fn say(
         &self,
         language_code: &str,

@@ -18,7 +18,9 @@
 //! Units come from the parameter `units` ([`WeatherConfig::units_param`]:
 //! `metric`/`imperial`, also `celsius`/`fahrenheit`), else from the language: a region of
 //! `US` (`en-US`, `es-US`) gets Fahrenheit and mph, everything else Celsius and km/h.
-//! Replies are in English.
+//! Replies are in the call's language, from the [message catalogs](crate::messages)
+//! (English where the catalog has no such language); the `conditions` parameter stays
+//! English, for the agent's own conditions.
 //!
 //! Both parameters are read through [`Params`](cxhook::extract::Params): the page's form's
 //! value where it has one, else the session parameter's (see
