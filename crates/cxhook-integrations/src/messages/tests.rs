@@ -57,6 +57,30 @@ fn no_shipped_message_formats_with_an_error() {
 }
 
 #[test]
+fn no_translation_is_left_in_english() {
+    let catalog = Catalog::shipped();
+    let english = &shipped_shapes()[0].1;
+    // Every argument is "0", so the letters of a formatted message are the message's own.
+    let say = |language: &str, id: &str, arguments: &BTreeSet<String>| {
+        let arguments: Vec<(&str, FluentValue<'_>)> =
+            arguments.iter().map(|a| (a.as_str(), "0".into())).collect();
+        catalog.say(language, id, &arguments)
+    };
+    for (language, _) in &SHIPPED[1..] {
+        for (id, arguments) in english {
+            let english_text = say("en", id, arguments);
+            if english_text.chars().any(char::is_alphabetic) {
+                assert_ne!(
+                    say(language, id, arguments),
+                    english_text,
+                    "{language}.ftl: {id} is the English sentence"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn languages_match_on_the_language_subtag_and_fall_back_to_english() {
     let catalog = Catalog::shipped();
     assert_eq!(catalog.languages(), ["de", "en", "es", "fr"]);
