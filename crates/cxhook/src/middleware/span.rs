@@ -69,9 +69,9 @@ where
         let request = call.request();
         let span = tracing::info_span!(
             "call",
-            request_id = %request.detect_intent_response_id,
+            request_id = request.detect_intent_response_id.as_str(),
             tag = &*crate::logging::clipped(request.tag().unwrap_or("")),
-            session = %SessionHash::of(&request.session_info.session),
+            session = SessionHash::of(&request.session_info.session).as_str(),
             trace_id = tracing::field::Empty,
             span_id = tracing::field::Empty,
             trace_sampled = tracing::field::Empty,
@@ -157,19 +157,42 @@ fn record_params(span: &tracing::Span, request: &WebhookRequest, log_params: &[S
 }
 
 /// A short, stable hash of the session name, shown as 16 hex digits: calls of one session
-/// can be followed in the logs without writing the session ID itself.
-struct SessionHash(u64);
+/// can be followed in the logs without writing the session ID itself. The digits are
+/// written once, here, so the span records a `&str` rather than formatting a `Display`.
+struct SessionHash([u8; 16]);
 
 impl SessionHash {
     fn of(session: &str) -> Self {
         let mut hasher = fnv::FnvHasher::default();
         hasher.write(session.as_bytes());
-        Self(hasher.finish())
+        let hash = hasher.finish();
+        let mut hex = [0; 16];
+        for (at, digit) in hex.iter_mut().enumerate() {
+            // The nibble, most significant first.
+            let nibble = (hash >> (60 - 4 * at)) & 0xf;
+            *digit = b"0123456789abcdef"[usize::try_from(nibble).unwrap_or(0)];
+        }
+        Self(hex)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
-impl std::fmt::Display for SessionHash {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:016x}", self.0)
+#[cfg(test)]
+mod tests {
+    use std::hash::Hasher;
+
+    use super::SessionHash;
+
+    #[test]
+    fn a_session_hash_is_its_fnv_hash_in_16_hex_digits() {
+        for session in ["", "projects/p/locations/global/agents/a/sessions/s1", "ü"] {
+            let mut hasher = fnv::FnvHasher::default();
+            hasher.write(session.as_bytes());
+            let expected = format!("{:016x}", hasher.finish());
+            assert_eq!(SessionHash::of(session).as_str(), expected, "{session:?}");
+        }
     }
 }

@@ -21,6 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::response::Response;
+use futures_util::FutureExt;
+use futures_util::future::Either;
 use http::header::HOST;
 use http::{Request, StatusCode, Version};
 use hyper::body::Incoming;
@@ -31,6 +33,7 @@ use tokio::sync::{mpsc, watch};
 use tower::ServiceExt;
 
 use super::activity::{Activity, Next, Open, OpenConnections};
+use super::edge::{Routes, WebhookRoute};
 use super::file_limit;
 use super::limits::{self, Limits};
 use super::socket::Socket;
@@ -43,7 +46,7 @@ type Connection = UpgradeableConnection<'static, TokioIo<Socket<TcpStream>>, Cal
 /// completes; connections in flight then finish their calls before this returns.
 pub(crate) async fn serve(
     listener: TcpListener,
-    app: axum::Router,
+    routes: Routes,
     limits: &Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -83,7 +86,7 @@ pub(crate) async fn serve(
         let activity = Arc::clone(place.activity());
         let socket = Socket::new(stream, Arc::clone(&activity), *limits);
         let calls = Calls {
-            app: app.clone(),
+            routes: routes.clone(),
             activity,
             running: running.clone(),
         };
@@ -162,7 +165,7 @@ async fn drive(
 /// runs each call on a task of its own.
 #[derive(Clone)]
 struct Calls {
-    app: axum::Router,
+    routes: Routes,
     activity: Arc<Activity>,
     running: mpsc::Sender<Infallible>,
 }
@@ -180,7 +183,13 @@ impl hyper::service::Service<Request<Incoming>> for Calls {
                 Ok(limits::error(StatusCode::BAD_REQUEST, "bad_host", problem))
             });
         }
-        let call = self.app.clone().oneshot(request);
+        // The webhook's future is several KiB: boxed once here, it is not copied again as
+        // it is spawned, polled and finished.
+        let call = if WebhookRoute::matches(&request) {
+            Either::Left(Box::pin(self.routes.webhook.clone().answer(request)).map(Ok))
+        } else {
+            Either::Right(self.routes.rest.clone().oneshot(request))
+        };
         let running = self.running.clone();
         let task = tokio::spawn(async move {
             let _running = running;

@@ -20,7 +20,7 @@ use tower::util::Either;
 use tower::{Layer, Service};
 
 use super::Readiness;
-use super::limits::Limits;
+use super::limits::{CallLimitLayer, Limits};
 use super::meta::Meta;
 use super::metrics::Metrics;
 use super::parse::parse;
@@ -260,11 +260,18 @@ impl Webhook {
     /// With [`auth`](Self::auth) set, `/webhook` and `/metrics` need credentials; the
     /// [`limits`](Self::limits) cap the calls `/webhook` answers at once and their time.
     pub fn into_axum(self) -> axum::Router {
-        let (auth, limits) = (self.auth.clone(), self.limits);
-        axum::Router::new()
+        self.into_routes().rest
+    }
+
+    /// The routes as the connection loop serves them: `POST /webhook` on its own, and the
+    /// axum router for everything.
+    pub(super) fn into_routes(self) -> Routes {
+        let (auth, call_limit) = (self.auth.clone(), self.limits.call_limit());
+        let endpoint = self.into_endpoint();
+        let rest = axum::Router::new()
             .route(
                 "/webhook",
-                limits.protect(auth.protect(post(webhook).fallback(allow("POST")))),
+                call_limit.protect(auth.protect(post(webhook).fallback(allow("POST")))),
             )
             .route("/healthz", get(healthz).fallback(allow("GET, HEAD")))
             .route("/readyz", get(readyz).fallback(allow("GET, HEAD")))
@@ -273,7 +280,57 @@ impl Webhook {
                 auth.protect(get(metrics).fallback(allow("GET, HEAD"))),
             )
             .fallback(not_found)
-            .with_state(self.into_endpoint())
+            .with_state(endpoint.clone());
+        Routes {
+            webhook: WebhookRoute(Arc::new(WebhookParts {
+                endpoint,
+                auth,
+                call_limit,
+            })),
+            rest,
+        }
+    }
+}
+
+/// What a server answers: `POST /webhook` directly, every other request through axum.
+#[derive(Clone)]
+pub(super) struct Routes {
+    /// `POST /webhook`.
+    pub(super) webhook: WebhookRoute,
+    /// Every path and method, `POST /webhook` included (it answers the same there).
+    pub(super) rest: axum::Router,
+}
+
+/// `POST /webhook` as the axum route answers it (the call limit, the credentials check,
+/// the body read and the answer), without the router's matching and boxed services: 8
+/// allocations and about 7,000 instructions less per call, by callgrind.
+#[derive(Clone)]
+pub(super) struct WebhookRoute(Arc<WebhookParts>);
+
+struct WebhookParts {
+    endpoint: Endpoint,
+    auth: Auth,
+    call_limit: CallLimitLayer,
+}
+
+impl WebhookRoute {
+    /// Whether this route answers `request`: a `POST` to `/webhook`.
+    pub(super) fn matches<B>(request: &http::Request<B>) -> bool {
+        request.method() == http::Method::POST && request.uri().path() == "/webhook"
+    }
+
+    /// Answers a `POST /webhook`.
+    pub(super) async fn answer(self, request: http::Request<hyper::body::Incoming>) -> Response {
+        let parts = &*self.0;
+        parts
+            .call_limit
+            .run(async {
+                if let Err(rejection) = parts.auth.check(request.headers()).await {
+                    return rejection;
+                }
+                webhook(State(parts.endpoint.clone()), request.map(Body::new)).await
+            })
+            .await
     }
 }
 

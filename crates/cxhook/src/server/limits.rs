@@ -8,6 +8,7 @@
 //! stack is safe either way, and this check gives a clear answer well before that.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -99,16 +100,14 @@ impl Default for Limits {
 }
 
 impl Limits {
-    /// Caps the calls `route` answers at once and the time each may take.
-    pub(crate) fn protect<S>(&self, route: MethodRouter<S>) -> MethodRouter<S>
-    where
-        S: Clone + Send + Sync + 'static,
-    {
-        route.route_layer(CallLimitLayer {
+    /// The cap on the calls answered at once and the time each may take, shared by every
+    /// route it [protects](CallLimitLayer::protect).
+    pub(super) fn call_limit(&self) -> CallLimitLayer {
+        CallLimitLayer {
             permits: Arc::new(Semaphore::new(self.concurrency.max(1))),
             concurrency: self.concurrency.max(1),
             timeout: self.request_timeout,
-        })
+        }
     }
 
     /// The HTTP/1 and HTTP/2 connection settings that enforce the header limits. The header
@@ -200,11 +199,59 @@ pub(crate) fn too_deep_error() -> ErrorBody {
     )
 }
 
+/// Caps the calls answered at once (503 over the cap) and the time each may take (408).
 #[derive(Debug, Clone)]
-struct CallLimitLayer {
+pub(super) struct CallLimitLayer {
     permits: Arc<Semaphore>,
     concurrency: usize,
     timeout: Duration,
+}
+
+impl CallLimitLayer {
+    /// Caps the calls `route` answers at once and the time each may take.
+    pub(super) fn protect<S>(&self, route: MethodRouter<S>) -> MethodRouter<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        route.route_layer(self.clone())
+    }
+
+    /// Answers `call` within the limits: the permit is taken before `call` is first polled,
+    /// and held until it ends.
+    pub(super) async fn run(&self, call: impl Future<Output = Response>) -> Response {
+        let Ok(_permit) = Arc::clone(&self.permits).try_acquire_owned() else {
+            tracing::warn!(limit = self.concurrency, "shed a call: too many at once");
+            let mut response = error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                &format!(
+                    "the webhook is answering its limit of {} calls at once; try again",
+                    self.concurrency
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+            return response;
+        };
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(answered) => answered,
+            Err(_) => {
+                tracing::warn!(
+                    timeout_ms = u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX),
+                    "ended a call that took longer than the request timeout"
+                );
+                error(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request_timeout",
+                    &format!(
+                        "the call took longer than the limit of {} ms",
+                        self.timeout.as_millis()
+                    ),
+                )
+            }
+        }
+    }
 }
 
 impl<S> Layer<S> for CallLimitLayer {
@@ -221,7 +268,7 @@ impl<S> Layer<S> for CallLimitLayer {
 /// Sheds calls over the concurrency cap with 503 and ends calls over the time limit with
 /// 408.
 #[derive(Debug, Clone)]
-struct CallLimit<S> {
+pub(super) struct CallLimit<S> {
     limits: CallLimitLayer,
     inner: S,
 }
@@ -245,38 +292,14 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let limits = self.limits.clone();
         Box::pin(async move {
-            let Ok(_permit) = Arc::clone(&limits.permits).try_acquire_owned() else {
-                tracing::warn!(limit = limits.concurrency, "shed a call: too many at once");
-                let mut response = error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "overloaded",
-                    &format!(
-                        "the webhook is answering its limit of {} calls at once; try again",
-                        limits.concurrency
-                    ),
-                );
-                response
-                    .headers_mut()
-                    .insert(RETRY_AFTER, HeaderValue::from_static("1"));
-                return Ok(response);
-            };
-            match tokio::time::timeout(limits.timeout, inner.call(request)).await {
-                Ok(answered) => answered,
-                Err(_) => {
-                    tracing::warn!(
-                        timeout_ms = u64::try_from(limits.timeout.as_millis()).unwrap_or(u64::MAX),
-                        "ended a call that took longer than the request timeout"
-                    );
-                    Ok(error(
-                        StatusCode::REQUEST_TIMEOUT,
-                        "request_timeout",
-                        &format!(
-                            "the call took longer than the limit of {} ms",
-                            limits.timeout.as_millis()
-                        ),
-                    ))
-                }
-            }
+            Ok(limits
+                .run(async move {
+                    match inner.call(request).await {
+                        Ok(response) => response,
+                        Err(never) => match never {},
+                    }
+                })
+                .await)
         })
     }
 }

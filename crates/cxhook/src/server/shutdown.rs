@@ -23,8 +23,8 @@ pub async fn serve_with_shutdown(
     webhook.start();
     let readiness = webhook.readiness().clone();
     let limits = webhook.connection_limits();
-    let app = webhook.into_axum();
-    super::connection::serve(listener, app, &limits, async move {
+    let routes = webhook.into_routes();
+    super::connection::serve(listener, routes, &limits, async move {
         shutdown.await;
         readiness.set(false);
         tracing::info!("shutting down: finishing calls in flight");

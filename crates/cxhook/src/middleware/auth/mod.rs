@@ -160,7 +160,7 @@ impl Auth {
 
     /// Whether the request's headers carry credentials a method accepts: `Ok` or the
     /// rejection to send.
-    async fn check(&self, headers: &HeaderMap) -> Result<(), Response> {
+    pub(crate) async fn check(&self, headers: &HeaderMap) -> Result<(), Response> {
         if self.is_empty() {
             return Ok(());
         }
