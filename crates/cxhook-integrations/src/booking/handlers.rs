@@ -4,13 +4,11 @@
 use std::sync::Arc;
 
 use cxhook::extract::{Form, Params, Request, Session, State, Tag};
-use cxhook::types::value;
 use cxhook::{BoxFuture, Reply};
 use jiff::civil::{Date, Time};
-use serde::Deserialize;
-use serde_json::Value;
 
 use super::external::{Answer, ExternalApi};
+use super::said::Said;
 use super::schedule::{Clock, Refusal, Schedule, Service, Slot, clock_time, describe};
 use super::store::{Booking, BookingStore, Created, NewBooking, Status, StoreError};
 
@@ -18,23 +16,6 @@ use super::store::{Booking, BookingStore, Created, NewBooking, Status, StoreErro
 pub(super) const CONFIRMATION_ID: &str = "confirmation_id";
 /// The parameter a caller may say a confirmation number in.
 const CONFIRMATION: &str = "confirmation";
-
-/// The parameters the handlers read (the form's value over the session's, see [`Params`]),
-/// as said: each is checked by the handler, which says what is wrong with it rather than
-/// reject the call. `null` is absent.
-#[derive(Deserialize)]
-pub(super) struct Said {
-    #[serde(default)]
-    service: Option<Value>,
-    #[serde(default)]
-    date: Option<Value>,
-    #[serde(default)]
-    time: Option<Value>,
-    #[serde(default)]
-    confirmation: Option<Value>,
-    #[serde(default)]
-    confirmation_id: Option<Value>,
-}
 
 /// What the user hears when the database fails.
 const UNAVAILABLE: &str =
@@ -217,7 +198,7 @@ pub(super) async fn validate(
     let now = inner.clock.now();
     let mut refusals = Refusals::new(&form);
 
-    let service = match said.service.as_ref().map(service_name) {
+    let service = match said.service {
         None => None,
         Some(None) => {
             refusals.add("service", "Which service would you like?".to_owned());
@@ -231,7 +212,7 @@ pub(super) async fn validate(
             service
         }
     };
-    let date = match said.date.as_ref().map(date) {
+    let date = match said.date {
         None => None,
         Some(None) => {
             refusals.add("date", "Sorry, which date was that?".to_owned());
@@ -245,7 +226,7 @@ pub(super) async fn validate(
             }
         },
     };
-    let time = match said.time.as_ref().map(time) {
+    let time = match said.time {
         None => None,
         Some(None) => {
             refusals.add("time", "Sorry, what time was that?".to_owned());
@@ -303,12 +284,12 @@ pub(super) async fn create(
     let schedule = &inner.schedule;
     let now = inner.clock.now();
 
-    let said_service = said.service.as_ref().and_then(service_name);
+    let said_service = said.service.flatten();
     let service = said_service
         .as_deref()
         .and_then(|name| schedule.service(name));
-    let date = said.date.as_ref().and_then(date);
-    let time = said.time.as_ref().and_then(time);
+    let date = said.date.flatten();
+    let time = said.time.flatten();
     let (Some(service), Some(date), Some(time)) = (service.clone(), date, time) else {
         let known = Known {
             said_service: said_service.as_deref(),
@@ -416,7 +397,7 @@ pub(super) async fn cancel(
         (CONFIRMATION_ID, params.confirmation_id),
     ]
     .into_iter()
-    .find_map(|(name, value)| value.as_ref().and_then(said_text).map(|said| (name, said)));
+    .find_map(|(name, value)| value.flatten().map(|said| (name, said)));
     let Some((param, said)) = said else {
         return Ok(Reply::text(
             "Which booking should I cancel? Please tell me its confirmation number.",
@@ -627,53 +608,6 @@ fn not_found(form: &Form, param: &'static str, said: &str) -> Reply {
 
 /// How much of an unreadable confirmation number is said back.
 const SAID_MAX_CHARS: usize = 24;
-
-/// What the caller said as a confirmation number: a non-blank string, or a whole number
-/// (CX sends numbers as doubles).
-fn said_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) => Some(text.trim().to_owned()).filter(|t| !t.is_empty()),
-        number @ Value::Number(_) => value::as_i64(number).map(|n| n.to_string()),
-        _ => None,
-    }
-}
-
-fn service_name(value: &Value) -> Option<String> {
-    value
-        .as_str()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
-/// An `@sys.date` struct, or an ISO date string (`2026-12-01`, as `cxhook send -p` gives).
-fn date(value: &Value) -> Option<Date> {
-    if let Some(text) = value.as_str() {
-        return text.trim().get(..10)?.parse().ok();
-    }
-    let date = value::Date::from_value(value)?;
-    Date::new(
-        i16::try_from(date.year).ok()?,
-        i8::try_from(date.month).ok()?,
-        i8::try_from(date.day).ok()?,
-    )
-    .ok()
-}
-
-/// An `@sys.time` struct, or a string like `14:30`.
-fn time(value: &Value) -> Option<Time> {
-    if let Some(text) = value.as_str() {
-        return text.trim().parse().ok();
-    }
-    let time = value::Time::from_value(value)?;
-    Time::new(
-        i8::try_from(time.hours).ok()?,
-        i8::try_from(time.minutes).ok()?,
-        i8::try_from(time.seconds).ok()?,
-        0,
-    )
-    .ok()
-}
 
 /// A confirmation number as said: case, spaces and the `BK-` prefix are optional.
 fn normalize(said: &str) -> Option<String> {

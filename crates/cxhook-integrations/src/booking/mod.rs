@@ -44,6 +44,7 @@ mod external;
 mod handlers;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod said;
 mod schedule;
 mod sqlite;
 mod store;
