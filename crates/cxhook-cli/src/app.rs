@@ -10,7 +10,7 @@
 
 use anyhow::{Context, anyhow};
 use cxhook::http_client::HttpClient;
-use cxhook::middleware::{DeadlineLayer, RecoverLayer};
+use cxhook::middleware::{DeadlineLayer, RecoverLayer, deadline, recover};
 use cxhook::server::{self, Webhook};
 use cxhook::{Fallback, Router};
 
@@ -21,7 +21,14 @@ use crate::config::Config;
 /// everything they record is counted.
 pub(crate) fn webhook(config: &Config) -> anyhow::Result<Webhook> {
     HttpClient::shared().set_body_limit(config.upstream_body_limit);
-    let recover = RecoverLayer::with_text(&config.fallback.text).status(config.fallback.status);
+    let recover = RecoverLayer::with_text(
+        config
+            .fallback
+            .text
+            .as_deref()
+            .unwrap_or(recover::DEFAULT_FALLBACK_TEXT),
+    )
+    .status(config.fallback.status);
     let metrics = config
         .metrics
         .enabled
@@ -41,14 +48,16 @@ pub(crate) fn webhook(config: &Config) -> anyhow::Result<Webhook> {
     Ok(webhook)
 }
 
-/// The router for `config`: the tags of each enabled integration (opening their databases),
+/// The router for `config`: the tags of each enabled integration (opening their databases,
+/// saying their sentences from the configured catalog),
 /// and the unknown-tag answer for every other call (a reply saying the webhook can't help, or
 /// the configured `fallback.unknown_tag_status`).
 fn router(config: &Config) -> anyhow::Result<Router> {
     let mut router = Router::new();
     if config.accounts.enabled {
-        let accounts = cxhook_integrations::accounts::router(&config.accounts)
-            .context("cannot start the accounts integration ([accounts])")?;
+        let accounts =
+            cxhook_integrations::accounts::router_saying(&config.accounts, config.messages.clone())
+                .context("cannot start the accounts integration ([accounts])")?;
         router = router.merge(accounts);
     }
     if config.weather.enabled {
@@ -57,6 +66,7 @@ fn router(config: &Config) -> anyhow::Result<Router> {
             .context("cannot use the shared cache ([cache])")?;
         let parts = cxhook_integrations::weather::Parts {
             shared_cache: shared,
+            messages: config.messages.clone(),
             ..Default::default()
         };
         let weather = cxhook_integrations::weather::router_with(&config.weather, parts)
@@ -78,7 +88,13 @@ fn router(config: &Config) -> anyhow::Result<Router> {
 fn deadline(config: &Config) -> DeadlineLayer {
     let deadline = DeadlineLayer::new(config.deadline.timeout)
         .margin(config.deadline.margin)
-        .text(&config.deadline.text);
+        .text(
+            config
+                .deadline
+                .text
+                .as_deref()
+                .unwrap_or(deadline::DEFAULT_DEADLINE_TEXT),
+        );
     match &config.deadline.param {
         Some(param) => deadline.set_param(param),
         None => deadline,
