@@ -2,14 +2,14 @@
 //! language, a broken override file stops `serve` with its file and line, and
 //! `cxhook messages export` writes the shipped catalogs.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::support::{Server, cxhook, keep_for_contract, post, request, run};
+use crate::support::{Server, cxhook, cxhook_run, keep_for_contract, post, request, run};
 
-/// The balance of u-1001 asked in `language`, and the reply's text.
-fn balance(server: &Server, language: &str) -> String {
-    let mut call = request("account.balance");
-    call["sessionInfo"]["parameters"] = serde_json::json!({"user_id": "u-1001"});
+/// The reply's text to a call of `tag` with these session parameters, in `language`.
+fn say(server: &Server, tag: &str, params: Value, language: &str) -> String {
+    let mut call = request(tag);
+    call["sessionInfo"]["parameters"] = params;
     call["languageCode"] = language.into();
     let answer = post(&server.url("/webhook"), &call);
     assert_eq!(answer.status, 200, "{answer:?}");
@@ -19,6 +19,16 @@ fn balance(server: &Server, language: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("no text: {reply}"))
         .to_owned()
+}
+
+/// The balance of u-1001 asked in `language`, and the reply's text.
+fn balance(server: &Server, language: &str) -> String {
+    say(
+        server,
+        "account.balance",
+        json!({"user_id": "u-1001"}),
+        language,
+    )
 }
 
 #[test]
@@ -101,5 +111,90 @@ fn a_broken_override_stops_serve_naming_its_file_and_line() {
         );
         assert!(run.stderr.contains(&named), "{file}: {run:?}");
         assert!(run.stdout.is_empty(), "it never listened: {run:?}");
+    }
+}
+
+#[test]
+fn export_writes_the_shipped_catalogs_and_refuses_to_overwrite_them_without_force() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("messages");
+    let dir_arg = dir.to_str().unwrap();
+    let export = cxhook_run(&["messages", "export", dir_arg]);
+    assert_eq!(export.code, Some(0), "{export:?}");
+    let mut written: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["de.ftl", "en.ftl", "es.ftl", "fr.ftl"]);
+    let english = std::fs::read_to_string(dir.join("en.ftl")).unwrap();
+    assert!(
+        english.contains("account-balance = The balance of account { $user_id } is { $balance }."),
+        "{english}"
+    );
+    let german = std::fs::read_to_string(dir.join("de.ftl")).unwrap();
+    assert!(
+        german.contains("account-balance = Der Kontostand"),
+        "{german}"
+    );
+    assert_eq!(export.stdout.lines().count(), 4, "{export:?}");
+
+    // A reworded file is kept: the second export writes nothing and says which file is there.
+    std::fs::write(dir.join("de.ftl"), "account-which = Welches Konto?\n").unwrap();
+    std::fs::remove_file(dir.join("fr.ftl")).unwrap();
+    let again = cxhook_run(&["messages", "export", dir_arg]);
+    assert_eq!(again.code, Some(2), "{again:?}");
+    assert!(again.stderr.contains("de.ftl"), "{again:?}");
+    assert!(again.stderr.contains("--force"), "{again:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("de.ftl")).unwrap(),
+        "account-which = Welches Konto?\n"
+    );
+    assert!(!dir.join("fr.ftl").exists(), "nothing was written");
+
+    let forced = cxhook_run(&["messages", "export", "--force", dir_arg]);
+    assert_eq!(forced.code, Some(0), "{forced:?}");
+    assert_eq!(std::fs::read_to_string(dir.join("de.ftl")).unwrap(), german);
+    assert!(dir.join("fr.ftl").exists());
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(left.len(), 4, "no temporary file is left behind");
+}
+
+#[test]
+fn the_exported_catalogs_as_overrides_give_the_shipped_replies() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("messages");
+    let export = cxhook_run(&["messages", "export", dir.to_str().unwrap()]);
+    assert_eq!(export.code, Some(0), "{export:?}");
+    let shipped = Server::start(&["--addr", "127.0.0.1:0"], &[]);
+    let exported = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[("CXHOOK_MESSAGES__DIR", dir.to_str().unwrap())],
+    );
+    let calls = [
+        ("account.balance", json!({"user_id": "u-1001"})),
+        ("account.balance", json!({"user_id": "u-9999"})),
+        ("account.balance", json!({})),
+        (
+            "account.transactions",
+            json!({"user_id": "u-1002", "count": 1}),
+        ),
+        (
+            "account.transactions",
+            json!({"user_id": "u-1002", "count": 3}),
+        ),
+        (
+            "account.transactions",
+            json!({"user_id": "u-1002", "count": "lots"}),
+        ),
+        ("weather.current", json!({})),
+        ("no.such.tag", json!({})),
+    ];
+    for language in ["en-US", "en-GB", "de-AT", "fr", "es"] {
+        for (tag, params) in &calls {
+            let from_shipped = say(&shipped, tag, params.clone(), language);
+            let from_exported = say(&exported, tag, params.clone(), language);
+            assert_eq!(from_exported, from_shipped, "{tag} {params} in {language}");
+        }
     }
 }
