@@ -198,3 +198,24 @@ fn the_exported_catalogs_as_overrides_give_the_shipped_replies() {
         }
     }
 }
+
+#[test]
+fn a_tag_no_handler_serves_is_answered_in_the_callers_language() {
+    // The failure and deadline fallbacks are the app's unit tests': no built-in handler
+    // fails without a sentence of its own, nor outlasts its budget.
+    let server = Server::start(&["--addr", "127.0.0.1:0"], &[]);
+    for (language, text) in [
+        ("en-US", "Sorry, I can't help with that right now."),
+        (
+            "de-AT",
+            "Dabei kann ich Ihnen im Moment leider nicht helfen.",
+        ),
+        (
+            "fr-CA",
+            "Désolé, je ne peux pas vous aider pour cela pour le moment.",
+        ),
+        ("es", "Lo siento, ahora mismo no puedo ayudarle con eso."),
+    ] {
+        assert_eq!(say(&server, "no.such.tag", json!({}), language), text);
+    }
+}
