@@ -1,6 +1,9 @@
 //! Message catalogs through the server: `[messages] dir` rewords a message and adds a
-//! language, a broken override file stops `serve` with its file and line, and
-//! `cxhook messages export` writes the shipped catalogs.
+//! language, a broken override file stops `serve` with its file and line, `cxhook messages
+//! export` writes the shipped catalogs, an unknown tag is answered in the caller's language,
+//! and no German, French or Spanish reply of the repo's scenarios holds an English sentence.
+
+use std::path::Path;
 
 use serde_json::{Value, json};
 
@@ -218,4 +221,191 @@ fn a_tag_no_handler_serves_is_answered_in_the_callers_language() {
     ] {
         assert_eq!(say(&server, "no.such.tag", json!({}), language), text);
     }
+}
+
+/// The message ids of the exported English catalog, and the fixed parts of every message, as
+/// a reply would carry them: the text between the arguments, of two words or more (`The
+/// balance of account`, `clear skies`).
+fn english_catalog() -> (Vec<String>, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let export = cxhook_run(&["messages", "export", dir.path().to_str().unwrap()]);
+    assert_eq!(export.code, Some(0), "{export:?}");
+    let english = std::fs::read_to_string(dir.path().join("en.ftl")).unwrap();
+    let mut ids = Vec::new();
+    let mut sentences = Vec::new();
+    for line in english.lines() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        // A message's first line, `id = text`, or a variant, `[key] text` / `*[key] text`.
+        let text = match line.split_once(" = ") {
+            Some((id, text)) if !id.starts_with(' ') => {
+                ids.push(id.to_owned());
+                text
+            }
+            _ => {
+                let variant = line.trim_start().trim_start_matches('*');
+                match variant.strip_prefix('[').and_then(|v| v.split_once("] ")) {
+                    Some((_, text)) => text,
+                    None => continue,
+                }
+            }
+        };
+        let mut depth = 0;
+        let mut part = String::new();
+        for c in text.chars().chain(['{']) {
+            match c {
+                '{' => {
+                    if depth == 0 {
+                        let fixed = part.trim().trim_matches(|c: char| ",.:;\"".contains(c));
+                        if fixed.split_whitespace().count() >= 2 {
+                            sentences.push(fixed.trim().to_owned());
+                        }
+                        part.clear();
+                    }
+                    depth += 1;
+                }
+                '}' => depth -= 1,
+                c if depth == 0 => part.push(c),
+                _ => {}
+            }
+        }
+    }
+    sentences.sort();
+    sentences.dedup();
+    (ids, sentences)
+}
+
+/// `scenario` with the language `lang` and no expectations: what its turns send, asked in
+/// another language.
+fn asked_in(scenario: &Path, lang: &str) -> String {
+    let text = std::fs::read_to_string(scenario).unwrap();
+    let mut scenario: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+    let map = scenario.as_mapping_mut().unwrap();
+    let name = map
+        .get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or("scenario");
+    map.insert("name".into(), format!("{name} ({lang})").into());
+    let session = map
+        .entry("session".into())
+        .or_insert_with(|| serde_norway::Mapping::new().into());
+    session
+        .as_mapping_mut()
+        .unwrap()
+        .insert("lang".into(), lang.into());
+    for turn in map
+        .get_mut("turns")
+        .and_then(|t| t.as_sequence_mut())
+        .unwrap()
+    {
+        let turn = turn.as_mapping_mut().unwrap();
+        turn.remove("expect");
+        turn.remove("lang");
+    }
+    serde_norway::to_string(&scenario).unwrap()
+}
+
+#[test]
+fn no_german_french_or_spanish_reply_of_a_scenario_holds_an_english_sentence() {
+    let (ids, sentences) = english_catalog();
+    assert!(sentences.len() > 40, "{sentences:?}");
+    assert!(
+        sentences.contains(&"The balance of account".to_owned()),
+        "{sentences:?}"
+    );
+
+    let provider = crate::scenario::weather_provider();
+    let base = provider.url.strip_suffix("/webhook").unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let record = work.path().join("calls.jsonl");
+    let server = Server::start(
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--record",
+            record.to_str().unwrap(),
+        ],
+        &[
+            ("CXHOOK_WEATHER__GEOCODING_URL", &format!("{base}/geo")),
+            ("CXHOOK_WEATHER__FORECAST_URL", &format!("{base}/forecast")),
+        ],
+    );
+
+    // Every scenario of the repo: the German copies as they are (their expectations hold),
+    // and every English one as it is and asked in German, French and Spanish.
+    let mut files = Vec::new();
+    for dir in [
+        crate::scenario::scenarios(),
+        crate::scenario::scenarios().join("stubbed"),
+    ] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            if path.to_string_lossy().ends_with("-de.yaml") {
+                files.push(path.display().to_string());
+                continue;
+            }
+            files.push(path.display().to_string());
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            for lang in ["de-DE", "fr-FR", "es-ES"] {
+                let copy = work.path().join(format!("{stem}-{lang}.yaml"));
+                std::fs::write(&copy, asked_in(&path, lang)).unwrap();
+                files.push(copy.display().to_string());
+            }
+        }
+    }
+    let mut command = cxhook();
+    command
+        .args(["scenario", "--url", &server.url("/webhook")])
+        .args(&files)
+        .current_dir(work.path());
+    let played = run(command, "");
+    let (status, _) = server.terminate();
+    assert!(status.success());
+
+    let mut replies: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut english_found = 0;
+    for line in std::fs::read_to_string(&record).unwrap().lines() {
+        let call: Value = serde_json::from_str(line).unwrap();
+        // The replies of an integration whose sentences are in the catalog (`account.balance`
+        // has `account-*` messages): booking's are not there yet.
+        let tag = call["request"]["fulfillmentInfo"]["tag"]
+            .as_str()
+            .unwrap_or_default();
+        let integration = format!("{}-", tag.split('.').next().unwrap_or_default());
+        if !ids.iter().any(|id| id.starts_with(&integration)) {
+            continue;
+        }
+        let language = call["request"]["languageCode"].as_str().unwrap_or_default();
+        let subtag = language.split('-').next().unwrap_or_default().to_owned();
+        let texts: Vec<&str> = call["response"]["fulfillmentResponse"]["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m["text"]["text"].as_array())
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for text in texts {
+            let english: Vec<&String> = sentences.iter().filter(|s| text.contains(*s)).collect();
+            if subtag == "en" {
+                english_found += usize::from(!english.is_empty());
+                continue;
+            }
+            *replies.entry(subtag.clone()).or_default() += 1;
+            assert!(
+                english.is_empty(),
+                "a {language} reply holds the English {english:?}: {text}"
+            );
+        }
+    }
+    assert_eq!(played.code, Some(0), "{played:?}");
+    // Every language was heard, and the scan finds English where English is said.
+    for subtag in ["de", "fr", "es"] {
+        assert!(replies.get(subtag).is_some_and(|n| *n >= 8), "{replies:?}");
+    }
+    assert!(english_found >= 8, "{english_found} English replies");
 }
