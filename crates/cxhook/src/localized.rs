@@ -14,7 +14,15 @@
 
 use cxhook_types::WebhookRequest;
 
-/// A text with translations, picked by a call's language; see the [module docs](self).
+/// A text with translations, picked by a call's language: what the recover and deadline
+/// layers and the unknown-tag fallback say, in the caller's language
+/// ([`RecoverLayer::with_texts`](crate::middleware::RecoverLayer::with_texts),
+/// [`DeadlineLayer::texts`](crate::middleware::DeadlineLayer::texts),
+/// [`Fallback::text`](crate::Fallback::text)).
+///
+/// A call's language (the resolved language of its request, else its `languageCode`) is
+/// matched by its language subtag without regard to case: `de-AT` takes the text of `de`;
+/// a language without a text of its own takes the default. The match allocates nothing.
 ///
 /// ```
 /// use cxhook::Localized;
