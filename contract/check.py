@@ -39,13 +39,22 @@ Commands:
                                           --allow-empty (it guards against a test
                                           suite that silently wrote nothing)
   check.py server URL --requests PATH...  POST each WebhookRequest JSON file (a
-                                          directory means every *.json below it
+           [--languages CODE...]          directory means every *.json below it
                                           that holds a request) to URL and check
                                           each answer: HTTP 200, Content-Type
                                           application/json, a non-empty body that
-                                          passes the response checks
+                                          passes the response checks; with
+                                          --languages, each file once per language
+                                          code, set as its languageCode (and as
+                                          the languageInfo codes it has), so that
+                                          the replies of every language pass
   check.py selftest                       show that the checker accepts the good
                                           fixtures and rejects known-bad cases
+  check.py weather-stub                   answer as Open-Meteo would, on a free
+                                          loopback port (its first line on stdout
+                                          is the port), for the server's weather
+                                          replies: Paris at 7.3 °C, overcast; no
+                                          other place
   check.py wait URL [--timeout S] [--pid PID]
                                           poll GET URL until it answers 200 (used
                                           by run.sh to wait for the server)
@@ -58,6 +67,7 @@ Output: one line per item, ``ok   NAME`` or ``FAIL NAME: REASONS``, then
 from __future__ import annotations
 
 import argparse
+import http.server
 import json
 import os
 import re
@@ -411,12 +421,70 @@ def check_exchange(url: str, request_body: bytes) -> Findings:
     return found
 
 
+def in_language(request_body: bytes, language: str) -> bytes:
+    """The request asked in ``language``: its languageCode, and the codes of its
+    languageInfo when it has one (a server answers in the resolved language).
+    A body that is not a JSON object is left as it is, for check_exchange to
+    reject."""
+    try:
+        doc = json.loads(request_body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return request_body
+    if not isinstance(doc, dict):
+        return request_body
+    doc["languageCode"] = language
+    info = doc.get("languageInfo")
+    if isinstance(info, dict):
+        for key in ("inputLanguageCode", "resolvedLanguageCode"):
+            if key in info:
+                info[key] = language
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
 def cmd_server(args) -> int:
     runner = Runner()
     for arg in args.requests:
         for file in expand(runner, arg, is_request_file, "directory holds no WebhookRequest *.json files"):
-            runner.report(str(file), check_exchange(args.url, file.read_bytes()))
+            body = file.read_bytes()
+            if not args.languages:
+                runner.report(str(file), check_exchange(args.url, body))
+            for language in args.languages or []:
+                runner.report(f"{file} [{language}]", check_exchange(args.url, in_language(body, language)))
     return runner.finish()
+
+
+class WeatherStub(http.server.BaseHTTPRequestHandler):
+    """Open-Meteo's geocoding (/v1/search) and forecast (/v1/forecast), with
+    one place: enough for every weather reply to be said."""
+
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        path, _, query = self.path.partition("?")
+        if path == "/v1/search":
+            results = [{"name": "Paris", "latitude": 48.85, "longitude": 2.35,
+                        "country": "France"}] if "name=paris" in query.lower() else []
+            body = {"results": results}
+        elif path == "/v1/forecast":
+            body = {"current": {"time": "2026-11-27T16:30", "temperature_2m": 7.3,
+                                "weather_code": 3, "wind_speed_10m": 12.4}}
+        else:
+            self.send_error(404)
+            return
+        data = json.dumps(body).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def cmd_weather_stub(args) -> int:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), WeatherStub)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+    return 0
 
 
 def cmd_wait(args) -> int:
@@ -587,6 +655,18 @@ def cmd_selftest(args) -> int:
     if not allowed_passes:
         result.errors.append("`files --allow-empty EMPTY_DIR` did not pass")
     runner.report("files/empty-directory-is-an-error", result)
+
+    # `server --languages` asks each request in each language.
+    result = Findings()
+    asked = json.loads(in_language(
+        b'{"languageCode": "en", "languageInfo": {"inputLanguageCode": "en",'
+        b' "resolvedLanguageCode": "en", "confidenceScore": 1}}', "de"))
+    if asked != {"languageCode": "de", "languageInfo": {
+            "inputLanguageCode": "de", "resolvedLanguageCode": "de", "confidenceScore": 1}}:
+        result.errors.append(f"in_language gave {asked}")
+    if in_language(b"[1]", "de") != b"[1]":
+        result.errors.append("in_language changed a body that is no object")
+    runner.report("server/languages-set-the-request-language", result)
     return runner.finish()
 
 
@@ -623,10 +703,15 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("url", help="the webhook URL, e.g. http://127.0.0.1:8080/webhook")
     server.add_argument("--requests", nargs="+", required=True, metavar="PATH",
                         help="request .json files, or directories holding them")
+    server.add_argument("--languages", nargs="+", metavar="CODE",
+                        help="post each request once per language code (e.g. en de fr es)")
     server.set_defaults(run=cmd_server)
 
     selftest = sub.add_parser("selftest", help="show that the checks pass and fail as they should")
     selftest.set_defaults(run=cmd_selftest)
+
+    stub = sub.add_parser("weather-stub", help="answer as Open-Meteo would, on a free loopback port")
+    stub.set_defaults(run=cmd_weather_stub)
 
     wait = sub.add_parser("wait", help="wait until GET URL answers 200")
     wait.add_argument("url")

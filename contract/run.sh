@@ -4,8 +4,13 @@
 #
 #   1. set up a virtualenv in .venv-contract/ with contract/requirements.txt
 #   2. check.py selftest: the checker itself accepts good and rejects bad JSON
-#   3. build and start `cxhook serve` on a free loopback port
-#   4. POST every request in testdata/fixtures and testdata/captured to it
+#   3. build and start `cxhook serve` on a free loopback port, its weather
+#      provider a stub of Open-Meteo (check.py weather-stub)
+#   4. POST every request in testdata/fixtures, testdata/captured and
+#      contract/requests (the built-in tags: accounts, weather, booking) to it,
+#      once in each shipped language (en, de, fr, es): the integrations and the
+#      server's fallbacks answer in the caller's language, and every language's
+#      reply must pass
 #   5. if CX_CONTRACT_DIR is set, check the response JSON files that the
 #      Rust tests wrote there
 #
@@ -43,10 +48,15 @@ tmp="$(mktemp -d)"
 mkdir "$tmp/cwd"
 log="$tmp/server.log"
 server_pid=""
+stub_pid=""
 
 # shellcheck disable=SC2317  # (called by the trap below)
 cleanup() {
     local status=$?
+    if [[ -n "$stub_pid" ]]; then
+        kill "$stub_pid" 2>/dev/null || true
+        wait "$stub_pid" 2>/dev/null || true
+    fi
     if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
         kill "$server_pid" 2>/dev/null || true
         for _ in $(seq 50); do
@@ -71,16 +81,27 @@ trap 'exit 143' TERM
 port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base_url="http://127.0.0.1:$port"
 echo "--- contract: starting $bin serve --addr 127.0.0.1:$port"
+"$py" contract/check.py weather-stub >"$tmp/stub-port" &
+stub_pid=$!
+for _ in $(seq 100); do
+    [[ -s "$tmp/stub-port" ]] && break
+    sleep 0.1
+done
+stub_url="http://127.0.0.1:$(head -n1 "$tmp/stub-port")"
 # A fresh working directory, so the server finds no config or data of ours.
-(cd "$tmp/cwd" && exec "$bin" serve --addr "127.0.0.1:$port") >"$log" 2>&1 &
+(cd "$tmp/cwd" &&
+    CXHOOK_WEATHER__GEOCODING_URL="$stub_url/v1/search" \
+    CXHOOK_WEATHER__FORECAST_URL="$stub_url/v1/forecast" \
+    exec "$bin" serve --addr "127.0.0.1:$port") >"$log" 2>&1 &
 server_pid=$!
 "$py" contract/check.py wait "$base_url/healthz" --timeout 30 --pid "$server_pid"
 
 # --- Checks -----------------------------------------------------------------
 failed=0
-echo "--- contract: check.py server $base_url/webhook"
+echo "--- contract: check.py server $base_url/webhook, in en, de, fr and es"
 "$py" contract/check.py server "$base_url/webhook" \
-    --requests testdata/fixtures testdata/captured || failed=1
+    --requests testdata/fixtures testdata/captured contract/requests \
+    --languages en de fr es || failed=1
 
 if [[ -n "${CX_CONTRACT_DIR:-}" ]]; then
     echo "--- contract: check.py files \$CX_CONTRACT_DIR ($CX_CONTRACT_DIR)"

@@ -53,6 +53,31 @@ pub(crate) enum Command {
     /// Run an exported Dialogflow CX agent offline, with its webhooks.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Work on the message catalogs the replies are said from: write the shipped ones as a
+    /// starting point for `[messages] dir`.
+    #[command(subcommand)]
+    Messages(MessagesCommand),
+}
+
+/// The subcommands of `cxhook messages`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum MessagesCommand {
+    /// Write the shipped message catalogs (en.ftl, de.ftl, fr.ftl, es.ftl) to DIR, creating
+    /// it when missing: the files `[messages] dir` reads, to reword messages in (a message
+    /// left as shipped may also be deleted) or to copy to another language's file (it.ftl).
+    /// Refuses, writing nothing, when one of the files is already there, unless --force.
+    Export(MessagesExportArgs),
+}
+
+/// The flags of `cxhook messages export`.
+#[derive(Debug, Args)]
+pub(crate) struct MessagesExportArgs {
+    /// The directory the catalogs are written to.
+    #[arg(value_name = "DIR")]
+    pub(crate) dir: PathBuf,
+    /// Overwrite catalog files already in DIR.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// The subcommands of `cxhook agent`.

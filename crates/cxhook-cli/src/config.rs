@@ -16,6 +16,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
@@ -31,6 +32,7 @@ use serde::de::{self, Deserializer, Visitor};
 use cxhook_integrations::ConfigError;
 use cxhook_integrations::accounts::AccountsConfig;
 use cxhook_integrations::booking::BookingConfig;
+use cxhook_integrations::messages::Catalog;
 use cxhook_integrations::shared_cache::CacheConfig;
 use cxhook_integrations::weather::WeatherConfig;
 
@@ -54,6 +56,9 @@ pub(crate) struct Config {
     pub(crate) fallback: Fallback,
     /// `[deadline]`: the webhook timeout, and what calls that run out of time get.
     pub(crate) deadline: Deadline,
+    /// `[messages]`: the catalog every sentence is said from, with the override files of
+    /// `dir` loaded and checked.
+    pub(crate) messages: Arc<Catalog>,
     /// `[metrics]`: whether `/metrics` is served.
     pub(crate) metrics: Metrics,
     /// `[otlp]`: where call spans are exported, if anywhere.
@@ -108,8 +113,9 @@ pub(crate) struct Deadline {
     pub(crate) timeout: Duration,
     /// How much earlier calls are answered; less than the timeout.
     pub(crate) margin: Duration,
-    /// What the user hears; not blank.
-    pub(crate) text: String,
+    /// What the user hears in every language, when set; not blank. Unset, the message
+    /// `fallback-deadline` in the caller's language.
+    pub(crate) text: Option<String>,
     /// The session parameter set to true in that answer, when set.
     pub(crate) param: Option<String>,
 }
@@ -141,8 +147,9 @@ pub(crate) struct Metrics {
 /// The `[fallback]` section.
 #[derive(Debug, Clone)]
 pub(crate) struct Fallback {
-    /// What the user hears when a handler fails; not blank.
-    pub(crate) text: String,
+    /// What the user hears when a handler fails, in every language, when set; not blank.
+    /// Unset, the message `fallback-failure` in the caller's language.
+    pub(crate) text: Option<String>,
     /// The status of the answer when a handler fails: `200 OK` (answer with `text`) or an
     /// error status.
     pub(crate) status: StatusCode,
@@ -213,7 +220,7 @@ impl Config {
         if raw.server.body_limit == 0 {
             return Err(invalid("server.body_limit", &"must be more than 0 bytes"));
         }
-        if raw.fallback.text.trim().is_empty() {
+        if blank(raw.fallback.text.as_deref()) {
             return Err(invalid("fallback.text", &"must say something"));
         }
         let status = match raw.fallback.status {
@@ -249,7 +256,7 @@ impl Config {
                 &"must be less than deadline.timeout_ms",
             ));
         }
-        if raw.deadline.text.trim().is_empty() {
+        if blank(raw.deadline.text.as_deref()) {
             return Err(invalid("deadline.text", &"must say something"));
         }
         if raw
@@ -261,6 +268,7 @@ impl Config {
             return Err(invalid("deadline.param", &"must not be blank"));
         }
         let otlp = otlp(raw.otlp, &invalid)?;
+        let messages = messages(&raw.messages.dir, &invalid)?;
         if raw.log.params.iter().any(|p| p.trim().is_empty()) {
             return Err(invalid("log.params", &"must not name a blank parameter"));
         }
@@ -292,6 +300,7 @@ impl Config {
                 text: raw.deadline.text,
                 param: raw.deadline.param,
             },
+            messages,
             metrics: Metrics {
                 enabled: raw.metrics.enabled,
             },
@@ -318,6 +327,25 @@ impl Config {
 pub(crate) fn is_set(file: Option<&Path>, key: &str) -> bool {
     std::env::var_os(env_var(key)).is_some()
         || file.is_some_and(|file| Figment::from(Toml::file_exact(file)).contains(key))
+}
+
+/// Whether an optional text is set but says nothing.
+fn blank(text: Option<&str>) -> bool {
+    text.is_some_and(|t| t.trim().is_empty())
+}
+
+/// The catalog of the `[messages]` section: the shipped one, with the override files of `dir`
+/// when it is set. A file that cannot be used is an error naming it and the line.
+fn messages(
+    dir: &str,
+    invalid: &dyn Fn(&str, &dyn fmt::Display) -> anyhow::Error,
+) -> anyhow::Result<Arc<Catalog>> {
+    if dir.trim().is_empty() {
+        return Ok(Catalog::shipped());
+    }
+    Catalog::with_overrides(Path::new(dir))
+        .map(Arc::new)
+        .map_err(|e| invalid("messages.dir", &e))
 }
 
 /// The `[otlp]` section checked: an HTTP(S) endpoint, and only in a build that can export.
@@ -468,6 +496,7 @@ mod raw {
         pub(super) log: Log,
         pub(super) fallback: Fallback,
         pub(super) deadline: Deadline,
+        pub(super) messages: Messages,
         pub(super) metrics: Metrics,
         pub(super) otlp: Otlp,
         pub(super) record: crate::record::RecordConfig,
@@ -504,8 +533,8 @@ mod raw {
     pub(super) struct Deadline {
         pub(super) timeout_ms: u64,
         pub(super) margin_ms: u64,
-        #[serde(deserialize_with = "super::text")]
-        pub(super) text: String,
+        #[serde(default, deserialize_with = "super::optional_text")]
+        pub(super) text: Option<String>,
         #[serde(default, deserialize_with = "super::optional_text")]
         pub(super) param: Option<String>,
     }
@@ -521,6 +550,13 @@ mod raw {
 
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
+    pub(super) struct Messages {
+        #[serde(deserialize_with = "super::text")]
+        pub(super) dir: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub(super) struct Metrics {
         pub(super) enabled: bool,
     }
@@ -528,8 +564,8 @@ mod raw {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     pub(super) struct Fallback {
-        #[serde(deserialize_with = "super::text")]
-        pub(super) text: String,
+        #[serde(default, deserialize_with = "super::optional_text")]
+        pub(super) text: Option<String>,
         pub(super) status: u16,
         #[serde(default)]
         pub(super) unknown_tag_status: Option<u16>,
@@ -579,7 +615,6 @@ fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> 
 
 #[cfg(test)]
 mod tests {
-    use cxhook::middleware::recover::DEFAULT_FALLBACK_TEXT;
     use cxhook::server::DEFAULT_BODY_LIMIT;
 
     use super::*;
@@ -603,7 +638,8 @@ mod tests {
         assert_eq!(config.server.body_limit, DEFAULT_BODY_LIMIT);
         assert_eq!(config.log.format, LogFormat::Auto);
         assert_eq!(config.log.filter, "info");
-        assert_eq!(config.fallback.text, DEFAULT_FALLBACK_TEXT);
+        assert_eq!(config.fallback.text, None);
+        assert_eq!(config.messages.languages(), ["de", "en", "es", "fr"]);
         assert_eq!(config.fallback.status, StatusCode::OK);
         assert_eq!(config.fallback.unknown_tag_status, None);
         assert_eq!(config.accounts, AccountsConfig::default());
@@ -693,6 +729,7 @@ mod tests {
                 "margin_ms",
                 "text",
                 "param",
+                "dir",
                 "enabled",
                 "endpoint",
                 "service_name",
@@ -888,10 +925,7 @@ mod tests {
         let config = resolve("").unwrap();
         assert_eq!(config.deadline.timeout, Duration::from_secs(5));
         assert_eq!(config.deadline.margin, Duration::from_millis(500));
-        assert_eq!(
-            config.deadline.text,
-            cxhook::middleware::deadline::DEFAULT_DEADLINE_TEXT
-        );
+        assert_eq!(config.deadline.text, None);
         assert_eq!(config.deadline.param, None);
         assert!(config.metrics.enabled);
         assert_eq!(config.log.project, None);
@@ -965,7 +999,7 @@ mod tests {
         assert_eq!(config.server.addr, "0.0.0.0:9000".parse().unwrap());
         assert_eq!(config.server.body_limit, DEFAULT_BODY_LIMIT);
         assert_eq!(config.log.format, LogFormat::Json);
-        assert_eq!(config.fallback.text, "42");
+        assert_eq!(config.fallback.text.as_deref(), Some("42"));
         assert_eq!(config.fallback.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(
             config.fallback.unknown_tag_status,
@@ -986,6 +1020,45 @@ mod tests {
     }
 
     #[test]
+    fn the_messages_dir_is_loaded_and_a_broken_file_is_named_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("it.ftl"),
+            "account-balance = Il saldo del conto { $user_id } è { $balance }.\n",
+        )
+        .unwrap();
+        let toml = |dir: &Path| format!("[messages]\ndir = {:?}", dir.display().to_string());
+        let config = resolve(&toml(dir.path())).unwrap();
+        assert_eq!(config.messages.languages(), ["de", "en", "es", "fr", "it"]);
+        assert_eq!(
+            config.messages.say(
+                "it-IT",
+                "account-balance",
+                &[("user_id", "u-1".into()), ("balance", "5 €".into())]
+            ),
+            "Il saldo del conto u-1 è 5 €."
+        );
+
+        std::fs::write(
+            dir.path().join("de.ftl"),
+            "# Unser Ton.\naccount-which = Welches Konto, { $name }?\n",
+        )
+        .unwrap();
+        let error = format!("{:#}", resolve(&toml(dir.path())).unwrap_err());
+        let file = dir.path().join("de.ftl");
+        assert!(error.starts_with("`messages.dir`"), "{error}");
+        assert!(
+            error.contains(&format!("{}:2: `$name` is not an argument", file.display())),
+            "{error}"
+        );
+        let missing = format!(
+            "{:#}",
+            resolve(&toml(&dir.path().join("nope"))).unwrap_err()
+        );
+        assert!(missing.contains("cannot read"), "{missing}");
+    }
+
+    #[test]
     fn unknown_keys_are_named() {
         assert_eq!(
             error("[server]\nbogus = 1"),
@@ -993,8 +1066,8 @@ mod tests {
         );
         assert_eq!(
             error("[srever]\naddr = \"x\""),
-            "unknown key `srever` (the sections are server, log, fallback, deadline, metrics, \
-             otlp, record, limits, auth, accounts, weather, booking, cache)"
+            "unknown key `srever` (the sections are server, log, fallback, deadline, messages, \
+             metrics, otlp, record, limits, auth, accounts, weather, booking, cache)"
         );
         assert_eq!(
             error("[accounts]\ndatabse = \"x.db\""),

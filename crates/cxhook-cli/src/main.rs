@@ -3,7 +3,9 @@
 //! (`replay`), or multi-turn conversations (`scenario`); and run an exported CX agent
 //! offline with its webhooks (`agent chat`, `agent test` for its own test cases, `agent
 //! import-tests` to turn them into scenarios, and scenarios that name an agent), check it
-//! against the webhook (`agent lint`) and measure what its scenarios cover (`agent coverage`).
+//! against the webhook (`agent lint`) and measure what its scenarios cover (`agent coverage`);
+//! and write the shipped message catalogs as a starting point for a business's own wording
+//! (`messages export`).
 //!
 //! Exit codes: 0 when all went well, 1 when the webhook answered in a way Dialogflow would
 //! not accept (or, for `scenario` and `agent coverage`, a turn failed; for `agent chat`, a
@@ -18,6 +20,7 @@ mod config;
 mod db_copy;
 mod json_path;
 mod lambda;
+mod messages;
 mod migrate;
 mod named;
 mod platform;
@@ -37,7 +40,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, DbCommand};
+use crate::cli::{Cli, Command, DbCommand, MessagesCommand};
 use crate::send::Outcome;
 
 /// The exit code of a webhook that answered wrongly.
@@ -81,6 +84,9 @@ fn main() -> ExitCode {
             true => ExitCode::SUCCESS,
             false => ExitCode::from(WRONG_ANSWER),
         }),
+        Command::Messages(MessagesCommand::Export(args)) => {
+            messages::export(args).map(|()| ExitCode::SUCCESS)
+        }
     };
     // Whatever ended the command, the log lines still gathered are written before it exits.
     telemetry::flush();

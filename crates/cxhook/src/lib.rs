@@ -80,6 +80,7 @@ mod handler;
 pub mod http_client;
 #[cfg(feature = "lambda")]
 pub mod lambda;
+mod localized;
 #[cfg(feature = "logging")]
 pub mod logging;
 pub mod middleware;
@@ -97,6 +98,7 @@ pub use answer::{Answer, AnswerBody, ErrorBody, Outcome};
 pub use call::Call;
 pub use error::{BoxError, Error, ErrorKind};
 pub use handler::{BoxFuture, Handler};
+pub use localized::Localized;
 pub use ready::ReadyCheck;
 pub use reply::{IntoReply, Reply, ReplyError};
 pub use route::{Route, RouteFuture};

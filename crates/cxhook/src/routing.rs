@@ -11,6 +11,7 @@ use crate::answer::{Answer, Outcome};
 use crate::call::Call;
 use crate::error::{Error, ErrorKind, Message};
 use crate::handler::{BoxFuture, Erased, ErasedHandler, Handler};
+use crate::localized::Localized;
 use crate::ready::ReadyCheck;
 use crate::reply::Reply;
 use crate::route::{Route, RouteFuture};
@@ -79,18 +80,37 @@ impl<S> Clone for Inner<S> {
 
 /// What a router answers for a call whose tag no handler serves, or that has no tag.
 ///
-/// The default is a reply saying that this webhook cannot help with the request. Either way
-/// the call is logged and counted.
+/// The default is a reply saying that this webhook cannot help with the request
+/// ([`Fallback::DEFAULT_TEXT`]). Either way the call is logged and counted.
 #[derive(Debug, Clone)]
 pub struct Fallback(FallbackKind);
 
 #[derive(Debug, Clone)]
 enum FallbackKind {
     Reply(Box<Reply>),
+    Text(Box<Localized>),
     Status(StatusCode),
 }
 
 impl Fallback {
+    /// What the default fallback says.
+    pub const DEFAULT_TEXT: &str = "Sorry, I can't help with that right now.";
+
+    /// Answers with the text of the call's language (the default for a language `texts` has
+    /// none for), HTTP 200.
+    ///
+    /// ```
+    /// use cxhook::{Fallback, Localized, Router};
+    ///
+    /// let router: Router = Router::new().fallback(Fallback::text(
+    ///     Localized::new(Fallback::DEFAULT_TEXT)
+    ///         .with("de", "Dabei kann ich Ihnen gerade leider nicht helfen."),
+    /// ));
+    /// ```
+    pub fn text(texts: Localized) -> Self {
+        Self(FallbackKind::Text(Box::new(texts)))
+    }
+
     /// Answers with this reply (HTTP 200); it is checked against each call's request.
     pub fn reply(reply: Reply) -> Self {
         Self(FallbackKind::Reply(Box::new(reply)))
@@ -105,7 +125,7 @@ impl Fallback {
 
 impl Default for Fallback {
     fn default() -> Self {
-        Self::reply(Reply::text("Sorry, I can't help with that right now."))
+        Self::text(Localized::new(Self::DEFAULT_TEXT))
     }
 }
 
@@ -421,6 +441,14 @@ impl Router<()> {
             FallbackKind::Reply(reply) => {
                 tracing::warn!(fallback = "reply", "no handler serves this tag");
                 let response = Reply::clone(reply)
+                    .finish(call.request())
+                    .map_err(|e| Error::with_kind(ErrorKind::InvalidReply, e))?;
+                Ok(Answer::reply(response, Outcome::Fallback))
+            }
+            FallbackKind::Text(texts) => {
+                tracing::warn!(fallback = "reply", "no handler serves this tag");
+                let text = texts.get(call.request().language());
+                let response = Reply::text(text)
                     .finish(call.request())
                     .map_err(|e| Error::with_kind(ErrorKind::InvalidReply, e))?;
                 Ok(Answer::reply(response, Outcome::Fallback))

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::support::{Run, Server, Stub, cxhook, free_port, run};
 
 /// The repo's scenarios directory.
-fn scenarios() -> PathBuf {
+pub(crate) fn scenarios() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
 }
 
@@ -351,16 +351,17 @@ fn weather_lookups_play_against_a_stub_provider() {
         "cxhook.toml",
         &format!("[weather]\ngeocoding_url = \"{base}/geo\"\nforecast_url = \"{base}/forecast\"\n"),
     );
-    let lookup = scenarios()
-        .join("stubbed/weather-lookup.yaml")
-        .display()
-        .to_string();
-    let run = scenario(dir.path(), &["--config", &config, &lookup]);
+    // In English, and in German from its copy.
+    let lookups: Vec<String> = ["weather-lookup.yaml", "weather-lookup-de.yaml"]
+        .iter()
+        .map(|name| scenarios().join("stubbed").join(name).display().to_string())
+        .collect();
+    let run = scenario(dir.path(), &["--config", &config, &lookups[0], &lookups[1]]);
     assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(last_line(&run), "1 passed, 0 failed");
+    assert_eq!(last_line(&run), "2 passed, 0 failed");
     assert_eq!(
         run.stdout.lines().filter(|l| l.ends_with(" … ok")).count(),
-        3,
+        6,
         "{run:?}"
     );
 }

@@ -47,6 +47,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{check_database, check_tags, problem};
 pub use crate::database::PostgresConfig;
 use crate::database::is_postgres;
+use crate::messages::Catalog;
 pub use crate::sqlite::{DatabaseOptions, OpenError};
 pub use crate::{ConfigError, Error};
 pub use handlers::DEFAULT_TRANSACTION_COUNT;
@@ -126,6 +127,9 @@ impl Default for AccountTags {
 pub struct Parts {
     /// Where the accounts are read from.
     pub store: Arc<dyn AccountStore>,
+    /// What the replies are said with: [`Catalog::shipped`], or one with a business's
+    /// override files ([`Catalog::with_overrides`]).
+    pub messages: Arc<Catalog>,
 }
 
 impl std::fmt::Debug for Parts {
@@ -176,6 +180,12 @@ impl AccountsConfig {
 /// database, or the Postgres one, and serves both tags, with a readiness check of the
 /// database. When the integration is disabled, a router with no tags and no database.
 pub fn router(config: &AccountsConfig) -> Result<Router, Error> {
+    router_saying(config, Catalog::shipped())
+}
+
+/// [`router`], with replies said from `messages` (a catalog with a business's override
+/// files) instead of the shipped catalog.
+pub fn router_saying(config: &AccountsConfig, messages: Arc<Catalog>) -> Result<Router, Error> {
     config.validate()?;
     if !config.enabled {
         return Ok(Router::new());
@@ -187,7 +197,14 @@ pub fn router(config: &AccountsConfig) -> Result<Router, Error> {
             config.demo_data,
         )?);
         let pinged = store.clone();
-        let router = router_with(config, Parts { store })?.ready_check("accounts", move || {
+        let router = router_with(
+            config,
+            Parts {
+                store,
+                messages: messages.clone(),
+            },
+        )?
+        .ready_check("accounts", move || {
             let store = pinged.clone();
             async move { store.ping().await.map_err(Into::into) }
         });
@@ -198,10 +215,11 @@ pub fn router(config: &AccountsConfig) -> Result<Router, Error> {
         config.demo_data,
     )?);
     let pinged = store.clone();
-    let router = router_with(config, Parts { store })?.ready_check("accounts", move || {
-        let store = pinged.clone();
-        async move { store.ping().await.map_err(Into::into) }
-    });
+    let router =
+        router_with(config, Parts { store, messages })?.ready_check("accounts", move || {
+            let store = pinged.clone();
+            async move { store.ping().await.map_err(Into::into) }
+        });
     Ok(router)
 }
 
@@ -216,7 +234,7 @@ pub fn router_with(config: &AccountsConfig, parts: Parts) -> Result<Router, Erro
     let state = handlers::Accounts {
         store: parts.store,
         max_transactions: config.max_transactions,
-        messages: crate::messages::Catalog::shipped(),
+        messages: parts.messages,
     };
     Ok(Router::new()
         .route(&config.tags.balance, handlers::balance)

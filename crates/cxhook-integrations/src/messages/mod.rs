@@ -55,10 +55,12 @@
 //! error, on a message id the shipped catalog does not have, and on a `$variable` the
 //! message does not take. An override need not use every argument of the message.
 //!
-//! This module lives in the integrations crate because only the integrations say
-//! sentences today; the server's own fallbacks (handler failure, deadline, unknown tag)
-//! are in `cxhook`, which cannot depend on this crate, so moving them into catalogs moves
-//! this module into a crate of its own.
+//! The catalogs also hold the server's own fallbacks (`fallback-failure`,
+//! `fallback-deadline`, `fallback-unknown-tag`), though `cxhook` says them: the core depends
+//! on no localisation library, and takes them as a [`cxhook::Localized`] (a text per
+//! language) that `cxhook serve` fills from the catalog, overrides included. So one
+//! directory rewords everything a caller hears, and this module stays where the sentences
+//! with arguments are.
 
 mod arguments;
 mod overrides;

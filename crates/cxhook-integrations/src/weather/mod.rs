@@ -79,9 +79,12 @@ mod lookup;
 mod provider;
 mod shared;
 
+use std::sync::Arc;
+
 use cxhook::Router;
 use cxhook::http_client::HttpClient;
 
+use crate::messages::Catalog;
 use crate::shared_cache::SharedCache;
 pub use crate::{ConfigError, Error};
 pub use cache::normalise_place;
@@ -91,7 +94,7 @@ pub use provider::conditions;
 
 /// What [`router_with`] serves the weather over, instead of what [`router`] builds; the
 /// default is what [`router`] uses.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Parts {
     /// The HTTP client the provider is called with (one shared with other code, or built
     /// with other options); the per-call timeout is still the configured one. `None`: the
@@ -100,6 +103,19 @@ pub struct Parts {
     /// A Redis server the replicas share, the second level of the caches (see
     /// [`shared_cache`](crate::shared_cache)); `None`: each instance's own caches alone.
     pub shared_cache: Option<SharedCache>,
+    /// What the replies are said with: [`Catalog::shipped`], or one with a business's
+    /// override files ([`Catalog::with_overrides`]).
+    pub messages: Arc<Catalog>,
+}
+
+impl Default for Parts {
+    fn default() -> Self {
+        Self {
+            client: None,
+            shared_cache: None,
+            messages: Catalog::shipped(),
+        }
+    }
 }
 
 /// The weather router for `config`, calling the provider with the process's
@@ -140,7 +156,7 @@ fn serve(config: &WeatherConfig, parts: Parts) -> Result<Router, Error> {
         )),
         param: config.param.clone(),
         units_param: config.units_param.clone(),
-        messages: crate::messages::Catalog::shipped(),
+        messages: parts.messages,
     };
     Ok(Router::new()
         .route(&config.tags.current, handlers::current)

@@ -9,6 +9,7 @@ use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
     self, AccountStore, AccountsConfig, DatabaseOptions, SqliteStore,
 };
+use cxhook_integrations::messages::Catalog;
 use cxhook_sim::{RequestBuilder, TestClient};
 use rusqlite::Connection;
 use serde_json::json;
@@ -427,6 +428,7 @@ async fn a_database_that_does_not_answer_in_time_gets_a_safe_sentence_then_recov
             &config,
             accounts::Parts {
                 store: store.clone(),
+                messages: Catalog::shipped(),
             },
         )
         .unwrap(),

@@ -6,6 +6,9 @@
 //! dropped — the handler is cancelled, and with it every downstream call it was awaiting (an
 //! HTTP request, a database wait) — and a configured fallback reply goes out instead,
 //! optionally with a session parameter the agent can branch on (`webhook_timed_out = true`).
+//! That reply may be in the caller's language ([`DeadlineLayer::texts`]); as in the recover
+//! layer, the reply of each language is built with the layer and a call keeps the index of
+//! its language, so no call allocates for it.
 //!
 //! The layer leaves a [`Deadline`] in the call's extensions; handlers read what is left of
 //! it with the [`Budget`](crate::extract::Budget) extractor to size their own timeouts.
@@ -26,6 +29,7 @@ use tower::{Layer, Service};
 
 use crate::answer::{Answer, Outcome};
 use crate::call::Call;
+use crate::localized::Localized;
 use crate::reply::Reply;
 
 /// Dialogflow CX's default webhook timeout.
@@ -84,18 +88,27 @@ pub struct DeadlineLayer {
 struct Config {
     timeout: Duration,
     margin: Duration,
-    text: String,
+    texts: Localized,
     param: Option<String>,
-    fallback: WebhookResponse,
+    /// The reply of each of `texts`' texts, the default first ([`Localized::texts`]).
+    fallbacks: Vec<WebhookResponse>,
 }
 
 impl Config {
     fn rebuilt(mut self) -> Self {
-        let mut reply = Reply::text(&self.text);
-        if let Some(param) = &self.param {
-            reply = reply.set_param(param, true);
-        }
-        self.fallback = reply.finish(&Default::default()).unwrap_or_default();
+        let param = self.param.as_deref();
+        self.fallbacks = self
+            .texts
+            .texts()
+            .map(|text| {
+                let reply = Reply::text(text);
+                let reply = match param {
+                    Some(param) => reply.set_param(param, true),
+                    None => reply,
+                };
+                reply.finish(&Default::default()).unwrap_or_default()
+            })
+            .collect();
         self
     }
 }
@@ -113,9 +126,9 @@ impl DeadlineLayer {
         let config = Config {
             timeout,
             margin: DEFAULT_MARGIN,
-            text: DEFAULT_DEADLINE_TEXT.to_owned(),
+            texts: Localized::new(DEFAULT_DEADLINE_TEXT),
             param: None,
-            fallback: WebhookResponse::default(),
+            fallbacks: Vec::new(),
         };
         Self {
             config: Arc::new(config.rebuilt()),
@@ -137,11 +150,20 @@ impl DeadlineLayer {
     #[must_use]
     #[track_caller]
     pub fn text(self, text: &str) -> Self {
-        assert!(
-            !text.trim().is_empty(),
-            "the deadline text must not be blank"
-        );
-        self.with(|config| config.text = text.to_owned())
+        self.texts(Localized::new(text))
+    }
+
+    /// Sets what the user hears when a call runs out of time, by the call's language (the
+    /// default for a language `texts` has none for).
+    ///
+    /// # Panics
+    ///
+    /// When a text is blank: a fallback must say something.
+    #[must_use]
+    #[track_caller]
+    pub fn texts(self, texts: Localized) -> Self {
+        assert!(!texts.has_blank(), "the deadline text must not be blank");
+        self.with(|config| config.texts = texts)
     }
 
     /// Also sets this session parameter to `true` in the fallback, so the agent can branch
@@ -161,9 +183,9 @@ impl DeadlineLayer {
         self.config.timeout.saturating_sub(self.config.margin)
     }
 
-    /// The reply calls get when their budget runs out.
+    /// The reply calls get when their budget runs out, in the default language.
     pub fn fallback_response(&self) -> &WebhookResponse {
-        &self.config.fallback
+        &self.config.fallbacks[0]
     }
 
     fn with(self, change: impl FnOnce(&mut Config)) -> Self {
@@ -235,9 +257,11 @@ where
             _ => deadline,
         };
         call.extensions_mut().insert(deadline);
+        let language = config.texts.index(call.request());
         DeadlineFuture {
             future: tokio::time::timeout_at(deadline.instant(), inner.call(call)),
             config,
+            language,
         }
     }
 }
@@ -250,6 +274,8 @@ pin_project_lite::pin_project! {
         #[pin]
         future: Timeout<F>,
         config: Arc<Config>,
+        // Which of the config's fallbacks is in the call's language.
+        language: usize,
     }
 }
 
@@ -277,7 +303,7 @@ where
                     "the call ran out of time; answered with the deadline fallback"
                 );
                 Poll::Ready(Ok(Answer::reply(
-                    this.config.fallback.clone(),
+                    this.config.fallbacks[*this.language].clone(),
                     Outcome::Deadline,
                 )))
             }

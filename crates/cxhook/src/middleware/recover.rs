@@ -6,6 +6,11 @@
 //! its future runs, so a user layer that panics in its `call` is answered like a handler
 //! that panics in its body. The future is named rather than boxed: one allocation less per
 //! call.
+//!
+//! The fallback reply may be in the caller's language ([`RecoverLayer::with_texts`]): the
+//! reply of each language is built with the layer, and a call keeps only the index of its
+//! language, so answering in German allocates what answering in English does, and a call
+//! that succeeds pays one comparison of its language subtag per configured language.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -23,6 +28,7 @@ use tower::{Layer, Service};
 use crate::answer::{Answer, ErrorBody, Outcome};
 use crate::call::Call;
 use crate::error::{Error, ErrorKind};
+use crate::localized::Localized;
 use crate::reply::Reply;
 
 /// The text of the default fallback reply.
@@ -41,8 +47,22 @@ pub struct RecoverLayer {
 
 #[derive(Debug)]
 struct Config {
-    fallback: WebhookResponse,
+    /// The texts the replies are built from.
+    texts: Localized,
+    /// The reply of each of `texts`' texts, the default first ([`Localized::texts`]).
+    fallbacks: Vec<WebhookResponse>,
     status: StatusCode,
+}
+
+impl Config {
+    fn new(texts: Localized, status: StatusCode) -> Self {
+        let fallbacks = texts.texts().map(text_response).collect();
+        Self {
+            texts,
+            fallbacks,
+            status,
+        }
+    }
 }
 
 impl Default for RecoverLayer {
@@ -64,15 +84,30 @@ impl RecoverLayer {
     /// When `text` is blank: a fallback must say something.
     #[track_caller]
     pub fn with_text(text: &str) -> Self {
-        assert!(
-            !text.trim().is_empty(),
-            "the fallback text must not be blank"
-        );
+        Self::with_texts(Localized::new(text))
+    }
+
+    /// Answers failures with the text of the call's language (the default for a language
+    /// `texts` has none for) and HTTP 200.
+    ///
+    /// ```
+    /// use cxhook::Localized;
+    /// use cxhook::middleware::RecoverLayer;
+    ///
+    /// let recover = RecoverLayer::with_texts(
+    ///     Localized::new("Sorry, something went wrong.")
+    ///         .with("de", "Entschuldigung, da ist etwas schiefgegangen."),
+    /// );
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When a text is blank: a fallback must say something.
+    #[track_caller]
+    pub fn with_texts(texts: Localized) -> Self {
+        assert!(!texts.has_blank(), "the fallback text must not be blank");
         Self {
-            config: Arc::new(Config {
-                fallback: text_response(text),
-                status: StatusCode::OK,
-            }),
+            config: Arc::new(Config::new(texts, StatusCode::OK)),
         }
     }
 
@@ -83,7 +118,8 @@ impl RecoverLayer {
     pub fn status(self, status: StatusCode) -> Self {
         Self {
             config: Arc::new(Config {
-                fallback: self.config.fallback.clone(),
+                texts: self.config.texts.clone(),
+                fallbacks: self.config.fallbacks.clone(),
                 status,
             }),
         }
@@ -91,10 +127,10 @@ impl RecoverLayer {
 }
 
 impl RecoverLayer {
-    /// The reply failures get when they get a reply.
+    /// The reply failures get when they get a reply, in the default language.
     #[cfg(feature = "server")]
     pub(crate) fn fallback_response(&self) -> &WebhookResponse {
-        &self.config.fallback
+        &self.config.fallbacks[0]
     }
 }
 
@@ -160,15 +196,20 @@ where
         let mut inner = self.inner.clone();
         std::mem::swap(&mut inner, &mut self.inner);
         let config = self.config.clone();
+        let language = config.texts.index(call.request());
         let state = match std::panic::catch_unwind(AssertUnwindSafe(|| inner.call(call))) {
             Ok(future) => State::Running {
                 future: AssertUnwindSafe(future).catch_unwind(),
             },
             Err(panic) => State::Done {
-                answer: Some(recover(&config, &panicked(panic))),
+                answer: Some(recover(&config, language, &panicked(panic))),
             },
         };
-        RecoverFuture { state, config }
+        RecoverFuture {
+            state,
+            config,
+            language,
+        }
     }
 }
 
@@ -180,6 +221,8 @@ pin_project_lite::pin_project! {
         #[pin]
         state: State<F>,
         config: Arc<Config>,
+        // Which of the config's fallbacks is in the call's language.
+        language: usize,
     }
 }
 
@@ -217,7 +260,7 @@ where
                     .expect("a RecoverFuture is not polled after it is ready")));
             }
         };
-        Poll::Ready(Ok(recover(this.config, &error)))
+        Poll::Ready(Ok(recover(this.config, *this.language, &error)))
     }
 }
 
@@ -225,7 +268,7 @@ fn panicked(panic: Box<dyn std::any::Any + Send>) -> Error {
     Error::with_kind(ErrorKind::Panic, PanicMessage::from(panic))
 }
 
-fn recover(config: &Config, error: &Error) -> Answer {
+fn recover(config: &Config, language: usize, error: &Error) -> Answer {
     let outcome = match error.kind() {
         ErrorKind::Rejected => Outcome::Rejected,
         ErrorKind::UnknownTag => Outcome::Fallback,
@@ -248,7 +291,7 @@ fn recover(config: &Config, error: &Error) -> Answer {
     }
     let response = match error.user_message() {
         Some(message) => text_response(message),
-        None => config.fallback.clone(),
+        None => config.fallbacks[language].clone(),
     };
     Answer::reply(response, outcome)
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use cxhook::extract::Budget;
 use cxhook::middleware::DeadlineLayer;
 use cxhook::server::Webhook;
-use cxhook::{Outcome, Reply, Router};
+use cxhook::{Localized, Outcome, Reply, Router};
 use cxhook_sim::{RequestBuilder, TestClient};
 use tokio::sync::mpsc;
 
@@ -131,4 +131,46 @@ async fn the_handlers_downstream_call_is_cancelled() {
         Some("dropped"),
         "the stub saw the connection close"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_deadline_fallback_is_said_in_the_callers_language() {
+    let deadline = DeadlineLayer::new(Duration::from_secs(2))
+        .texts(
+            Localized::new("Still looking, ask me again.")
+                .with("de", "Ich suche noch, fragen Sie bitte gleich noch einmal.")
+                .with("fr", "Je cherche encore, redemandez-moi dans un instant.")
+                .with("es", "Sigo buscando, pregúntemelo de nuevo en un momento."),
+        )
+        .set_param("webhook_timed_out");
+    assert_eq!(
+        deadline
+            .fallback_response()
+            .fulfillment_response
+            .as_ref()
+            .map(|f| f.messages.len()),
+        Some(1)
+    );
+    let client = TestClient::from(
+        Webhook::new(Router::new().route("slow", sleeps_a_minute)).deadline(deadline),
+    );
+    for (language, text) in [
+        (
+            "de-AT",
+            "Ich suche noch, fragen Sie bitte gleich noch einmal.",
+        ),
+        (
+            "fr-CA",
+            "Je cherche encore, redemandez-moi dans un instant.",
+        ),
+        ("es", "Sigo buscando, pregúntemelo de nuevo en un momento."),
+        ("en-GB", "Still looking, ask me again."),
+        ("it", "Still looking, ask me again."),
+    ] {
+        call(&client, tagged("slow").lang(language))
+            .await
+            .assert_outcome(Outcome::Deadline)
+            .assert_text(text)
+            .assert_param("webhook_timed_out", true);
+    }
 }

@@ -5,7 +5,7 @@ use cxhook::extract::Params;
 use cxhook::middleware::RecoverLayer;
 use cxhook::middleware::recover::DEFAULT_FALLBACK_TEXT;
 use cxhook::server::Webhook;
-use cxhook::{Error, Reply, Router};
+use cxhook::{Error, Localized, Reply, Router};
 use cxhook_sim::{RequestBuilder, TestClient};
 use http::StatusCode;
 use serde::Deserialize;
@@ -102,4 +102,34 @@ async fn a_handler_can_ask_for_a_status_of_its_own() {
     let reply = call(&TestClient::new(router), tagged("auth")).await;
     assert_eq!(reply.status(), StatusCode::FORBIDDEN);
     assert_eq!(reply.error_code(), Some("handler_error"));
+}
+
+#[tokio::test]
+async fn the_fallback_is_said_in_the_callers_language() {
+    let texts = Localized::new("Sorry, something went wrong.")
+        .with("de", "Entschuldigung, da ist etwas schiefgegangen.")
+        .with("fr", "Désolé, un problème est survenu de notre côté.")
+        .with("es", "Lo siento, algo ha fallado por nuestra parte.");
+    let client = TestClient::from(Webhook::new(router()).recover(RecoverLayer::with_texts(texts)));
+    for (language, text) in [
+        ("de-AT", "Entschuldigung, da ist etwas schiefgegangen."),
+        ("fr", "Désolé, un problème est survenu de notre côté."),
+        ("es-MX", "Lo siento, algo ha fallado por nuestra parte."),
+        ("en-US", "Sorry, something went wrong."),
+        ("pt-BR", "Sorry, something went wrong."),
+    ] {
+        for tag in ["fails", "panics", "needs.user"] {
+            call(&client, tagged(tag).lang(language))
+                .await
+                .assert_status(StatusCode::OK)
+                .assert_text(text);
+        }
+        // A handler's own words and a success are the handler's.
+        call(&client, tagged("fails.politely").lang(language))
+            .await
+            .assert_text("Our records are busy; please try again.");
+        call(&client, tagged("ok").lang(language))
+            .await
+            .assert_text("fine");
+    }
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use cxhook::extract::{Params, Session, State, Tag};
 use cxhook::server::Webhook;
 use cxhook::types::WebhookResponse;
-use cxhook::{Fallback, Reply, Router};
+use cxhook::{Fallback, Localized, Reply, Router};
 use cxhook_sim::{RequestBuilder, TestClient};
 use http::StatusCode;
 use serde::Deserialize;
@@ -78,6 +78,30 @@ async fn unknown_and_missing_tags_get_the_fallback_reply() {
             .await
             .assert_status(StatusCode::OK)
             .assert_text("Sorry, I can't help with that right now.");
+    }
+}
+
+#[tokio::test]
+async fn the_fallback_text_is_said_in_the_callers_language() {
+    let texts = Localized::new(Fallback::DEFAULT_TEXT)
+        .with("de", "Dabei kann ich Ihnen gerade leider nicht helfen.")
+        .with("fr", "Je ne peux malheureusement pas vous aider pour cela.")
+        .with("es", "Lo siento, ahora mismo no puedo ayudarle con eso.");
+    let client = TestClient::new(Router::new().fallback(Fallback::text(texts)));
+    for (language, text) in [
+        ("de-CH", "Dabei kann ich Ihnen gerade leider nicht helfen."),
+        (
+            "fr-FR",
+            "Je ne peux malheureusement pas vous aider pour cela.",
+        ),
+        ("es", "Lo siento, ahora mismo no puedo ayudarle con eso."),
+        ("en-GB", "Sorry, I can't help with that right now."),
+        ("nl", "Sorry, I can't help with that right now."),
+    ] {
+        call(&client, tagged("unknown").lang(language))
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_text(text);
     }
 }
 

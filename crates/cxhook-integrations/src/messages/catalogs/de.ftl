@@ -81,3 +81,9 @@ weather-age-hours =
         [one] Vor einer Stunde
        *[other] Vor { $hours } Stunden
     }
+
+## Die Rückfallantworten des Servers
+
+fallback-failure = Entschuldigung, bei uns ist gerade etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.
+fallback-deadline = Entschuldigung, das dauert länger, als es sollte. Bitte versuchen Sie es gleich noch einmal.
+fallback-unknown-tag = Dabei kann ich Ihnen im Moment leider nicht helfen.

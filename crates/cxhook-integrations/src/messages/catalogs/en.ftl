@@ -95,3 +95,12 @@ weather-age-hours =
         [one] { $hours } hour ago
        *[other] { $hours } hours ago
     }
+
+## The server's own fallbacks
+
+# A handler failed or panicked.
+fallback-failure = Sorry, something went wrong on our side. Please try again in a moment.
+# A call ran out of time before the agent's webhook timeout.
+fallback-deadline = Sorry, that is taking longer than it should. Please try again in a moment.
+# No handler serves the call's tag, or the call has none.
+fallback-unknown-tag = Sorry, I can't help with that right now.

@@ -81,3 +81,9 @@ weather-age-hours =
         [one] Hace una hora
        *[other] Hace { $hours } horas
     }
+
+## Las respuestas de reserva del servidor
+
+fallback-failure = Lo siento, algo ha fallado por nuestra parte. Vuelva a intentarlo en un momento, por favor.
+fallback-deadline = Lo siento, esto está tardando más de la cuenta. Vuelva a intentarlo en un momento, por favor.
+fallback-unknown-tag = Lo siento, ahora mismo no puedo ayudarle con eso.

@@ -82,3 +82,9 @@ weather-age-hours =
         [one] Il y a une heure
        *[other] Il y a { $hours } heures
     }
+
+## Les réponses de repli du serveur
+
+fallback-failure = Désolé, un problème est survenu de notre côté. Merci de réessayer dans un instant.
+fallback-deadline = Désolé, cela prend plus de temps que prévu. Merci de réessayer dans un instant.
+fallback-unknown-tag = Désolé, je ne peux pas vous aider pour cela pour le moment.
