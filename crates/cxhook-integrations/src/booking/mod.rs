@@ -45,6 +45,7 @@ mod handlers;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod schedule;
+mod sentences;
 mod sqlite;
 mod store;
 
@@ -152,7 +153,13 @@ fn serve(
     schedule: schedule::Schedule,
     external: Option<external::ExternalApi>,
 ) -> Router {
-    let state = handlers::Bookings::new(parts.store, schedule, parts.clock, external);
+    let state = handlers::Bookings::new(
+        parts.store,
+        schedule,
+        parts.clock,
+        external,
+        crate::messages::Catalog::shipped(),
+    );
     let reconciling = state.reconciling();
     let router = Router::new()
         .route(&config.tags.validate, handlers::validate)

@@ -61,6 +61,7 @@
 //! this module into a crate of its own.
 
 mod arguments;
+mod forms;
 mod overrides;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -215,6 +216,17 @@ impl<'a> Say<'a> {
     pub(crate) fn text(self, id: &str, arguments: &[(&str, FluentValue<'_>)]) -> String {
         self.messages.say(self.language, id, arguments)
     }
+
+    /// Like [`Say::text`], with the first letter a capital: for a message that may start
+    /// with an argument or a form ("a massage at …", "sonntags …").
+    pub(crate) fn sentence(self, id: &str, arguments: &[(&str, FluentValue<'_>)]) -> String {
+        let text = self.text(id, arguments);
+        let mut chars = text.chars();
+        match chars.next() {
+            Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+            _ => text,
+        }
+    }
 }
 
 /// An empty bundle for `language`, without isolation marks.
@@ -240,23 +252,41 @@ fn language_subtag(language_code: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Each message of a Fluent source with the arguments it uses.
+/// Each message of a Fluent source with the arguments it uses: its own variables and those
+/// of the messages it takes a piece from (`{ weekday }` in a date), which are formatted with
+/// the message's arguments.
 fn arguments_of(resource: &FluentResource) -> BTreeMap<String, BTreeSet<String>> {
-    resource
+    let direct: BTreeMap<&str, arguments::Found<'_>> = resource
         .entries()
         .filter_map(|entry| match entry {
-            Entry::Message(message) => {
-                let used = arguments::used(
+            Entry::Message(message) => Some((
+                message.id.name,
+                arguments::found(
                     message.value.as_ref(),
                     message.attributes.iter().map(|a| &a.value),
-                );
-                let names = arguments::names(&used)
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect();
-                Some((message.id.name.to_owned(), names))
-            }
+                ),
+            )),
             _ => None,
+        })
+        .collect();
+    direct
+        .keys()
+        .map(|id| {
+            let mut names = BTreeSet::new();
+            let mut seen = BTreeSet::from([*id]);
+            let mut next = vec![*id];
+            while let Some(id) = next.pop() {
+                let Some(found) = direct.get(id) else {
+                    continue;
+                };
+                names.extend(
+                    arguments::names(&found.variables)
+                        .into_iter()
+                        .map(str::to_owned),
+                );
+                next.extend(found.references.iter().filter(|r| seen.insert(**r)));
+            }
+            ((*id).to_owned(), names)
         })
         .collect()
 }
