@@ -121,21 +121,29 @@ pub(super) async fn transactions(
     let text = if transactions.is_empty() {
         say.text("account-no-transactions", &[user])
     } else {
-        let mut lines = vec![say.text(
+        let heading = say.text(
             "account-transactions",
             &[user, ("count", transactions.len().into())],
-        )];
-        lines.extend(transactions.iter().map(|t| {
-            say.text(
-                "account-transaction",
-                &[
-                    ("date", t.date.as_str().into()),
-                    ("description", t.description.as_str().into()),
-                    ("amount", t.amount.format_signed(&language).into()),
-                ],
-            )
-        }));
-        lines.join("\n")
+        );
+        let items: Vec<String> = transactions
+            .iter()
+            .map(|t| {
+                // The stores keep `YYYY-MM-DD`; anything else is said as it is.
+                let date = t
+                    .date
+                    .parse::<jiff::civil::Date>()
+                    .map_or_else(|_| t.date.clone(), |date| say.day(date));
+                say.text(
+                    "account-transaction",
+                    &[
+                        ("date", date.into()),
+                        ("description", t.description.as_str().into()),
+                        ("amount", t.amount.format_signed(&language).into()),
+                    ],
+                )
+            })
+            .collect();
+        format!("{heading} {}.", say.and_list(&items))
     };
     let text = if capped {
         let capped = say.text("account-transactions-capped", &[("max", max.into())]);

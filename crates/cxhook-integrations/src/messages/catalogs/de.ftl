@@ -19,7 +19,7 @@ account-transactions =
         [one] Der letzte Umsatz auf dem Konto { $user_id }:
        *[other] Die letzten { $count } Umsätze auf dem Konto { $user_id }:
     }
-account-transaction = { $date }: { $description }, { $amount }
+account-transaction = { $description } über { $amount } am { $date }
 
 ## Wetter
 

@@ -27,8 +27,9 @@ account-transactions =
         [one] The last transaction on account { $user_id }:
        *[other] The last { $count } transactions on account { $user_id }:
     }
-# One line of the list; $amount is signed and formatted for the caller's language.
-account-transaction = { $date }: { $description }, { $amount }
+# One transaction of the list, which follows the heading as a sentence (an and-list);
+# $amount is signed and formatted for the caller's language, $date a day (December 3).
+account-transaction = { $description } for { $amount } on { $date }
 
 ## Weather
 

@@ -19,7 +19,7 @@ account-transactions =
         [one] El último movimiento de la cuenta { $user_id }:
        *[other] Los últimos { $count } movimientos de la cuenta { $user_id }:
     }
-account-transaction = { $date }: { $description }, { $amount }
+account-transaction = { $description } por { $amount } el { $date }
 
 ## Tiempo
 

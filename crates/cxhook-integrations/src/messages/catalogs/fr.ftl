@@ -20,7 +20,7 @@ account-transactions =
         [one] La dernière opération sur le compte { $user_id } :
        *[other] Les { $count } dernières opérations sur le compte { $user_id } :
     }
-account-transaction = { $date } : { $description }, { $amount }
+account-transaction = { $description } de { $amount } le { $date }
 
 ## Météo
 
