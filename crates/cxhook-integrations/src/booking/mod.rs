@@ -23,6 +23,14 @@
 //!   the session that made it; any other number, or one that cannot be a confirmation
 //!   number, is "not found" (and marked INVALID when the form has it).
 //!
+//! Replies are in the call's language, from the [message catalogs](crate::messages): the
+//! slot said as the caller's language and region say dates and times ("Tuesday, December 1
+//! at 9:00 AM", "Tuesday 1 December at 9:00" in `en-GB`, "Dienstag, 1. Dezember, um
+//! 9:00 Uhr"), the configured services by their names in that language where the catalog
+//! has them (`booking-service`: a business with other services names them in its override
+//! files) and as configured where it does not. Several refusals in one reply apologise
+//! once: the first that can apologise is given `$sorry = yes`, the ones after it `no`.
+//!
 //! Each parameter is read through [`Params`](cxhook::extract::Params): the page's form's
 //! value where it has one, else the session parameter's (see
 //! [the crate's shape](crate#one-shape)).

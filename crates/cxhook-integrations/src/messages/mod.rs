@@ -8,11 +8,15 @@
 //! ([`Catalog::say`]):
 //!
 //! - The language is matched on the request's `languageCode` by its language subtag:
-//!   `de-AT` takes `de`, `en-GB` takes `en`. Amounts and dates are not formatted here but
-//!   by the caller's full tag ([`money`](crate::accounts::money) gives `en-GB` its `£` and
-//!   `de` its `1.250,75 €`), and reach the message as text.
+//!   `de-AT` takes `de`, `en-GB` takes `en`. Amounts are not formatted here but by the
+//!   caller's full tag ([`money`](crate::accounts::money) gives `en-GB` its `£` and `de`
+//!   its `1.250,75 €`), and reach the message as text. Dates, times and lists are catalog
+//!   messages too (`date`, `time`, `list-and`, …), given their parts and the caller's
+//!   region, so that `en-GB` hears "Thursday 3 December" at "16:00" and `de` "Donnerstag,
+//!   3. Dezember" at "16:00 Uhr" (the `forms` module says why these are messages and not
+//!   a locale crate, with figures).
 //! - A language the catalog does not have is answered in English, still with the numbers
-//!   and dates of the caller's tag.
+//!   of the caller's tag and the date order and clock of its region.
 //! - A message an override file does not have comes from the shipped catalog of its
 //!   language, and a message an added language does not have comes from English.
 //!
@@ -53,7 +57,11 @@
 //! the directory are ignored. At load, each file is parsed and checked against the shipped
 //! English catalog, and the load fails with the file and line ([`LoadError`]) on a syntax
 //! error, on a message id the shipped catalog does not have, and on a `$variable` the
-//! message does not take. An override need not use every argument of the message.
+//! message does not take. An override need not use every argument of the message. A
+//! message's arguments are its own variables and those of the messages it takes a piece
+//! from (`{ booking-service-a }` in a sentence that names the service), which are
+//! formatted with the sentence's arguments; so an override may name the service's
+//! `$service` directly, or take the shipped form.
 //!
 //! This module lives in the integrations crate because only the integrations say
 //! sentences today; the server's own fallbacks (handler failure, deadline, unknown tag)
