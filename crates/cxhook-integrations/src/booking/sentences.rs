@@ -36,15 +36,22 @@ impl Sentence {
     }
 }
 
-/// The arguments that name a configured service: `$service` and, for English's a/an,
-/// `$vowel`.
+/// The arguments that name a configured service: `$name` as configured (`Eyebrow tint`),
+/// `$service` the key a translation selects its words on (`eyebrow-tint`: lower case, dashes
+/// for spaces, as Fluent's variant keys are identifiers) and, for English's a/an, `$vowel`.
 pub(super) fn service(name: &str) -> Arguments {
     let vowel = name
         .chars()
         .next()
         .is_some_and(|c| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u'));
+    let key = name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+        .to_lowercase();
     vec![
-        ("service", name.to_owned().into()),
+        ("service", key.into()),
+        ("name", name.to_owned().into()),
         ("vowel", if vowel { "yes" } else { "no" }.into()),
     ]
 }

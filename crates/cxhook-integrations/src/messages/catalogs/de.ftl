@@ -134,7 +134,7 @@ booking-service =
         [haircut] Haarschnitt
         [consultation] Beratung
         [massage] Massage
-       *[other] { $service }
+       *[other] { $name }
     }
 # Mit unbestimmtem Artikel im Akkusativ: „für einen Haarschnitt“.
 booking-service-a =

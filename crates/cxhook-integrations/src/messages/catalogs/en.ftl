@@ -177,10 +177,14 @@ list-or = { $rest } or { $last }
 
 ## Booking
 
-# A service as configured ($service: its name in the configuration, haircut). Another
-# language names the configured services in its words here; a business that configures
-# other services adds their names in its override files.
-booking-service = { $service }
+# A service: $name as configured (Eyebrow tint), $service its key (eyebrow-tint: lower
+# case, dashes for spaces) to select on. English says the name as configured; another
+# language names the configured services in its words with a variant per key, and a
+# business that configures other services adds theirs in its override files.
+booking-service =
+    { $service ->
+       *[other] { $name }
+    }
 # A service with its indefinite article, as in "already taken for a haircut"; $vowel is yes
 # when the English name starts with a vowel letter.
 booking-service-a =

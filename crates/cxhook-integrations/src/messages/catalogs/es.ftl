@@ -134,7 +134,7 @@ booking-service =
         [haircut] corte de pelo
         [consultation] consulta
         [massage] masaje
-       *[other] { $service }
+       *[other] { $name }
     }
 booking-service-a =
     { $service ->

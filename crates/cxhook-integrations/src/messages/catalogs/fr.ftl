@@ -139,7 +139,7 @@ booking-service =
         [haircut] coupe de cheveux
         [consultation] consultation
         [massage] massage
-       *[other] { $service }
+       *[other] { $name }
     }
 booking-service-a =
     { $service ->
