@@ -14,7 +14,7 @@ use super::external::{Answer, ExternalApi};
 use super::schedule::{Clock, Schedule, Service, Slot};
 use super::sentences::{self, Refusals, Sentence};
 use super::store::{Booking, BookingStore, Created, NewBooking, Status, StoreError};
-use crate::messages::{Catalog, Say};
+use crate::messages::{Catalog, Say, ssml};
 
 /// The session parameter the confirmation number is kept in.
 pub(super) const CONFIRMATION_ID: &str = "confirmation_id";
@@ -385,7 +385,7 @@ pub(super) async fn create(
                     bookings.unclaim(booking.id).await;
                 }
                 return Ok(
-                    Reply::text(say_booking(say, "booking-pending", schedule, &booking))
+                    say_booking_aloud(say, "booking-pending", schedule, &booking)
                         .set_param(CONFIRMATION_ID, &booking.confirmation)
                         .set_param("booking_status", Status::Pending.as_str()),
                 );
@@ -404,7 +404,7 @@ pub(super) async fn create(
         }
     };
     Ok(
-        Reply::text(say_booking(say, "booking-confirmed", schedule, &booking))
+        say_booking_aloud(say, "booking-confirmed", schedule, &booking)
             .set_param(CONFIRMATION_ID, &booking.confirmation)
             .set_param("booking_status", Status::Confirmed.as_str()),
     )
@@ -477,10 +477,27 @@ pub(super) async fn cancel(
 
 /// Message `id` about `booking`: its service, when it starts and its confirmation number.
 fn say_booking(say: Say<'_>, id: &str, schedule: &Schedule, booking: &Booking) -> String {
+    say.sentence(id, &booking_arguments(say, schedule, booking))
+}
+
+/// The reply of message `id` about `booking`, with an SSML variant that spells the
+/// confirmation number out when the catalog speaks SSML.
+fn say_booking_aloud(say: Say<'_>, id: &str, schedule: &Schedule, booking: &Booking) -> Reply {
+    let arguments = booking_arguments(say, schedule, booking);
+    let reply = Reply::text(say.sentence(id, &arguments));
+    if !say.speaks_ssml() {
+        return reply;
+    }
+    let number = ssml::characters(&booking.confirmation);
+    reply.ssml(say.ssml(id, &arguments, &[("confirmation", number)]))
+}
+
+/// The arguments of a message about `booking`.
+fn booking_arguments(say: Say<'_>, schedule: &Schedule, booking: &Booking) -> sentences::Arguments {
     let mut arguments = sentences::when(say, &schedule.zoned(booking.start));
     arguments.extend(sentences::service(&booking.service));
     arguments.push(("confirmation", booking.confirmation.clone().into()));
-    say.sentence(id, &arguments)
+    arguments
 }
 
 /// The reply for a slot that a concurrent booking claimed during this turn.
@@ -656,4 +673,73 @@ fn idempotency_key(turn_key: Option<&str>) -> String {
 /// A store failure as the error the recover layer answers for.
 fn unavailable(error: StoreError, say: Say<'_>) -> cxhook::Error {
     cxhook::Error::new(error).say(say.sentence("booking-unavailable", &[]))
+}
+
+#[cfg(test)]
+mod tests {
+    use cxhook::Router;
+    use cxhook_sim::{AGENT, RequestBuilder, TestClient};
+    use serde_json::json;
+
+    use super::*;
+    use crate::booking::{BookingConfig, SqliteBookingStore};
+
+    #[tokio::test]
+    async fn with_ssml_a_confirmation_spells_its_number_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = BookingConfig {
+            database: dir.path().join("cxhook.db"),
+            ..BookingConfig::default()
+        };
+        let store = SqliteBookingStore::open(&config.database_options()).unwrap();
+        // Monday, 30 November 2026, 10:00 in New York.
+        let clock = Clock::fixed("2026-11-30T15:00:00Z".parse().unwrap());
+        let messages = Arc::new(Catalog::new().with_ssml(true));
+        let state = Bookings::new(
+            Arc::new(store),
+            config.schedule().unwrap(),
+            clock,
+            None,
+            messages,
+        );
+        let client = TestClient::new(
+            Router::new()
+                .route("booking.create", create)
+                .with_state(state),
+        );
+        let reply = client
+            .send(
+                RequestBuilder::new()
+                    .tag("booking.create")
+                    .lang("fr")
+                    .session(format!("{AGENT}/sessions/s-1"))
+                    .response_id("r-1")
+                    .param("service", "haircut")
+                    .param("date", json!({"year": 2026.0, "month": 12.0, "day": 1.0}))
+                    .param("time", json!({"hours": 9.0, "minutes": 0.0})),
+            )
+            .await;
+        let number = reply
+            .param("confirmation_id")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let said = format!(
+            "C’est réservé\u{202f}: coupe de cheveux le mardi 1er décembre à 9 h 00. \
+             Votre numéro de confirmation est {number}."
+        );
+        assert_eq!(reply.text(), said);
+        let messages = &reply.json()["fulfillmentResponse"]["messages"];
+        assert_eq!(
+            messages[1]["outputAudioText"]["ssml"],
+            format!(
+                "<speak>{}</speak>",
+                said.replace(
+                    &number,
+                    &format!("<say-as interpret-as=\"characters\">{number}</say-as>")
+                )
+            )
+        );
+    }
 }

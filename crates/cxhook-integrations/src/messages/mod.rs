@@ -71,6 +71,7 @@
 mod arguments;
 mod forms;
 mod overrides;
+pub(crate) mod ssml;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -102,12 +103,21 @@ type Bundle = FluentBundle<FluentResource>;
 pub struct Catalog {
     /// By language subtag (`en`, `de`, …); always has [`FALLBACK`].
     languages: HashMap<String, Bundle>,
+    /// Whether replies that read better aloud with markup also carry SSML.
+    ssml: bool,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl std::fmt::Debug for Catalog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Catalog")
             .field("languages", &self.languages())
+            .field("ssml", &self.ssml)
             .finish()
     }
 }
@@ -139,6 +149,26 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// The shipped catalogs alone, as a catalog of its own (to set [`Catalog::with_ssml`]
+    /// on).
+    pub fn new() -> Self {
+        Self::build()
+    }
+
+    /// With `ssml`, the replies that read better aloud with markup (a booking's
+    /// confirmation number spelled out, the pauses of a transaction list) also carry an SSML
+    /// variant for voice channels (`outputAudioText`), which Dialogflow speaks instead of
+    /// the text; chat channels still show the text. Off by default.
+    pub fn with_ssml(mut self, ssml: bool) -> Self {
+        self.ssml = ssml;
+        self
+    }
+
+    /// Whether replies carry an SSML variant ([`Catalog::with_ssml`]).
+    pub fn speaks_ssml(&self) -> bool {
+        self.ssml
+    }
+
     /// The shipped catalogs, parsed.
     fn build() -> Self {
         let languages = SHIPPED
@@ -149,7 +179,10 @@ impl Catalog {
                 ((*language).to_owned(), bundle)
             })
             .collect();
-        Self { languages }
+        Self {
+            languages,
+            ssml: false,
+        }
     }
 
     /// The languages the catalog has, by subtag, sorted.
