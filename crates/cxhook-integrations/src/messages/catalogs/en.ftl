@@ -1,5 +1,8 @@
 # The shipped English catalog: the reference every other language and every override
-# file is checked against (the same message ids, the same arguments).
+# file is checked against (the same message ids, the same arguments; of the parts of a date
+# or a time, $region, $hour12 and $period, and of English's a/an, $vowel, a language uses
+# those it needs). A message's arguments include those of the messages it takes a piece
+# from, such as { weekday } or { booking-service-a }, which share them.
 
 ## Accounts
 
