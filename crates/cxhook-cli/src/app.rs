@@ -74,8 +74,9 @@ fn router(config: &Config) -> anyhow::Result<Router> {
         router = router.merge(weather);
     }
     if config.booking.enabled {
-        let booking = cxhook_integrations::booking::router(&config.booking)
-            .context("cannot start the booking integration ([booking])")?;
+        let booking =
+            cxhook_integrations::booking::router_saying(&config.booking, config.messages.clone())
+                .context("cannot start the booking integration ([booking])")?;
         router = router.merge(booking);
     }
     Ok(match config.fallback.unknown_tag_status {

@@ -268,7 +268,7 @@ impl Config {
             return Err(invalid("deadline.param", &"must not be blank"));
         }
         let otlp = otlp(raw.otlp, &invalid)?;
-        let messages = messages(&raw.messages.dir, &invalid)?;
+        let messages = messages(&raw.messages, &invalid)?;
         if raw.log.params.iter().any(|p| p.trim().is_empty()) {
             return Err(invalid("log.params", &"must not name a blank parameter"));
         }
@@ -335,17 +335,20 @@ fn blank(text: Option<&str>) -> bool {
 }
 
 /// The catalog of the `[messages]` section: the shipped one, with the override files of `dir`
-/// when it is set. A file that cannot be used is an error naming it and the line.
+/// when it is set, and SSML variants when `ssml` is on. A file that cannot be used is an
+/// error naming it and the line.
 fn messages(
-    dir: &str,
+    raw: &raw::Messages,
     invalid: &dyn Fn(&str, &dyn fmt::Display) -> anyhow::Error,
 ) -> anyhow::Result<Arc<Catalog>> {
-    if dir.trim().is_empty() {
-        return Ok(Catalog::shipped());
-    }
-    Catalog::with_overrides(Path::new(dir))
-        .map(Arc::new)
-        .map_err(|e| invalid("messages.dir", &e))
+    let catalog = match raw.dir.trim() {
+        "" if !raw.ssml => return Ok(Catalog::shipped()),
+        "" => Catalog::new(),
+        _ => {
+            Catalog::with_overrides(Path::new(&raw.dir)).map_err(|e| invalid("messages.dir", &e))?
+        }
+    };
+    Ok(Arc::new(catalog.with_ssml(raw.ssml)))
 }
 
 /// The `[otlp]` section checked: an HTTP(S) endpoint, and only in a build that can export.
@@ -553,6 +556,7 @@ mod raw {
     pub(super) struct Messages {
         #[serde(deserialize_with = "super::text")]
         pub(super) dir: String,
+        pub(super) ssml: bool,
     }
 
     #[derive(Deserialize)]
@@ -730,6 +734,7 @@ mod tests {
                 "text",
                 "param",
                 "dir",
+                "ssml",
                 "enabled",
                 "endpoint",
                 "service_name",
@@ -1017,6 +1022,23 @@ mod tests {
         assert_eq!(config.server.addr, flag);
         let error = Config::from_layers(&figment, Some("http"), None).unwrap_err();
         assert!(error.to_string().contains("PORT"), "{error}");
+    }
+
+    #[test]
+    fn ssml_variants_are_off_unless_the_messages_section_turns_them_on() {
+        assert!(!resolve("").unwrap().messages.speaks_ssml());
+        let on = resolve("[messages]\nssml = true").unwrap();
+        assert!(on.messages.speaks_ssml());
+        assert_eq!(on.messages.languages(), ["de", "en", "es", "fr"]);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("it.ftl"), "account-which = Quale conto?\n").unwrap();
+        let both = format!(
+            "[messages]\ndir = {:?}\nssml = true",
+            dir.path().display().to_string()
+        );
+        let both = resolve(&both).unwrap();
+        assert!(both.messages.speaks_ssml());
+        assert_eq!(both.messages.languages(), ["de", "en", "es", "fr", "it"]);
     }
 
     #[test]

@@ -78,6 +78,50 @@ fn an_override_directory_rewords_a_message_and_adds_italian_through_the_server()
 }
 
 #[test]
+fn with_ssml_on_a_transaction_list_also_carries_its_spoken_variant() {
+    let work = tempfile::tempdir().unwrap();
+    let transactions = |server: &Server| {
+        let mut call = request("account.transactions");
+        call["sessionInfo"]["parameters"] = json!({"user_id": "u-1001"});
+        call["languageCode"] = "de".into();
+        let answer = post(&server.url("/webhook"), &call);
+        assert_eq!(answer.status, 200, "{answer:?}");
+        let reply: Value = answer.json();
+        keep_for_contract(&reply);
+        reply["fulfillmentResponse"]["messages"].clone()
+    };
+    let plain = Server::start_in(work.path(), &["--addr", "127.0.0.1:0"], &[]);
+    let messages = transactions(&plain);
+    assert!(
+        messages.to_string().contains("text") && !messages.to_string().contains("outputAudioText"),
+        "{messages}"
+    );
+    drop(plain);
+
+    let voice = Server::start_in(
+        work.path(),
+        &["--addr", "127.0.0.1:0"],
+        &[("CXHOOK_MESSAGES__SSML", "true")],
+    );
+    let messages = transactions(&voice);
+    let ssml = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|m| m["outputAudioText"]["ssml"].as_str())
+        .unwrap_or_else(|| panic!("no SSML: {messages}"));
+    assert!(
+        ssml.starts_with("<speak>") && ssml.contains("<break"),
+        "{ssml}"
+    );
+    let text = messages.to_string();
+    assert!(
+        text.contains("Dezember") || text.contains("November"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_broken_override_stops_serve_naming_its_file_and_line() {
     let cases = [
         (

@@ -85,6 +85,16 @@ fn the_repo_scenarios_pass_in_process() {
         booking.lines().filter(|l| l.starts_with("  turn ")).count() >= 6,
         "{booking}"
     );
+    let german = run
+        .stdout
+        .split("\n\n")
+        .find(|block| block.contains("booking-de.yaml"))
+        .unwrap_or_else(|| panic!("the German copy of booking.yaml ran: {}", run.stdout));
+    assert_eq!(
+        german.lines().filter(|l| l.starts_with("  turn ")).count(),
+        booking.lines().filter(|l| l.starts_with("  turn ")).count(),
+        "{german}"
+    );
 }
 
 /// Every file in `dir`, by name, with its bytes.

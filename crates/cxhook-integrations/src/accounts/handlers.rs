@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::store::{AccountStore, StoreError};
-use crate::messages::{Catalog, FluentValue, Say};
+use crate::messages::{Catalog, FluentValue, Say, ssml};
 
 /// How many transactions a call lists when it does not say.
 pub const DEFAULT_TRANSACTION_COUNT: u32 = 3;
@@ -118,32 +118,67 @@ pub(super) async fn transactions(
         return Ok(unknown(&user_id, &form, say).clear_param("transaction_count"));
     };
     let user = ("user_id", FluentValue::from(user_id.as_str()));
-    let text = if transactions.is_empty() {
-        say.text("account-no-transactions", &[user])
-    } else {
-        let mut lines = vec![say.text(
-            "account-transactions",
-            &[user, ("count", transactions.len().into())],
-        )];
-        lines.extend(transactions.iter().map(|t| {
-            say.text(
-                "account-transaction",
-                &[
-                    ("date", t.date.as_str().into()),
-                    ("description", t.description.as_str().into()),
-                    ("amount", t.amount.format_signed(&language).into()),
-                ],
-            )
-        }));
-        lines.join("\n")
-    };
-    let text = if capped {
-        let capped = say.text("account-transactions-capped", &[("max", max.into())]);
-        format!("{capped} {text}")
-    } else {
-        text
-    };
-    Ok(Reply::text(text)
+    let capped = capped.then(|| say.text("account-transactions-capped", &[("max", max.into())]));
+    if transactions.is_empty() {
+        let text = say.text("account-no-transactions", &[user]);
+        let text = match capped {
+            Some(capped) => format!("{capped} {text}"),
+            None => text,
+        };
+        return Ok(Reply::text(text)
+            .set_param("account_found", true)
+            .set_param("transaction_count", 0));
+    }
+    let heading = (
+        "account-transactions",
+        [user, ("count", transactions.len().into())],
+    );
+    let items: Vec<[(&str, FluentValue<'_>); 3]> = transactions
+        .iter()
+        .map(|t| {
+            // The stores keep `YYYY-MM-DD`; anything else is said as it is.
+            let date = t
+                .date
+                .parse::<jiff::civil::Date>()
+                .map_or_else(|_| t.date.clone(), |date| say.day(date));
+            [
+                ("date", date.into()),
+                ("description", t.description.as_str().into()),
+                ("amount", t.amount.format_signed(&language).into()),
+            ]
+        })
+        .collect();
+    let said: Vec<String> = items
+        .iter()
+        .map(|item| say.text("account-transaction", item))
+        .collect();
+    let mut text = format!(
+        "{} {}.",
+        say.text(heading.0, &heading.1),
+        say.and_list(&said)
+    );
+    if let Some(capped) = &capped {
+        text = format!("{capped} {text}");
+    }
+    let mut reply = Reply::text(text);
+    if say.speaks_ssml() {
+        // The same words, with a pause after the heading and between the transactions.
+        let spoken: Vec<String> = items
+            .iter()
+            .map(|item| say.ssml("account-transaction", item, &[]))
+            .collect();
+        let mut aloud = format!(
+            "{}{} {}.",
+            say.ssml(heading.0, &heading.1, &[]),
+            ssml::PAUSE,
+            say.ssml_and_list(&spoken)
+        );
+        if let Some(capped) = &capped {
+            aloud = format!("{} {aloud}", ssml::escape(capped));
+        }
+        reply = reply.ssml(aloud);
+    }
+    Ok(reply
         .set_param("account_found", true)
         .set_param("transaction_count", transactions.len()))
 }
@@ -277,4 +312,76 @@ fn unknown(user_id: &str, form: &Form, say: Say<'_>) -> Reply {
 /// A store failure as the error the recover layer answers for.
 fn unavailable(error: StoreError, say: Say<'_>) -> cxhook::Error {
     cxhook::Error::new(error).say(say.text("account-unavailable", &[]))
+}
+
+#[cfg(test)]
+mod tests {
+    use cxhook::Router;
+    use cxhook_sim::{RequestBuilder, TestClient};
+
+    use super::*;
+    use crate::accounts::SqliteStore;
+    use crate::sqlite::DatabaseOptions;
+
+    /// The transactions router over a fresh seeded database, with `messages`.
+    fn client(dir: &std::path::Path, messages: Catalog) -> TestClient {
+        let options = DatabaseOptions {
+            path: dir.join("cxhook.db"),
+            connections: 1,
+            query_timeout: std::time::Duration::from_secs(5),
+        };
+        let state = Accounts {
+            store: Arc::new(SqliteStore::open(&options, true).unwrap()),
+            max_transactions: 10,
+            messages: Arc::new(messages),
+        };
+        TestClient::new(
+            Router::new()
+                .route("account.transactions", transactions)
+                .with_state(state),
+        )
+    }
+
+    fn transactions_of(user_id: &str, language: &str) -> RequestBuilder {
+        RequestBuilder::new()
+            .tag("account.transactions")
+            .lang(language)
+            .param("user_id", user_id)
+            .param("count", 2.0)
+    }
+
+    #[tokio::test]
+    async fn with_ssml_the_transaction_list_also_has_a_spoken_variant_with_pauses() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = client(dir.path(), Catalog::new());
+        let reply = plain.send(transactions_of("u-1001", "de")).await;
+        assert!(
+            reply.json()["fulfillmentResponse"]["messages"][1].is_null(),
+            "{reply}"
+        );
+        let text = reply.text().to_owned();
+
+        let voice = client(dir.path(), Catalog::new().with_ssml(true));
+        let reply = voice.send(transactions_of("u-1001", "de")).await;
+        assert_eq!(reply.text(), text, "the text is the same");
+        let messages = &reply.json()["fulfillmentResponse"]["messages"];
+        let ssml = messages[1]["outputAudioText"]["ssml"].as_str().unwrap();
+        assert!(
+            ssml.starts_with(
+                "<speak>Die letzten 2 Umsätze auf dem Konto u-1001:<break time=\"300ms\"/> \
+                 Coffee Corner über -4,50\u{a0}$ am "
+            ),
+            "{ssml}"
+        );
+        assert!(
+            ssml.contains(" und Salary über +3.200,00\u{a0}$ am "),
+            "{ssml}"
+        );
+        assert!(ssml.ends_with(".</speak>"), "{ssml}");
+        let words = ssml
+            .replace("<speak>", "")
+            .replace("</speak>", "")
+            .replace("<break time=\"300ms\"/>", "");
+        assert_eq!(words, text, "the voice says what the text shows");
+    }
 }

@@ -8,7 +8,8 @@
 //!   exact amount in minor units) and `currency` (the ISO code).
 //! - `account.transactions` lists the last `count` transactions (a parameter; 3 when
 //!   absent, at most [`AccountsConfig::max_transactions`], and the reply says so when it
-//!   caps), each with its date, description and signed amount, and sets `account_found` and
+//!   caps) in one sentence, each with its description, signed amount and date said as words
+//!   ("Coffee Corner for -$4.50 on December 3"), and sets `account_found` and
 //!   `transaction_count`. A `count` of 0, below 0, fractional or not a number (digits and the
 //!   English words one to twenty are) is asked for again, saying why, with the form's `count`
 //!   marked invalid when the page has one.
@@ -21,7 +22,8 @@
 //!
 //! Replies are in the call's language, from the [message catalogs](crate::messages); the
 //! amounts in them, and the `balance` parameter, are formatted for the call's full
-//! language tag ([`money`]). Transaction dates are still `YYYY-MM-DD`.
+//! language tag ([`money`]), and the dates are words in the call's language and region:
+//! "December 3", "3 December" in `en-GB`, "3. Dezember".
 //!
 //! Parameters are read through [`Params`](cxhook::extract::Params): the page's form's value
 //! where it has one, else the session parameter's (see [the crate's shape](crate#one-shape)).

@@ -3,23 +3,21 @@
 
 use std::sync::Arc;
 
-use cxhook::extract::{Form, Params, Request, Session, State, Tag};
+use cxhook::extract::{Form, LanguageCode, Params, Request, Session, State, Tag};
 use cxhook::{BoxFuture, Reply};
 use jiff::civil::{Date, Time};
 
 use super::external::{Answer, ExternalApi};
 use super::said::Said;
-use super::schedule::{Clock, Refusal, Schedule, Service, Slot, clock_time, describe};
+use super::schedule::{Clock, Schedule, Service, Slot};
+use super::sentences::{self, Refusals, Sentence};
 use super::store::{Booking, BookingStore, Created, NewBooking, Status, StoreError};
+use crate::messages::{Catalog, Say, ssml};
 
 /// The session parameter the confirmation number is kept in.
 pub(super) const CONFIRMATION_ID: &str = "confirmation_id";
 /// The parameter a caller may say a confirmation number in.
 const CONFIRMATION: &str = "confirmation";
-
-/// What the user hears when the database fails.
-const UNAVAILABLE: &str =
-    "Sorry, I can't reach the booking system right now. Please try again in a moment.";
 
 /// How many pending bookings a sweep claims at a time.
 const CLAIM_BATCH: u32 = 8;
@@ -42,6 +40,8 @@ struct Inner {
     schedule: Schedule,
     clock: Clock,
     external: Option<ExternalApi>,
+    /// What the handlers say, by language.
+    messages: Arc<Catalog>,
 }
 
 impl Bookings {
@@ -50,12 +50,14 @@ impl Bookings {
         schedule: Schedule,
         clock: Clock,
         external: Option<ExternalApi>,
+        messages: Arc<Catalog>,
     ) -> Self {
         Self(Arc::new(Inner {
             store,
             schedule,
             clock,
             external,
+            messages,
         }))
     }
 
@@ -192,22 +194,24 @@ pub(super) async fn validate(
     State(bookings): State<Bookings>,
     Params(said): Params<Said>,
     form: Form,
+    LanguageCode(language): LanguageCode,
 ) -> Result<Reply, cxhook::Error> {
     let inner = &bookings.0;
     let schedule = &inner.schedule;
     let now = inner.clock.now();
-    let mut refusals = Refusals::new(&form);
+    let say = Say::new(&inner.messages, &language);
+    let mut refusals = Refusals::new(&form, say);
 
     let service = match said.service {
         None => None,
         Some(None) => {
-            refusals.add("service", "Which service would you like?".to_owned());
+            refusals.add("service", Sentence::new("booking-which-service", vec![]));
             None
         }
         Some(Some(name)) => {
             let service = schedule.service(&name);
             if service.is_none() {
-                refusals.add("service", not_offered(&name, schedule));
+                refusals.add("service", sentences::not_offered(say, &name, schedule));
             }
             service
         }
@@ -215,7 +219,7 @@ pub(super) async fn validate(
     let date = match said.date {
         None => None,
         Some(None) => {
-            refusals.add("date", "Sorry, which date was that?".to_owned());
+            refusals.add("date", Sentence::new("booking-which-date", vec![]));
             None
         }
         Some(Some(date)) => match schedule.check_date(date, now) {
@@ -229,7 +233,7 @@ pub(super) async fn validate(
     let time = match said.time {
         None => None,
         Some(None) => {
-            refusals.add("time", "Sorry, what time was that?".to_owned());
+            refusals.add("time", Sentence::new("booking-which-time", vec![]));
             None
         }
         Some(Some(time)) => Some(time),
@@ -248,9 +252,9 @@ pub(super) async fn validate(
                     .store
                     .is_taken(&slot.resource, &slot.cells)
                     .await
-                    .map_err(unavailable)?;
+                    .map_err(|e| unavailable(e, say))?;
                 if taken {
-                    refusals.add("time", taken_message(&slot));
+                    refusals.add("time", sentences::taken(say, &slot));
                 } else {
                     available = Some(slot);
                 }
@@ -262,11 +266,11 @@ pub(super) async fn validate(
         return Ok(refusals.reply());
     }
     Ok(match available {
-        Some(slot) => Reply::text(format!(
-            "{} on {} is available.",
-            capitalized(&slot.service.name),
-            describe(&slot.start)
-        )),
+        Some(slot) => {
+            let mut arguments = sentences::when(say, &slot.start);
+            arguments.extend(sentences::service(&slot.service.name));
+            Reply::text(say.sentence("booking-available", &arguments))
+        }
         None => Reply::new(),
     })
 }
@@ -279,10 +283,12 @@ pub(super) async fn create(
     session: Session,
     Params(said): Params<Said>,
     form: Form,
+    LanguageCode(language): LanguageCode,
 ) -> Result<Reply, cxhook::Error> {
     let inner = &bookings.0;
     let schedule = &inner.schedule;
     let now = inner.clock.now();
+    let say = Say::new(&inner.messages, &language);
 
     let said_service = said.service.flatten();
     let service = said_service
@@ -297,12 +303,12 @@ pub(super) async fn create(
             date,
             time,
         };
-        return Ok(ask_for_the_rest(&form, schedule, &known));
+        return Ok(ask_for_the_rest(&form, schedule, &known, say));
     };
     let slot = match schedule.slot(date, time, &service, now) {
         Ok(slot) => slot,
         Err(refusal) => {
-            let mut refusals = Refusals::new(&form);
+            let mut refusals = Refusals::new(&form, say);
             refusals.refuse(&refusal, schedule);
             return Ok(refusals.reply());
         }
@@ -335,52 +341,54 @@ pub(super) async fn create(
         .store
         .is_taken(&slot.resource, &slot.cells)
         .await
-        .map_err(unavailable)?;
-    let (booking, created) = match inner.store.create(new).await.map_err(unavailable)? {
+        .map_err(|e| unavailable(e, say))?;
+    let (booking, created) = match inner
+        .store
+        .create(new)
+        .await
+        .map_err(|e| unavailable(e, say))?
+    {
         Created::New(booking) => (booking, true),
         Created::Existing(booking) => (booking, false),
-        Created::Taken if held_before => return Ok(already_taken(&form, &slot)),
-        Created::Taken => return Ok(just_taken(&form, &slot)),
+        Created::Taken if held_before => return Ok(already_taken(&form, &slot, say)),
+        Created::Taken => return Ok(just_taken(&form, &slot, say)),
     };
     let booking = match booking.status {
-        Status::Pending => match bookings.settle(booking).await.map_err(unavailable)? {
+        Status::Pending => match bookings
+            .settle(booking)
+            .await
+            .map_err(|e| unavailable(e, say))?
+        {
             Settled::Confirmed(booking) => booking,
             Settled::Pending(booking) => {
                 if created {
                     // Created claimed for this call: the next sweep sends it again.
                     bookings.unclaim(booking.id).await;
                 }
-                return Ok(Reply::text(format!(
-                    "I'm still confirming your {} on {} with our scheduling system. \
-                     Your reference is {}; please ask me again in a moment.",
-                    booking.service,
-                    schedule.describe(booking.start),
-                    booking.confirmation
-                ))
-                .set_param(CONFIRMATION_ID, &booking.confirmation)
-                .set_param("booking_status", Status::Pending.as_str()));
+                return Ok(
+                    say_booking_aloud(say, "booking-pending", schedule, &booking)
+                        .set_param(CONFIRMATION_ID, &booking.confirmation)
+                        .set_param("booking_status", Status::Pending.as_str()),
+                );
             }
-            Settled::Refused => return Ok(already_taken(&form, &slot)),
+            Settled::Refused => return Ok(already_taken(&form, &slot, say)),
         },
         Status::Confirmed => booking,
-        Status::Rejected => return Ok(already_taken(&form, &slot)),
+        Status::Rejected => return Ok(already_taken(&form, &slot, say)),
         Status::Cancelled => {
-            return Ok(Reply::text(format!(
-                "That booking ({}) is no longer active. Would you like to book again?",
-                booking.confirmation
+            return Ok(Reply::text(say.sentence(
+                "booking-no-longer-active",
+                &[("confirmation", booking.confirmation.as_str().into())],
             ))
             .clear_param(CONFIRMATION_ID)
             .set_param("booking_status", booking.status.as_str()));
         }
     };
-    Ok(Reply::text(format!(
-        "You're booked: {} on {}. Your confirmation number is {}.",
-        booking.service,
-        schedule.describe(booking.start),
-        booking.confirmation
-    ))
-    .set_param(CONFIRMATION_ID, &booking.confirmation)
-    .set_param("booking_status", Status::Confirmed.as_str()))
+    Ok(
+        say_booking_aloud(say, "booking-confirmed", schedule, &booking)
+            .set_param(CONFIRMATION_ID, &booking.confirmation)
+            .set_param("booking_status", Status::Confirmed.as_str()),
+    )
 }
 
 /// `booking.cancel`: cancels the booking named by `confirmation` (or `confirmation_id`),
@@ -390,8 +398,10 @@ pub(super) async fn cancel(
     session: Session,
     Params(params): Params<Said>,
     form: Form,
+    LanguageCode(language): LanguageCode,
 ) -> Result<Reply, cxhook::Error> {
     let inner = &bookings.0;
+    let say = Say::new(&inner.messages, &language);
     let said = [
         (CONFIRMATION, params.confirmation),
         (CONFIRMATION_ID, params.confirmation_id),
@@ -399,46 +409,44 @@ pub(super) async fn cancel(
     .into_iter()
     .find_map(|(name, value)| value.flatten().map(|said| (name, said)));
     let Some((param, said)) = said else {
-        return Ok(Reply::text(
-            "Which booking should I cancel? Please tell me its confirmation number.",
-        ));
+        return Ok(Reply::text(say.sentence("booking-which-to-cancel", &[])));
     };
     let Some(confirmation) = normalize(&said) else {
-        return Ok(not_found(&form, param, &said));
+        return Ok(not_found(&form, param, &said, say));
     };
     let found = inner
         .store
         .find(&confirmation, session.name())
         .await
-        .map_err(unavailable)?;
+        .map_err(|e| unavailable(e, say))?;
     let Some(booking) = found else {
-        return Ok(not_found(&form, param, &confirmation));
+        return Ok(not_found(&form, param, &confirmation, say));
     };
-    let when = inner.schedule.describe(booking.start);
     if matches!(booking.status, Status::Cancelled | Status::Rejected) {
-        return Ok(Reply::text(format!(
-            "Your {} on {when} ({confirmation}) was already cancelled.",
-            booking.service
+        return Ok(Reply::text(say_booking(
+            say,
+            "booking-already-cancelled",
+            &inner.schedule,
+            &booking,
         ))
         .set_param("booking_found", true)
         .set_param("booking_status", booking.status.as_str()));
     }
     if let (Some(api), Some(external_id)) = (&inner.external, &booking.external_id) {
-        api.cancel(external_id).await.map_err(|e| {
-            cxhook::Error::new(e).say(
-                "Sorry, I couldn't cancel that booking with our scheduling system just now. \
-                 Please try again in a moment.",
-            )
-        })?;
+        api.cancel(external_id)
+            .await
+            .map_err(|e| cxhook::Error::new(e).say(say.sentence("booking-cancel-failed", &[])))?;
     }
     inner
         .store
         .release(booking.id, Status::Cancelled)
         .await
-        .map_err(unavailable)?;
-    let mut reply = Reply::text(format!(
-        "Your {} on {when} ({confirmation}) is cancelled.",
-        booking.service
+        .map_err(|e| unavailable(e, say))?;
+    let mut reply = Reply::text(say_booking(
+        say,
+        "booking-cancelled",
+        &inner.schedule,
+        &booking,
     ))
     .set_param("booking_found", true)
     .set_param("booking_status", Status::Cancelled.as_str());
@@ -448,91 +456,46 @@ pub(super) async fn cancel(
     Ok(reply)
 }
 
-/// The refusals of one call: each parameter marked INVALID (and cleared) when the page's
-/// form has it, and every reason said.
-struct Refusals<'a> {
-    form: &'a Form,
-    reasons: Vec<(&'static str, String)>,
+/// Message `id` about `booking`: its service, when it starts and its confirmation number.
+fn say_booking(say: Say<'_>, id: &str, schedule: &Schedule, booking: &Booking) -> String {
+    say.sentence(id, &booking_arguments(say, schedule, booking))
 }
 
-impl<'a> Refusals<'a> {
-    fn new(form: &'a Form) -> Self {
-        Self {
-            form,
-            reasons: Vec::new(),
-        }
+/// The reply of message `id` about `booking`, with an SSML variant that spells the
+/// confirmation number out when the catalog speaks SSML.
+fn say_booking_aloud(say: Say<'_>, id: &str, schedule: &Schedule, booking: &Booking) -> Reply {
+    let arguments = booking_arguments(say, schedule, booking);
+    let reply = Reply::text(say.sentence(id, &arguments));
+    if !say.speaks_ssml() {
+        return reply;
     }
+    let number = ssml::characters(&booking.confirmation);
+    reply.ssml(say.ssml(id, &arguments, &[("confirmation", number)]))
+}
 
-    fn add(&mut self, param: &'static str, reason: String) {
-        self.reasons.push((param, reason));
-    }
-
-    fn refuse(&mut self, refusal: &Refusal, schedule: &Schedule) {
-        self.add(refusal.param(), refusal.message(schedule.slot_minutes));
-    }
-
-    fn is_empty(&self) -> bool {
-        self.reasons.is_empty()
-    }
-
-    /// The reply: every reason, with "Sorry" said once at most (a later reason that starts
-    /// with it loses it), and each refused parameter marked.
-    fn reply(self) -> Reply {
-        let mut sorry = false;
-        let text: Vec<String> = self
-            .reasons
-            .iter()
-            .map(|(_, reason)| match reason.strip_prefix("Sorry, ") {
-                Some(rest) if sorry => capitalized(rest),
-                _ => {
-                    sorry |= reason.starts_with("Sorry");
-                    reason.clone()
-                }
-            })
-            .collect();
-        let mut reply = Reply::text(text.join(" "));
-        for (param, _) in &self.reasons {
-            if self.form.contains(param) {
-                reply = reply.invalidate(*param).clear_param(*param);
-            }
-        }
-        reply
-    }
+/// The arguments of a message about `booking`.
+fn booking_arguments(say: Say<'_>, schedule: &Schedule, booking: &Booking) -> sentences::Arguments {
+    let mut arguments = sentences::when(say, &schedule.zoned(booking.start));
+    arguments.extend(sentences::service(&booking.service));
+    arguments.push(("confirmation", booking.confirmation.clone().into()));
+    arguments
 }
 
 /// The reply for a slot that a concurrent booking claimed during this turn.
-fn just_taken(form: &Form, slot: &Slot) -> Reply {
-    let mut refusals = Refusals::new(form);
+fn just_taken(form: &Form, slot: &Slot, say: Say<'_>) -> Reply {
+    let mut refusals = Refusals::new(form, say);
     refusals.add(
         "time",
-        format!(
-            "Sorry, that slot ({}) was just taken. Which other time works for you?",
-            describe(&slot.start)
-        ),
+        Sentence::new("booking-just-taken", sentences::when(say, &slot.start)),
     );
     refusals.reply()
 }
 
 /// The reply for a slot that was held before this turn asked for it.
-fn already_taken(form: &Form, slot: &Slot) -> Reply {
-    let mut refusals = Refusals::new(form);
-    refusals.add("time", taken_message(slot));
+fn already_taken(form: &Form, slot: &Slot, say: Say<'_>) -> Reply {
+    let mut refusals = Refusals::new(form, say);
+    refusals.add("time", sentences::taken(say, slot));
     refusals.reply()
-}
-
-fn taken_message(slot: &Slot) -> String {
-    format!(
-        "Sorry, {} is already taken for a {}. Which other time works for you?",
-        describe(&slot.start),
-        slot.service.name
-    )
-}
-
-fn not_offered(name: &str, schedule: &Schedule) -> String {
-    format!(
-        "Sorry, we don't offer {name}. You can book a {}.",
-        schedule.service_names()
-    )
 }
 
 /// What `booking.create` was told of the slot when some of it is missing.
@@ -548,38 +511,39 @@ struct Known<'a> {
 /// The reply of a `booking.create` that lacks some of service, date and time: it names what
 /// it has and asks for the rest only (an unknown service is said to be unknown), marking
 /// each missing parameter of the form.
-fn ask_for_the_rest(form: &Form, schedule: &Schedule, known: &Known<'_>) -> Reply {
+fn ask_for_the_rest(form: &Form, schedule: &Schedule, known: &Known<'_>, say: Say<'_>) -> Reply {
     let mut missing = Vec::new();
     if known.service.is_none() {
-        missing.push((
-            "service",
-            format!("a service ({})", schedule.service_names()),
-        ));
+        let services = sentences::services(say, schedule);
+        let need = say.text("booking-need-service", &[("services", services.into())]);
+        missing.push(("service", need));
     }
     if known.date.is_none() {
-        missing.push(("date", "a date".to_owned()));
+        missing.push(("date", say.text("booking-need-date", &[])));
     }
     if known.time.is_none() {
-        missing.push(("time", "a time".to_owned()));
+        missing.push(("time", say.text("booking-need-time", &[])));
     }
-    let mut what = String::from("To book");
-    if let Some(service) = known.service {
-        what.push_str(&format!(" your {}", service.name));
-    }
-    if let Some(date) = known.date {
-        what.push_str(&format!(" on {}", date.strftime("%A, %B %-d")));
-    }
-    if let Some(time) = known.time {
-        what.push_str(&format!(" at {}", clock_time(time)));
-    }
-    let needed: Vec<&str> = missing.iter().map(|(_, what)| what.as_str()).collect();
-    let needed = match needed.as_slice() {
-        [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => needed.concat(),
+    let needed: Vec<String> = missing.iter().map(|(_, what)| what.clone()).collect();
+    let mut arguments = match known.service {
+        Some(service) => sentences::service(&service.name),
+        None => vec![("service", "none".into())],
     };
-    let mut text = format!("{what}, I need {needed}.");
+    let date = known
+        .date
+        .map_or_else(|| "none".to_owned(), |date| say.date(date));
+    let time = known
+        .time
+        .map_or_else(|| "none".to_owned(), |time| say.time(time));
+    arguments.extend([
+        ("date", date.into()),
+        ("time", time.into()),
+        ("needed", say.and_list(&needed).into()),
+    ]);
+    let mut text = say.sentence("booking-need", &arguments);
     if let (Some(name), None) = (known.said_service, known.service) {
-        text = format!("Sorry, we don't offer {name}. {text}");
+        let sorry = say.sentence("booking-not-offered-short", &[("said", name.into())]);
+        text = format!("{sorry} {text}");
     }
     missing
         .iter()
@@ -591,14 +555,11 @@ fn ask_for_the_rest(form: &Form, schedule: &Schedule, known: &Known<'_>) -> Repl
 
 /// The reply for a confirmation number that names no booking of this session (or none at
 /// all): said to be unknown, and marked INVALID when the page's form collects it.
-fn not_found(form: &Form, param: &'static str, said: &str) -> Reply {
+fn not_found(form: &Form, param: &'static str, said: &str, say: Say<'_>) -> Reply {
     let shown: String = said.chars().take(SAID_MAX_CHARS).collect();
-    let reply = Reply::text(format!(
-        "I can't find a booking with confirmation number {}. \
-         Please check the number and tell me again.",
-        shown.trim_end()
-    ))
-    .set_param("booking_found", false);
+    let reply =
+        Reply::text(say.sentence("booking-not-found", &[("said", shown.trim_end().into())]))
+            .set_param("booking_found", false);
     if form.contains(param) {
         reply.invalidate(param).clear_param(param)
     } else {
@@ -643,15 +604,76 @@ fn idempotency_key(turn_key: Option<&str>) -> String {
     }
 }
 
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+/// A store failure as the error the recover layer answers for.
+fn unavailable(error: StoreError, say: Say<'_>) -> cxhook::Error {
+    cxhook::Error::new(error).say(say.sentence("booking-unavailable", &[]))
 }
 
-/// A store failure as the error the recover layer answers for.
-fn unavailable(error: StoreError) -> cxhook::Error {
-    cxhook::Error::new(error).say(UNAVAILABLE)
+#[cfg(test)]
+mod tests {
+    use cxhook::Router;
+    use cxhook_sim::{AGENT, RequestBuilder, TestClient};
+    use serde_json::json;
+
+    use super::*;
+    use crate::booking::{BookingConfig, SqliteBookingStore};
+
+    #[tokio::test]
+    async fn with_ssml_a_confirmation_spells_its_number_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = BookingConfig {
+            database: dir.path().join("cxhook.db"),
+            ..BookingConfig::default()
+        };
+        let store = SqliteBookingStore::open(&config.database_options()).unwrap();
+        // Monday, 30 November 2026, 10:00 in New York.
+        let clock = Clock::fixed("2026-11-30T15:00:00Z".parse().unwrap());
+        let messages = Arc::new(Catalog::new().with_ssml(true));
+        let state = Bookings::new(
+            Arc::new(store),
+            config.schedule().unwrap(),
+            clock,
+            None,
+            messages,
+        );
+        let client = TestClient::new(
+            Router::new()
+                .route("booking.create", create)
+                .with_state(state),
+        );
+        let reply = client
+            .send(
+                RequestBuilder::new()
+                    .tag("booking.create")
+                    .lang("fr")
+                    .session(format!("{AGENT}/sessions/s-1"))
+                    .response_id("r-1")
+                    .param("service", "haircut")
+                    .param("date", json!({"year": 2026.0, "month": 12.0, "day": 1.0}))
+                    .param("time", json!({"hours": 9.0, "minutes": 0.0})),
+            )
+            .await;
+        let number = reply
+            .param("confirmation_id")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let said = format!(
+            "C’est réservé\u{202f}: coupe de cheveux le mardi 1er décembre à 9 h 00. \
+             Votre numéro de confirmation est {number}."
+        );
+        assert_eq!(reply.text(), said);
+        let messages = &reply.json()["fulfillmentResponse"]["messages"];
+        assert_eq!(
+            messages[1]["outputAudioText"]["ssml"],
+            format!(
+                "<speak>{}</speak>",
+                said.replace(
+                    &number,
+                    &format!("<say-as interpret-as=\"characters\">{number}</say-as>")
+                )
+            )
+        );
+    }
 }

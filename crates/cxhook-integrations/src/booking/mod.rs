@@ -23,6 +23,14 @@
 //!   the session that made it; any other number, or one that cannot be a confirmation
 //!   number, is "not found" (and marked INVALID when the form has it).
 //!
+//! Replies are in the call's language, from the [message catalogs](crate::messages): the
+//! slot said as the caller's language and region say dates and times ("Tuesday, December 1
+//! at 9:00 AM", "Tuesday 1 December at 9:00" in `en-GB`, "Dienstag, 1. Dezember, um
+//! 9:00 Uhr"), the configured services by their names in that language where the catalog
+//! has them (`booking-service`: a business with other services names them in its override
+//! files) and as configured where it does not. Several refusals in one reply apologise
+//! once: the first that can apologise is given `$sorry = yes`, the ones after it `no`.
+//!
 //! Each parameter is read through [`Params`](cxhook::extract::Params): the page's form's
 //! value where it has one, else the session parameter's (see
 //! [the crate's shape](crate#one-shape)).
@@ -46,11 +54,13 @@ mod handlers;
 mod postgres;
 mod said;
 mod schedule;
+mod sentences;
 mod sqlite;
 mod store;
 
 use std::sync::Arc;
 
+use crate::messages::Catalog;
 use cxhook::Router;
 
 pub use config::{Backend, BookingConfig, BookingTags, ExternalConfig, OpeningHours};
@@ -76,6 +86,9 @@ pub struct Parts {
     pub store: Arc<dyn BookingStore>,
     /// What time it is for the handlers ([`Clock::system`], or a fixed time in tests).
     pub clock: Clock,
+    /// What the replies are said with: [`Catalog::shipped`], or one with a business's
+    /// override files ([`Catalog::with_overrides`]).
+    pub messages: Arc<Catalog>,
 }
 
 impl std::fmt::Debug for Parts {
@@ -95,6 +108,12 @@ impl std::fmt::Debug for Parts {
 /// ([`Router::on_start`]) that reconciles the pending bookings once the router serves, and
 /// again every `reconcile_interval_ms`.
 pub fn router(config: &BookingConfig) -> Result<Router, Error> {
+    router_saying(config, Catalog::shipped())
+}
+
+/// [`router`], with replies said from `messages` (a catalog with a business's override
+/// files) instead of the shipped catalog.
+pub fn router_saying(config: &BookingConfig, messages: Arc<Catalog>) -> Result<Router, Error> {
     let (schedule, external) = configured(config)?;
     if !config.enabled {
         return Ok(Router::new());
@@ -104,7 +123,16 @@ pub fn router(config: &BookingConfig) -> Result<Router, Error> {
     if crate::database::is_postgres(&config.database) {
         let store = Arc::new(PostgresBookingStore::open(&config.postgres_options()?)?);
         let pinged = store.clone();
-        let router = serve(config, Parts { store, clock }, schedule, external);
+        let router = serve(
+            config,
+            Parts {
+                store,
+                clock,
+                messages: messages.clone(),
+            },
+            schedule,
+            external,
+        );
         return Ok(router.ready_check("booking", move || {
             let store = pinged.clone();
             async move { store.ping().await.map_err(Into::into) }
@@ -112,7 +140,16 @@ pub fn router(config: &BookingConfig) -> Result<Router, Error> {
     }
     let store = Arc::new(SqliteBookingStore::open(&config.database_options())?);
     let pinged = store.clone();
-    let router = serve(config, Parts { store, clock }, schedule, external);
+    let router = serve(
+        config,
+        Parts {
+            store,
+            clock,
+            messages,
+        },
+        schedule,
+        external,
+    );
     Ok(router.ready_check("booking", move || {
         let store = pinged.clone();
         async move { store.ping().await.map_err(Into::into) }
@@ -153,7 +190,8 @@ fn serve(
     schedule: schedule::Schedule,
     external: Option<external::ExternalApi>,
 ) -> Router {
-    let state = handlers::Bookings::new(parts.store, schedule, parts.clock, external);
+    let state =
+        handlers::Bookings::new(parts.store, schedule, parts.clock, external, parts.messages);
     let reconciling = state.reconciling();
     let router = Router::new()
         .route(&config.tags.validate, handlers::validate)

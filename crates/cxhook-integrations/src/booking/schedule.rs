@@ -66,7 +66,7 @@ pub(super) struct Slot {
     pub(super) cells: Vec<Timestamp>,
 }
 
-/// Why a date or a time cannot be booked; its text is what the caller hears.
+/// Why a date or a time cannot be booked ([`sentences`](super::sentences) says it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Refusal {
     /// The date is before today (in the schedule's time zone).
@@ -108,57 +108,6 @@ impl Refusal {
             }
         }
     }
-
-    /// What the caller hears.
-    pub(super) fn message(&self, slot_minutes: u32) -> String {
-        match self {
-            Self::PastDate => "That date is in the past. Which day would you like?".to_owned(),
-            Self::ClosedDay(day) => {
-                format!(
-                    "We're closed on {}s. Which other day works for you?",
-                    day_name(*day)
-                )
-            }
-            Self::PastTime => {
-                "That time has already passed. Which later time works for you?".to_owned()
-            }
-            Self::OutsideHours { weekday, hours } => format!(
-                "On {}s we're open from {} to {}. Which time in between works for you?",
-                day_name(*weekday),
-                clock_time(hours.open),
-                clock_time(hours.close)
-            ),
-            Self::EndsAfterClosing {
-                service,
-                start,
-                close,
-                last_start,
-            } => {
-                let what = if service.is_empty() {
-                    "An appointment".to_owned()
-                } else {
-                    with_article(service)
-                };
-                let ends = format!(
-                    "{what} at {} would end after we close at {}",
-                    clock_time(*start),
-                    clock_time(*close)
-                );
-                match last_start {
-                    Some(last) => format!("{ends}. The last start time is {}.", clock_time(*last)),
-                    None => format!(
-                        "{ends}, and no other start time that day fits it. \
-                         Which other day works for you?"
-                    ),
-                }
-            }
-            Self::OutOfRange => "I can't book that date. Which day would you like?".to_owned(),
-            Self::OffGrid => format!(
-                "Appointments start every {slot_minutes} minutes from opening time. \
-                 Which time would you like?"
-            ),
-        }
-    }
 }
 
 impl Schedule {
@@ -173,13 +122,8 @@ impl Schedule {
     }
 
     /// The service names as configured, for a reprompt.
-    pub(super) fn service_names(&self) -> String {
-        let names: Vec<&str> = self.services.values().map(|(n, _)| n.as_str()).collect();
-        match names.as_slice() {
-            [] => String::new(),
-            [one] => (*one).to_owned(),
-            [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-        }
+    pub(super) fn service_names(&self) -> impl Iterator<Item = &str> {
+        self.services.values().map(|(name, _)| name.as_str())
     }
 
     /// Today, in the schedule's time zone.
@@ -270,43 +214,12 @@ impl Schedule {
         })
     }
 
-    /// A start instant as the caller hears it: `Tuesday, December 1 at 9:00 AM`.
-    pub(super) fn describe(&self, start: Timestamp) -> String {
-        describe(&start.to_zoned(self.time_zone.clone()))
+    /// A start instant in the schedule's time zone.
+    pub(super) fn zoned(&self, start: Timestamp) -> Zoned {
+        start.to_zoned(self.time_zone.clone())
     }
-}
-
-/// `Tuesday, December 1 at 9:00 AM`.
-pub(super) fn describe(start: &Zoned) -> String {
-    start.strftime("%A, %B %-d at %-I:%M %p").to_string()
-}
-
-/// `9:00 AM`.
-pub(super) fn clock_time(time: Time) -> String {
-    time.strftime("%-I:%M %p").to_string()
-}
-
-/// `a haircut`, `an eyebrow tint`.
-fn with_article(service: &str) -> String {
-    let article = match service.chars().next().map(|c| c.to_ascii_lowercase()) {
-        Some('a' | 'e' | 'i' | 'o' | 'u') => "An",
-        _ => "A",
-    };
-    format!("{article} {service}")
 }
 
 fn weekday_index(weekday: Weekday) -> usize {
     usize::try_from(weekday.to_monday_zero_offset()).unwrap_or(0)
-}
-
-fn day_name(weekday: Weekday) -> &'static str {
-    match weekday {
-        Weekday::Monday => "Monday",
-        Weekday::Tuesday => "Tuesday",
-        Weekday::Wednesday => "Wednesday",
-        Weekday::Thursday => "Thursday",
-        Weekday::Friday => "Friday",
-        Weekday::Saturday => "Saturday",
-        Weekday::Sunday => "Sunday",
-    }
 }

@@ -8,11 +8,15 @@
 //! ([`Catalog::say`]):
 //!
 //! - The language is matched on the request's `languageCode` by its language subtag:
-//!   `de-AT` takes `de`, `en-GB` takes `en`. Amounts and dates are not formatted here but
-//!   by the caller's full tag ([`money`](crate::accounts::money) gives `en-GB` its `£` and
-//!   `de` its `1.250,75 €`), and reach the message as text.
+//!   `de-AT` takes `de`, `en-GB` takes `en`. Amounts are not formatted here but by the
+//!   caller's full tag ([`money`](crate::accounts::money) gives `en-GB` its `£` and `de`
+//!   its `1.250,75 €`), and reach the message as text. Dates, times and lists are catalog
+//!   messages too (`date`, `time`, `list-and`, …), given their parts and the caller's
+//!   region, so that `en-GB` hears "Thursday 3 December" at "16:00" and `de` "Donnerstag,
+//!   3. Dezember" at "16:00 Uhr" (the `forms` module says why these are messages and not
+//!   a locale crate, with figures).
 //! - A language the catalog does not have is answered in English, still with the numbers
-//!   and dates of the caller's tag.
+//!   of the caller's tag and the date order and clock of its region.
 //! - A message an override file does not have comes from the shipped catalog of its
 //!   language, and a message an added language does not have comes from English.
 //!
@@ -53,7 +57,11 @@
 //! the directory are ignored. At load, each file is parsed and checked against the shipped
 //! English catalog, and the load fails with the file and line ([`LoadError`]) on a syntax
 //! error, on a message id the shipped catalog does not have, and on a `$variable` the
-//! message does not take. An override need not use every argument of the message.
+//! message does not take. An override need not use every argument of the message. A
+//! message's arguments are its own variables and those of the messages it takes a piece
+//! from (`{ booking-service-a }` in a sentence that names the service), which are
+//! formatted with the sentence's arguments; so an override may name the service's
+//! `$service` directly, or take the shipped form.
 //!
 //! The catalogs also hold the server's own fallbacks (`fallback-failure`,
 //! `fallback-deadline`, `fallback-unknown-tag`), though `cxhook` says them: the core depends
@@ -63,7 +71,9 @@
 //! with arguments are.
 
 mod arguments;
+mod forms;
 mod overrides;
+pub(crate) mod ssml;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -95,12 +105,21 @@ type Bundle = FluentBundle<FluentResource>;
 pub struct Catalog {
     /// By language subtag (`en`, `de`, …); always has [`FALLBACK`].
     languages: HashMap<String, Bundle>,
+    /// Whether replies that read better aloud with markup also carry SSML.
+    ssml: bool,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl std::fmt::Debug for Catalog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Catalog")
             .field("languages", &self.languages())
+            .field("ssml", &self.ssml)
             .finish()
     }
 }
@@ -132,6 +151,26 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// The shipped catalogs alone, as a catalog of its own (to set [`Catalog::with_ssml`]
+    /// on).
+    pub fn new() -> Self {
+        Self::build()
+    }
+
+    /// With `ssml`, the replies that read better aloud with markup (a booking's
+    /// confirmation number spelled out, the pauses of a transaction list) also carry an SSML
+    /// variant for voice channels (`outputAudioText`), which Dialogflow speaks instead of
+    /// the text; chat channels still show the text. Off by default.
+    pub fn with_ssml(mut self, ssml: bool) -> Self {
+        self.ssml = ssml;
+        self
+    }
+
+    /// Whether replies carry an SSML variant ([`Catalog::with_ssml`]).
+    pub fn speaks_ssml(&self) -> bool {
+        self.ssml
+    }
+
     /// The shipped catalogs, parsed.
     fn build() -> Self {
         let languages = SHIPPED
@@ -142,7 +181,10 @@ impl Catalog {
                 ((*language).to_owned(), bundle)
             })
             .collect();
-        Self { languages }
+        Self {
+            languages,
+            ssml: false,
+        }
     }
 
     /// The languages the catalog has, by subtag, sorted.
@@ -217,6 +259,17 @@ impl<'a> Say<'a> {
     pub(crate) fn text(self, id: &str, arguments: &[(&str, FluentValue<'_>)]) -> String {
         self.messages.say(self.language, id, arguments)
     }
+
+    /// Like [`Say::text`], with the first letter a capital: for a message that may start
+    /// with an argument or a form ("a massage at …", "sonntags …").
+    pub(crate) fn sentence(self, id: &str, arguments: &[(&str, FluentValue<'_>)]) -> String {
+        let text = self.text(id, arguments);
+        let mut chars = text.chars();
+        match chars.next() {
+            Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+            _ => text,
+        }
+    }
 }
 
 /// An empty bundle for `language`, without isolation marks.
@@ -242,23 +295,41 @@ fn language_subtag(language_code: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Each message of a Fluent source with the arguments it uses.
+/// Each message of a Fluent source with the arguments it uses: its own variables and those
+/// of the messages it takes a piece from (`{ weekday }` in a date), which are formatted with
+/// the message's arguments.
 fn arguments_of(resource: &FluentResource) -> BTreeMap<String, BTreeSet<String>> {
-    resource
+    let direct: BTreeMap<&str, arguments::Found<'_>> = resource
         .entries()
         .filter_map(|entry| match entry {
-            Entry::Message(message) => {
-                let used = arguments::used(
+            Entry::Message(message) => Some((
+                message.id.name,
+                arguments::found(
                     message.value.as_ref(),
                     message.attributes.iter().map(|a| &a.value),
-                );
-                let names = arguments::names(&used)
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect();
-                Some((message.id.name.to_owned(), names))
-            }
+                ),
+            )),
             _ => None,
+        })
+        .collect();
+    direct
+        .keys()
+        .map(|id| {
+            let mut names = BTreeSet::new();
+            let mut seen = BTreeSet::from([*id]);
+            let mut next = vec![*id];
+            while let Some(id) = next.pop() {
+                let Some(found) = direct.get(id) else {
+                    continue;
+                };
+                names.extend(
+                    arguments::names(&found.variables)
+                        .into_iter()
+                        .map(str::to_owned),
+                );
+                next.extend(found.references.iter().filter(|r| seen.insert(**r)));
+            }
+            ((*id).to_owned(), names)
         })
         .collect()
 }

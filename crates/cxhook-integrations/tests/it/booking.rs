@@ -90,6 +90,7 @@ fn open(config: &BookingConfig, clock: Clock) -> TestClient {
     let parts = booking::Parts {
         store: Arc::new(store),
         clock,
+        messages: cxhook_integrations::messages::Catalog::shipped(),
     };
     let router = booking::router_with(config, parts).unwrap();
     router.start();
@@ -1127,6 +1128,7 @@ async fn the_periodic_reconciliation_comes_after_the_interval_not_before() {
         booking::Parts {
             store,
             clock: Clock::fixed(now()),
+            messages: cxhook_integrations::messages::Catalog::shipped(),
         },
     )
     .unwrap();
@@ -1297,6 +1299,7 @@ async fn accounts_and_bookings_share_one_file_with_migrations_per_component() {
             booking::Parts {
                 store: Arc::new(store),
                 clock: Clock::fixed(now()),
+                messages: cxhook_integrations::messages::Catalog::shipped(),
             },
         )
         .unwrap(),

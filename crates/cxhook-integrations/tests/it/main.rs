@@ -4,6 +4,7 @@
 
 mod accounts;
 mod booking;
+mod booking_languages;
 mod postgres;
 mod storage;
 mod stores;

@@ -430,6 +430,7 @@ async fn three_replicas_sweeping_at_once_send_each_pending_booking_once() {
             let parts = booking::Parts {
                 store: store.clone(),
                 clock: Clock::system(),
+                messages: cxhook_integrations::messages::Catalog::shipped(),
             };
             let router = booking::router_with(&config, parts).unwrap();
             router.start();

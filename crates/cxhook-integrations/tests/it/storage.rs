@@ -97,6 +97,7 @@ async fn a_booking_whose_caller_heard_failed_is_never_stored() {
             booking::Parts {
                 store: store.clone(),
                 clock,
+                messages: cxhook_integrations::messages::Catalog::shipped(),
             },
         )
         .unwrap(),
@@ -229,6 +230,7 @@ async fn a_confirmation_the_database_did_not_take_is_told_as_pending() {
             booking::Parts {
                 store: store.clone(),
                 clock,
+                messages: cxhook_integrations::messages::Catalog::shipped(),
             },
         )
         .unwrap(),
@@ -262,12 +264,19 @@ fn serve(config: &BookingConfig) -> (Webhook, TestClient) {
     let store = Arc::new(SqliteBookingStore::open(&config.database_options()).unwrap());
     let clock = Clock::fixed(NOW.parse().unwrap());
     let pinged = store.clone();
-    let router = booking::router_with(config, booking::Parts { store, clock })
-        .unwrap()
-        .ready_check("booking", move || {
-            let store = pinged.clone();
-            async move { store.ping().await.map_err(Into::into) }
-        });
+    let router = booking::router_with(
+        config,
+        booking::Parts {
+            store,
+            clock,
+            messages: cxhook_integrations::messages::Catalog::shipped(),
+        },
+    )
+    .unwrap()
+    .ready_check("booking", move || {
+        let store = pinged.clone();
+        async move { store.ping().await.map_err(Into::into) }
+    });
     (Webhook::new(router.clone()), TestClient::new(router))
 }
 

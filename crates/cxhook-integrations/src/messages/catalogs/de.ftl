@@ -19,7 +19,7 @@ account-transactions =
         [one] Der letzte Umsatz auf dem Konto { $user_id }:
        *[other] Die letzten { $count } Umsätze auf dem Konto { $user_id }:
     }
-account-transaction = { $date }: { $description }, { $amount }
+account-transaction = { $description } über { $amount } am { $date }
 
 ## Wetter
 
@@ -81,6 +81,141 @@ weather-age-hours =
         [one] Vor einer Stunde
        *[other] Vor { $hours } Stunden
     }
+
+## Formen: wie Datum, Uhrzeit und Aufzählungen in den Sätzen gesagt werden.
+
+weekday =
+    { $weekday ->
+        [1] Montag
+        [2] Dienstag
+        [3] Mittwoch
+        [4] Donnerstag
+        [5] Freitag
+        [6] Samstag
+       *[7] Sonntag
+    }
+# Als Adverb: „Wir haben sonntags geschlossen.“
+weekdays =
+    { $weekday ->
+        [1] montags
+        [2] dienstags
+        [3] mittwochs
+        [4] donnerstags
+        [5] freitags
+        [6] samstags
+       *[7] sonntags
+    }
+month =
+    { $month ->
+        [1] Januar
+        [2] Februar
+        [3] März
+        [4] April
+        [5] Mai
+        [6] Juni
+        [7] Juli
+        [8] August
+        [9] September
+        [10] Oktober
+        [11] November
+       *[12] Dezember
+    }
+day = { $day }. { month }
+date = { weekday }, { day }
+time = { $hour }:{ $minute } Uhr
+list-and = { $rest } und { $last }
+list-or = { $rest } oder { $last }
+
+## Buchungen
+
+# Die Namen der voreingestellten Leistungen; andere stehen so da, wie sie konfiguriert sind.
+booking-service =
+    { $service ->
+        [haircut] Haarschnitt
+        [consultation] Beratung
+        [massage] Massage
+       *[other] { $name }
+    }
+# Mit unbestimmtem Artikel im Akkusativ: „für einen Haarschnitt“.
+booking-service-a =
+    { $service ->
+        [haircut] einen Haarschnitt
+        [consultation] eine Beratung
+        [massage] eine Massage
+       *[other] { booking-service }
+    }
+booking-unavailable = Entschuldigung, ich erreiche das Buchungssystem gerade nicht. Bitte versuchen Sie es gleich noch einmal.
+booking-which-service = Welche Leistung möchten Sie buchen?
+booking-not-offered =
+    { $sorry ->
+        [yes] Leider bieten wir „{ $said }“ nicht an. Buchen können Sie: { $services }.
+       *[other] „{ $said }“ bieten wir nicht an. Buchen können Sie: { $services }.
+    }
+booking-which-date =
+    { $sorry ->
+        [yes] Entschuldigung, welches Datum meinten Sie?
+       *[other] Welches Datum meinten Sie?
+    }
+booking-which-time =
+    { $sorry ->
+        [yes] Entschuldigung, welche Uhrzeit meinten Sie?
+       *[other] Welche Uhrzeit meinten Sie?
+    }
+booking-past-date = Dieses Datum liegt in der Vergangenheit. An welchem Tag möchten Sie kommen?
+booking-out-of-range = Für dieses Datum kann ich nicht buchen. An welchem Tag möchten Sie kommen?
+booking-closed-day = Wir haben { weekdays } geschlossen. Welcher andere Tag passt Ihnen?
+booking-past-time = Diese Uhrzeit ist schon vorbei. Welche spätere Uhrzeit passt Ihnen?
+booking-outside-hours = Wir haben { weekdays } von { $open } bis { $close } geöffnet. Welche Uhrzeit dazwischen passt Ihnen?
+booking-off-grid =
+    { $minutes ->
+        [one] Termine beginnen ab Öffnung jede Minute. Welche Uhrzeit möchten Sie?
+       *[other] Termine beginnen ab Öffnung alle { $minutes } Minuten. Welche Uhrzeit möchten Sie?
+    }
+booking-ends-after-closing =
+    { $service ->
+        [none] Für einen Termin um { $start } reicht die Zeit nicht: Wir schließen um { $close }. Der letzte mögliche Beginn ist { $last }.
+       *[other] Für { booking-service-a } um { $start } reicht die Zeit nicht: Wir schließen um { $close }. Der letzte mögliche Beginn ist { $last }.
+    }
+booking-ends-after-closing-that-day =
+    { $service ->
+        [none] Für einen Termin um { $start } reicht die Zeit nicht: Wir schließen um { $close }, und an diesem Tag passt auch keine andere Uhrzeit. Welcher andere Tag passt Ihnen?
+       *[other] Für { booking-service-a } um { $start } reicht die Zeit nicht: Wir schließen um { $close }, und an diesem Tag passt auch keine andere Uhrzeit. Welcher andere Tag passt Ihnen?
+    }
+booking-taken =
+    { $sorry ->
+        [yes] Leider ist am { $date }, um { $time } kein Termin für { booking-service-a } mehr frei. Welche andere Uhrzeit passt Ihnen?
+       *[other] Am { $date }, um { $time } ist kein Termin für { booking-service-a } mehr frei. Welche andere Uhrzeit passt Ihnen?
+    }
+booking-just-taken =
+    { $sorry ->
+        [yes] Leider wurde dieser Termin ({ $date }, { $time }) gerade eben vergeben. Welche andere Uhrzeit passt Ihnen?
+       *[other] Dieser Termin ({ $date }, { $time }) wurde gerade eben vergeben. Welche andere Uhrzeit passt Ihnen?
+    }
+booking-available = Am { $date }, um { $time } ist ein Termin für { booking-service-a } frei.
+# „Für einen Haarschnitt am Dienstag, 1. Dezember, brauche ich noch eine Uhrzeit.“
+booking-need =
+    Für { $service ->
+        [none] einen Termin
+       *[other] { booking-service-a }
+    }{ $date ->
+        [none] {""}
+       *[other] {" "}am { $date },
+    }{ $time ->
+        [none] {""}
+       *[other] {" "}um { $time }
+    } brauche ich noch { $needed }.
+booking-need-service = eine Leistung ({ $services })
+booking-need-date = ein Datum
+booking-need-time = eine Uhrzeit
+booking-not-offered-short = Leider bieten wir „{ $said }“ nicht an.
+booking-confirmed = Ihr Termin ist gebucht: { booking-service } am { $date }, um { $time }. Ihre Buchungsnummer lautet { $confirmation }.
+booking-pending = Ich bestätige Ihren Termin ({ booking-service } am { $date }, um { $time }) noch mit unserem Terminsystem. Ihre Referenz lautet { $confirmation }; bitte fragen Sie mich gleich noch einmal.
+booking-no-longer-active = Diese Buchung ({ $confirmation }) ist nicht mehr aktiv. Möchten Sie neu buchen?
+booking-which-to-cancel = Welche Buchung soll ich stornieren? Bitte nennen Sie mir die Buchungsnummer.
+booking-not-found = Eine Buchung mit der Nummer { $said } finde ich nicht. Bitte prüfen Sie die Nummer und nennen Sie sie mir noch einmal.
+booking-already-cancelled = Ihr Termin { $confirmation } ({ booking-service } am { $date }, um { $time }) war schon storniert.
+booking-cancel-failed = Entschuldigung, ich konnte die Buchung gerade nicht in unserem Terminsystem stornieren. Bitte versuchen Sie es gleich noch einmal.
+booking-cancelled = Ihr Termin { $confirmation } ({ booking-service } am { $date }, um { $time }) ist storniert.
 
 ## Die Rückfallantworten des Servers
 

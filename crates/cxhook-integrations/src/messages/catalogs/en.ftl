@@ -1,5 +1,8 @@
 # The shipped English catalog: the reference every other language and every override
-# file is checked against (the same message ids, the same arguments).
+# file is checked against (the same message ids, the same arguments; of the parts of a date
+# or a time, $region, $hour12 and $period, and of English's a/an, $vowel, a language uses
+# those it needs). A message's arguments include those of the messages it takes a piece
+# from, such as { weekday } or { booking-service-a }, which share them.
 
 ## Accounts
 
@@ -27,8 +30,9 @@ account-transactions =
         [one] The last transaction on account { $user_id }:
        *[other] The last { $count } transactions on account { $user_id }:
     }
-# One line of the list; $amount is signed and formatted for the caller's language.
-account-transaction = { $date }: { $description }, { $amount }
+# One transaction of the list, which follows the heading as a sentence (an and-list);
+# $amount is signed and formatted for the caller's language, $date a day (December 3).
+account-transaction = { $description } for { $amount } on { $date }
 
 ## Weather
 
@@ -95,6 +99,191 @@ weather-age-hours =
         [one] { $hours } hour ago
        *[other] { $hours } hours ago
     }
+
+## Forms: how dates, times and lists are said, in the sentences above and below. They are
+## formatted with the arguments of the sentence that takes them, and a language uses the
+## parts it needs (see the module docs of `messages::forms`).
+
+# $weekday: 1 for Monday to 7 for Sunday.
+weekday =
+    { $weekday ->
+        [1] Monday
+        [2] Tuesday
+        [3] Wednesday
+        [4] Thursday
+        [5] Friday
+        [6] Saturday
+       *[7] Sunday
+    }
+# Every such weekday, as in "We're closed on Sundays".
+weekdays =
+    { $weekday ->
+        [1] Mondays
+        [2] Tuesdays
+        [3] Wednesdays
+        [4] Thursdays
+        [5] Fridays
+        [6] Saturdays
+       *[7] Sundays
+    }
+# $month: 1 to 12.
+month =
+    { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+       *[12] December
+    }
+# A day of the year without its weekday: "December 3", or "3 December" outside the regions
+# that put the month first. $region: the region subtag of the caller's language (GB of
+# en-GB) or none; $day, $year: numbers.
+day =
+    { $region ->
+        [none] { month } { $day }
+        [US] { month } { $day }
+        [CA] { month } { $day }
+        [PH] { month } { $day }
+       *[other] { $day } { month }
+    }
+# A date with its weekday: "Thursday, December 3", or "Thursday 3 December".
+date =
+    { $region ->
+        [none] { weekday }, { day }
+        [US] { weekday }, { day }
+        [CA] { weekday }, { day }
+        [PH] { weekday }, { day }
+       *[other] { weekday } { day }
+    }
+# A time of day: $hour 0 to 23, $hour12 1 to 12, $minute two digits, $period AM or PM.
+time =
+    { $region ->
+        [none] { $hour12 }:{ $minute } { $period }
+        [US] { $hour12 }:{ $minute } { $period }
+        [CA] { $hour12 }:{ $minute } { $period }
+        [PH] { $hour12 }:{ $minute } { $period }
+        [AU] { $hour12 }:{ $minute } { $period }
+        [NZ] { $hour12 }:{ $minute } { $period }
+        [IN] { $hour12 }:{ $minute } { $period }
+       *[other] { $hour }:{ $minute }
+    }
+# A list: $rest is every item but the last, joined with commas.
+list-and = { $rest } and { $last }
+list-or = { $rest } or { $last }
+
+## Booking
+
+# A service: $name as configured (Eyebrow tint), $service its key (eyebrow-tint: lower
+# case, dashes for spaces) to select on. English says the name as configured; another
+# language names the configured services in its words with a variant per key, and a
+# business that configures other services adds theirs in its override files.
+booking-service =
+    { $service ->
+       *[other] { $name }
+    }
+# A service with its indefinite article, as in "already taken for a haircut"; $vowel is yes
+# when the English name starts with a vowel letter.
+booking-service-a =
+    { $vowel ->
+        [yes] an { booking-service }
+       *[other] a { booking-service }
+    }
+# The database or the scheduling system failed or did not answer in time.
+booking-unavailable = Sorry, I can't reach the booking system right now. Please try again in a moment.
+# Refusals. A reply may give several; $sorry is yes for the first that apologises and no for
+# the ones after it, so that "Sorry" is said once.
+booking-which-service = Which service would you like?
+# $said: the service as said; $services: the configured services, as an or-list.
+booking-not-offered =
+    { $sorry ->
+        [yes] Sorry, we don't offer { $said }. You can book a { $services }.
+       *[other] We don't offer { $said }. You can book a { $services }.
+    }
+booking-which-date =
+    { $sorry ->
+        [yes] Sorry, which date was that?
+       *[other] Which date was that?
+    }
+booking-which-time =
+    { $sorry ->
+        [yes] Sorry, what time was that?
+       *[other] What time was that?
+    }
+booking-past-date = That date is in the past. Which day would you like?
+booking-out-of-range = I can't book that date. Which day would you like?
+# $weekday: 1 for Monday to 7 for Sunday.
+booking-closed-day = We're closed on { weekdays }. Which other day works for you?
+booking-past-time = That time has already passed. Which later time works for you?
+# $open and $close: times.
+booking-outside-hours = On { weekdays } we're open from { $open } to { $close }. Which time in between works for you?
+# $minutes: the slot grid.
+booking-off-grid =
+    { $minutes ->
+        [one] Appointments start every minute from opening time. Which time would you like?
+       *[other] Appointments start every { $minutes } minutes from opening time. Which time would you like?
+    }
+# A service starting at $start would end after $close; $last is the last start that fits.
+# $service is none when no service is known yet.
+booking-ends-after-closing =
+    { $service ->
+        [none] An appointment at { $start } would end after we close at { $close }. The last start time is { $last }.
+       *[other] { booking-service-a } at { $start } would end after we close at { $close }. The last start time is { $last }.
+    }
+booking-ends-after-closing-that-day =
+    { $service ->
+        [none] An appointment at { $start } would end after we close at { $close }, and no other start time that day fits it. Which other day works for you?
+       *[other] { booking-service-a } at { $start } would end after we close at { $close }, and no other start time that day fits it. Which other day works for you?
+    }
+# The slot ($date, $time) is held by another booking.
+booking-taken =
+    { $sorry ->
+        [yes] Sorry, { $date } at { $time } is already taken for { booking-service-a }. Which other time works for you?
+       *[other] { $date } at { $time } is already taken for { booking-service-a }. Which other time works for you?
+    }
+# The slot was booked by another caller during this turn.
+booking-just-taken =
+    { $sorry ->
+        [yes] Sorry, that slot ({ $date } at { $time }) was just taken. Which other time works for you?
+       *[other] That slot ({ $date } at { $time }) was just taken. Which other time works for you?
+    }
+booking-available = { booking-service } on { $date } at { $time } is available.
+# What booking.create still needs. $service, $date and $time are what is known (none when
+# not); $needed is an and-list of booking-need-service, booking-need-date and
+# booking-need-time.
+booking-need =
+    To book{ $service ->
+        [none] {""}
+       *[other] {" "}your { booking-service }
+    }{ $date ->
+        [none] {""}
+       *[other] {" "}on { $date }
+    }{ $time ->
+        [none] {""}
+       *[other] {" "}at { $time }
+    }, I need { $needed }.
+# $services: the configured services, as an or-list.
+booking-need-service = a service ({ $services })
+booking-need-date = a date
+booking-need-time = a time
+# Said before booking-need when the service said is not offered.
+booking-not-offered-short = Sorry, we don't offer { $said }.
+booking-confirmed = You're booked: { booking-service } on { $date } at { $time }. Your confirmation number is { $confirmation }.
+# The scheduling system has not confirmed yet; $confirmation is the reference kept.
+booking-pending = I'm still confirming your { booking-service } on { $date } at { $time } with our scheduling system. Your reference is { $confirmation }; please ask me again in a moment.
+booking-no-longer-active = That booking ({ $confirmation }) is no longer active. Would you like to book again?
+booking-which-to-cancel = Which booking should I cancel? Please tell me its confirmation number.
+# $said: the number as said, or as read.
+booking-not-found = I can't find a booking with confirmation number { $said }. Please check the number and tell me again.
+booking-already-cancelled = Your { booking-service } on { $date } at { $time } ({ $confirmation }) was already cancelled.
+booking-cancel-failed = Sorry, I couldn't cancel that booking with our scheduling system just now. Please try again in a moment.
+booking-cancelled = Your { booking-service } on { $date } at { $time } ({ $confirmation }) is cancelled.
 
 ## The server's own fallbacks
 

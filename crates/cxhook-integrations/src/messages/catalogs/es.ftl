@@ -19,7 +19,7 @@ account-transactions =
         [one] El último movimiento de la cuenta { $user_id }:
        *[other] Los últimos { $count } movimientos de la cuenta { $user_id }:
     }
-account-transaction = { $date }: { $description }, { $amount }
+account-transaction = { $description } por { $amount } el { $date }
 
 ## Tiempo
 
@@ -81,6 +81,140 @@ weather-age-hours =
         [one] Hace una hora
        *[other] Hace { $hours } horas
     }
+
+## Formas: cómo se dicen las fechas, las horas y las listas en las frases.
+
+weekday =
+    { $weekday ->
+        [1] lunes
+        [2] martes
+        [3] miércoles
+        [4] jueves
+        [5] viernes
+        [6] sábado
+       *[7] domingo
+    }
+# «Cerramos los domingos.»
+weekdays =
+    { $weekday ->
+        [1] los lunes
+        [2] los martes
+        [3] los miércoles
+        [4] los jueves
+        [5] los viernes
+        [6] los sábados
+       *[7] los domingos
+    }
+month =
+    { $month ->
+        [1] enero
+        [2] febrero
+        [3] marzo
+        [4] abril
+        [5] mayo
+        [6] junio
+        [7] julio
+        [8] agosto
+        [9] septiembre
+        [10] octubre
+        [11] noviembre
+       *[12] diciembre
+    }
+day = { $day } de { month }
+date = { weekday }, { day }
+time = { $hour }:{ $minute }
+list-and = { $rest } y { $last }
+list-or = { $rest } o { $last }
+
+## Reservas
+
+# Los nombres de los servicios predeterminados; los demás, tal como están configurados.
+booking-service =
+    { $service ->
+        [haircut] corte de pelo
+        [consultation] consulta
+        [massage] masaje
+       *[other] { $name }
+    }
+booking-service-a =
+    { $service ->
+        [haircut] un corte de pelo
+        [consultation] una consulta
+        [massage] un masaje
+       *[other] { booking-service }
+    }
+booking-unavailable = Lo siento, ahora mismo no puedo acceder al sistema de reservas. Vuelva a intentarlo en un momento, por favor.
+booking-which-service = ¿Qué servicio desea?
+booking-not-offered =
+    { $sorry ->
+        [yes] Lo siento, no ofrecemos «{ $said }». Puede reservar: { $services }.
+       *[other] No ofrecemos «{ $said }». Puede reservar: { $services }.
+    }
+booking-which-date =
+    { $sorry ->
+        [yes] Perdone, ¿qué fecha era?
+       *[other] ¿Qué fecha era?
+    }
+booking-which-time =
+    { $sorry ->
+        [yes] Perdone, ¿a qué hora era?
+       *[other] ¿A qué hora era?
+    }
+booking-past-date = Esa fecha ya ha pasado. ¿Qué día le gustaría?
+booking-out-of-range = No puedo reservar en esa fecha. ¿Qué día le gustaría?
+booking-closed-day = Cerramos { weekdays }. ¿Qué otro día le viene bien?
+booking-past-time = Esa hora ya ha pasado. ¿Qué hora más tarde le viene bien?
+booking-outside-hours = Abrimos { weekdays } de { $open } a { $close }. ¿Qué hora dentro de ese horario le viene bien?
+booking-off-grid =
+    { $minutes ->
+        [one] Las citas empiezan cada minuto desde la apertura. ¿A qué hora le gustaría?
+       *[other] Las citas empiezan cada { $minutes } minutos desde la apertura. ¿A qué hora le gustaría?
+    }
+booking-ends-after-closing =
+    { $service ->
+        [none] Una cita a las { $start } terminaría después de que cerremos a las { $close }. La última hora de inicio es a las { $last }.
+       *[other] { booking-service-a } a las { $start } terminaría después de que cerremos a las { $close }. La última hora de inicio es a las { $last }.
+    }
+booking-ends-after-closing-that-day =
+    { $service ->
+        [none] Una cita a las { $start } terminaría después de que cerremos a las { $close }, y ese día no cabe a ninguna otra hora. ¿Qué otro día le viene bien?
+       *[other] { booking-service-a } a las { $start } terminaría después de que cerremos a las { $close }, y ese día no cabe a ninguna otra hora. ¿Qué otro día le viene bien?
+    }
+booking-taken =
+    { $sorry ->
+        [yes] Lo siento, el { $date } a las { $time } ya está ocupado para { booking-service-a }. ¿Qué otra hora le viene bien?
+       *[other] El { $date } a las { $time } ya está ocupado para { booking-service-a }. ¿Qué otra hora le viene bien?
+    }
+booking-just-taken =
+    { $sorry ->
+        [yes] Lo siento, esa hora (el { $date } a las { $time }) se acaba de ocupar. ¿Qué otra hora le viene bien?
+       *[other] Esa hora (el { $date } a las { $time }) se acaba de ocupar. ¿Qué otra hora le viene bien?
+    }
+booking-available = El { $date } a las { $time } hay disponibilidad para { booking-service-a }.
+# «Para reservar un corte de pelo el martes, 1 de diciembre, necesito una hora.»
+booking-need =
+    Para reservar { $service ->
+        [none] una cita
+       *[other] { booking-service-a }
+    }{ $date ->
+        [none] {""}
+       *[other] {" "}el { $date }
+    }{ $time ->
+        [none] {""}
+       *[other] {" "}a las { $time }
+    }, necesito { $needed }.
+booking-need-service = un servicio ({ $services })
+booking-need-date = una fecha
+booking-need-time = una hora
+booking-not-offered-short = Lo siento, no ofrecemos «{ $said }».
+booking-confirmed = Listo, ya tiene su cita: { booking-service } el { $date } a las { $time }. Su número de confirmación es { $confirmation }.
+booking-pending = Todavía estoy confirmando su cita ({ booking-service } el { $date } a las { $time }) con nuestro sistema de citas. Su referencia es { $confirmation }; vuelva a preguntarme en un momento, por favor.
+booking-no-longer-active = Esa reserva ({ $confirmation }) ya no está activa. ¿Quiere reservar de nuevo?
+booking-which-to-cancel = ¿Qué reserva debo cancelar? Dígame su número de confirmación, por favor.
+booking-not-found = No encuentro ninguna reserva con el número de confirmación { $said }. Compruebe el número y dígamelo de nuevo, por favor.
+booking-already-cancelled = Su cita { $confirmation } ({ booking-service } el { $date } a las { $time }) ya estaba cancelada.
+booking-cancel-failed = Lo siento, ahora mismo no he podido cancelar esa reserva en nuestro sistema de citas. Vuelva a intentarlo en un momento, por favor.
+booking-cancelled = Su cita { $confirmation } ({ booking-service } el { $date } a las { $time }) está cancelada.
 
 ## Las respuestas de reserva del servidor
 
