@@ -27,8 +27,10 @@
 //!   one with none when `enabled = false`.
 //! - `router_with(&config, Parts { .. })` serves it over parts given instead of opened: a
 //!   store of your own (another backend, a database shared with other code), a clock, an
-//!   HTTP client. Each module's `Parts` names what it has.
-//! - Both fail with [`Error`], and a key that cannot work is a [`ConfigError`] naming it.
+//!   HTTP client, the message catalog. Each module's `Parts` names what it has.
+//! - `router_saying(&config, messages)` is `router` with the replies said from a catalog
+//!   of your own ([`messages::Catalog`], the shipped one with a business's override files).
+//! - All three fail with [`Error`], and a key that cannot work is a [`ConfigError`] naming it.
 //! - The handlers read the call's parameters through
 //!   [`Params`](cxhook::extract::Params): where the page's form has a value for a
 //!   parameter, it wins over the session parameter of that name, as the form is what the

@@ -126,6 +126,18 @@ pub fn router(config: &WeatherConfig) -> Result<Router, Error> {
     serve(config, Parts::default())
 }
 
+/// [`router`], with replies said from `messages` (a catalog with a business's override
+/// files) instead of the shipped catalog.
+pub fn router_saying(config: &WeatherConfig, messages: Arc<Catalog>) -> Result<Router, Error> {
+    serve(
+        config,
+        Parts {
+            messages,
+            ..Parts::default()
+        },
+    )
+}
+
 /// The weather router for `config` over `parts` (a ready HTTP client, a cache the replicas
 /// share). When the integration is disabled, a router with no tags.
 pub fn router_with(config: &WeatherConfig, parts: Parts) -> Result<Router, Error> {
