@@ -107,6 +107,8 @@ pub struct Catalog {
     languages: HashMap<String, Bundle>,
     /// Whether replies that read better aloud with markup also carry SSML.
     ssml: bool,
+    /// The dates and times said so far.
+    forms: forms::Memo,
 }
 
 impl Default for Catalog {
@@ -184,6 +186,7 @@ impl Catalog {
         Self {
             languages,
             ssml: false,
+            forms: forms::Memo::default(),
         }
     }
 
@@ -197,11 +200,22 @@ impl Catalog {
     /// The language of the catalog that answers a call in `language_code` (a BCP 47 tag
     /// such as `de-AT`): its language subtag when the catalog has it, else English.
     pub fn language_for(&self, language_code: &str) -> &str {
+        self.bundle_for(language_code).0
+    }
+
+    /// The language and bundle of the catalog that answers a call in `language_code`,
+    /// matched without an allocation: the catalog has a handful of languages.
+    fn bundle_for(&self, language_code: &str) -> (&str, &Bundle) {
         let subtag = language_subtag(language_code);
-        match self.languages.get_key_value(subtag.as_str()) {
-            Some((language, _)) => language,
-            None => FALLBACK,
-        }
+        let find = |wanted: &str| {
+            self.languages
+                .iter()
+                .find(|(language, _)| language.eq_ignore_ascii_case(wanted))
+                .map(|(language, bundle)| (language.as_str(), bundle))
+        };
+        find(subtag)
+            .or_else(|| find(FALLBACK))
+            .unwrap_or_else(|| unreachable!("every catalog has {FALLBACK}"))
     }
 
     /// Message `id` in the language of `language_code`, with `arguments`; from English when
@@ -217,11 +231,9 @@ impl Catalog {
             .iter()
             .map(|(name, value)| (*name, value.clone()))
             .collect();
-        let language = self.language_for(language_code);
-        let bundles = [language, FALLBACK]
-            .into_iter()
-            .filter_map(|l| self.languages.get(l));
-        for bundle in bundles {
+        let (language, bundle) = self.bundle_for(language_code);
+        let fallback = (language != FALLBACK).then(|| self.bundle_for(FALLBACK).1);
+        for bundle in std::iter::once(bundle).chain(fallback) {
             let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
                 continue;
             };
@@ -285,14 +297,13 @@ fn shipped_resource(source: &str) -> FluentResource {
     FluentResource::try_new(source.to_owned()).unwrap_or_else(|(resource, _)| resource)
 }
 
-/// The lowercase language subtag of a BCP 47 tag (`de` of `de-AT`, `en` of `en_GB`).
-fn language_subtag(language_code: &str) -> String {
+/// The language subtag of a BCP 47 tag (`de` of `de-AT`, `en` of `en_GB`), as written.
+fn language_subtag(language_code: &str) -> &str {
     language_code
         .split(['-', '_'])
         .next()
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase()
 }
 
 /// Each message of a Fluent source with the arguments it uses: its own variables and those

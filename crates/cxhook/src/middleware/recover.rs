@@ -127,10 +127,11 @@ impl RecoverLayer {
 }
 
 impl RecoverLayer {
-    /// The reply failures get when they get a reply, in the default language.
+    /// The replies failures get when they get a reply: the texts by language, and the reply
+    /// of each text in the order [`Localized::index`] gives.
     #[cfg(feature = "server")]
-    pub(crate) fn fallback_response(&self) -> &WebhookResponse {
-        &self.config.fallbacks[0]
+    pub(crate) fn fallback_responses(&self) -> (&Localized, &[WebhookResponse]) {
+        (&self.config.texts, &self.config.fallbacks)
     }
 }
 

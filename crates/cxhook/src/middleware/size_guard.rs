@@ -1,5 +1,5 @@
 //! The size guard: a response larger than Dialogflow accepts (64 KiB) is replaced by the
-//! recover layer's fallback reply, and logged.
+//! recover layer's fallback reply in the caller's language, and logged.
 //!
 //! Dialogflow rejects a larger response and the user hears the agent's generic error, so a
 //! short fallback is the better answer. The guard has to write the response to know its
@@ -18,19 +18,40 @@ use tower::{Layer, Service};
 
 use crate::answer::Answer;
 use crate::call::Call;
+use crate::localized::Localized;
 
-/// Replaces responses too large for Dialogflow with `oversize`.
+/// Replaces responses too large for Dialogflow with the answer for the call's language.
 #[derive(Debug, Clone)]
 pub(crate) struct SizeGuardLayer {
-    oversize: Arc<Answer>,
+    oversize: Arc<Oversize>,
+}
+
+/// The answers to a response too large, by language.
+#[derive(Debug)]
+struct Oversize {
+    /// Which answer a call gets ([`Localized::index`]).
+    languages: Localized,
+    /// The answers, written once.
+    answers: Vec<Answer>,
 }
 
 impl SizeGuardLayer {
-    /// Answers with `oversize` when a response is too large.
-    pub(crate) fn new(mut oversize: Answer) -> Self {
-        oversize.json();
+    /// Answers a call whose response is too large with the one of `answers` that
+    /// `languages` picks for its language ([`Localized::index`]).
+    ///
+    /// # Panics
+    ///
+    /// When `answers` has fewer answers than `languages` has texts.
+    pub(crate) fn new(languages: Localized, mut answers: Vec<Answer>) -> Self {
+        assert!(
+            answers.len() >= languages.texts().count(),
+            "an answer for every language"
+        );
+        for answer in &mut answers {
+            answer.json();
+        }
         Self {
-            oversize: Arc::new(oversize),
+            oversize: Arc::new(Oversize { languages, answers }),
         }
     }
 }
@@ -50,7 +71,7 @@ impl<S> Layer<S> for SizeGuardLayer {
 #[derive(Debug, Clone)]
 pub(crate) struct SizeGuard<S> {
     inner: S,
-    oversize: Arc<Answer>,
+    oversize: Arc<Oversize>,
 }
 
 impl<S> Service<Call> for SizeGuard<S>
@@ -66,9 +87,11 @@ where
     }
 
     fn call(&mut self, call: Call) -> Self::Future {
+        let language = self.oversize.languages.index(call.request());
         SizeGuardFuture {
             future: self.inner.call(call),
             oversize: Arc::clone(&self.oversize),
+            language,
         }
     }
 }
@@ -78,7 +101,8 @@ pin_project_lite::pin_project! {
     pub(crate) struct SizeGuardFuture<F> {
         #[pin]
         future: F,
-        oversize: Arc<Answer>,
+        oversize: Arc<Oversize>,
+        language: usize,
     }
 }
 
@@ -101,7 +125,7 @@ where
                 limit = MAX_RESPONSE_BYTES,
                 "the response is larger than Dialogflow accepts; sent the fallback instead"
             );
-            return Poll::Ready(Ok(Answer::clone(this.oversize)));
+            return Poll::Ready(Ok(this.oversize.answers[*this.language].clone()));
         }
         Poll::Ready(Ok(answer))
     }

@@ -231,13 +231,18 @@ impl Webhook {
     /// and other transports (AWS Lambda) use it. A response too large for Dialogflow is
     /// replaced by the recover layer's fallback reply.
     pub fn into_endpoint(self) -> Endpoint {
-        let oversize = Answer::reply(self.recover.fallback_response().clone(), Outcome::Error);
+        let (languages, fallbacks) = self.recover.fallback_responses();
+        let oversize = fallbacks
+            .iter()
+            .map(|fallback| Answer::reply(fallback.clone(), Outcome::Error))
+            .collect();
+        let languages = languages.clone();
         let metrics = MetricsLayer::new(self.router.tags());
         let layers = Layers {
             span: SpanLayer::new(self.log_params),
             metrics: metrics.clone(),
             record: self.recorder.map(RecordLayer::new),
-            size_guard: SizeGuardLayer::new(oversize),
+            size_guard: SizeGuardLayer::new(languages, oversize),
             deadline: self.deadline,
             recover: self.recover,
         };

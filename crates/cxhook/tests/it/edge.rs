@@ -292,6 +292,26 @@ async fn a_response_over_64_kib_never_leaves() {
 }
 
 #[tokio::test]
+async fn a_response_over_64_kib_is_replaced_in_the_callers_language() {
+    let texts = cxhook::Localized::new("Sorry, something went wrong.")
+        .with("de", "Entschuldigung, da ist etwas schiefgegangen.");
+    let app = Webhook::new(router())
+        .recover(cxhook::middleware::RecoverLayer::with_texts(texts))
+        .into_axum();
+    let mut call = request("huge", json!({}));
+    call["languageCode"] = "de-AT".into();
+    assert_eq!(
+        post(&app, &call).await.first_text(),
+        "Entschuldigung, da ist etwas schiefgegangen."
+    );
+    call["languageCode"] = "it".into();
+    assert_eq!(
+        post(&app, &call).await.first_text(),
+        "Sorry, something went wrong."
+    );
+}
+
+#[tokio::test]
 async fn health_and_readiness() {
     let webhook = Webhook::new(router());
     let readiness = webhook.readiness().clone();
