@@ -6,8 +6,8 @@
 #
 #   bash bench/hot-symbols.sh [BINARY]
 #
-# It builds the release binary with its symbols kept (through RUSTFLAGS) into target/symbols,
-# or takes BINARY, a release binary with its symbols kept; starts it under valgrind's
+# It builds the release binary with its symbols kept (through RUSTFLAGS) and without the
+# list's order into target/symbols, or takes BINARY, such a binary; starts it under valgrind's
 # callgrind on a fresh database, with bearer auth, JSON log lines and a stub weather provider
 # on 127.0.0.1, plays the repository's scenarios against it, sends the benchmark's requests
 # (one at a time, then 64 at a time) and a few bad ones, reads /readyz and /metrics, stops
@@ -101,12 +101,20 @@ for tool in valgrind curl python3; do
   command -v "$tool" >/dev/null || { echo "hot-symbols.sh: needs $tool" >&2; exit 2; }
 done
 
+# The binary is linked without the list (CXHOOK_NO_SYMBOL_ORDER, crates/cxhook-cli/build.rs):
+# valgrind attributes the functions a link has moved into .text.hot to no object, so a
+# binary linked with the list would only show the functions the list does not have.
 if [[ -n ${1:-} ]]; then
   bin=$(realpath "$1")
 else
-  RUSTFLAGS="-C strip=none" CARGO_TARGET_DIR="$root/target/symbols" \
+  CXHOOK_NO_SYMBOL_ORDER=1 RUSTFLAGS="-C strip=none" CARGO_TARGET_DIR="$root/target/symbols" \
     cargo build --release --locked -p cxhook-cli --manifest-path "$root/Cargo.toml"
   bin=$root/target/symbols/release/cxhook
+fi
+if readelf -SW "$bin" | grep -q '\.text\.hot'; then
+  echo "hot-symbols.sh: $bin was linked with the list (it has .text.hot); build it with" \
+    "CXHOOK_NO_SYMBOL_ORDER=1, or give no BINARY" >&2
+  exit 2
 fi
 
 work=$(mktemp -d)
