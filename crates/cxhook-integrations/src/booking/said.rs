@@ -4,7 +4,7 @@
 //! A parameter is absent (`None`), said but unreadable (`Some(None)`: the handler asks
 //! again rather than reject the call), or read (`Some(Some(_))`). Reading straight from
 //! the request's values, rather than copying each into a `serde_json::Value` first, saves
-//! the copy of every date and time struct and its drop: 16 allocations and about 5,000
+//! the copy of every date and time struct and its drop: 11 allocations and about 14,000
 //! instructions of a `booking.validate` call, by callgrind.
 
 use jiff::civil::{Date, Time};

@@ -43,66 +43,13 @@
 //! Italian order. A language uses the parts its forms need.
 
 //!
-//! # Said once
-//!
-//! A form depends only on the catalog's language, the region and the value, and formatting
-//! one through Fluent (its arguments, the select on `$region`, the numbers) takes about
-//! 7,000 instructions, two thirds of what a `booking.validate` refusal costs to say. Each
-//! catalog keeps the forms it has said ([`Memo`], up to [`MEMO_CAP`] of them, about 100 KB
-//! at most), and says one again for the cost of a lock, a lookup and a copy.
-
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+//! A catalog says each date and time once per language and region and keeps it (see
+//! [`memo`](super::memo)).
 
 use jiff::civil::{Date, Time};
 
+use super::memo::{Form, Key, Region};
 use super::{FluentValue, Say};
-
-/// How many forms a catalog keeps: a day of times in a few languages and regions, and the
-/// dates a caller asks about. When it is full, forms are formatted each time.
-pub(super) const MEMO_CAP: usize = 4096;
-
-/// The forms a catalog has said, by language, region and value.
-#[derive(Debug, Default)]
-pub(super) struct Memo(Mutex<HashMap<Key, Box<str>>>);
-
-/// What a form depends on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Key {
-    /// The catalog's language that says it, as a subtag of at most 8 letters.
-    language: [u8; 8],
-    /// The region subtag of the call's language (`GB`, `419`), or none.
-    region: Region,
-    form: Form,
-    /// The date (year, month and day packed) or the time (minutes since midnight).
-    value: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Form {
-    Date,
-    Day,
-    Time,
-}
-
-impl Memo {
-    /// The form of `key`, said by `say` the first time.
-    fn said(&self, key: Option<Key>, say: impl FnOnce() -> String) -> String {
-        let Some(key) = key else {
-            return say();
-        };
-        let memo = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(said) = memo().get(&key) {
-            return said.to_string();
-        }
-        let said = say();
-        let mut memo = memo();
-        if memo.len() < MEMO_CAP {
-            memo.insert(key, said.as_str().into());
-        }
-        said
-    }
-}
 
 impl<'a> Say<'a> {
     /// A date with its weekday: "Thursday, December 3".
@@ -171,17 +118,8 @@ impl<'a> Say<'a> {
 
     /// A form from the catalog's memo, said by `say` the first time.
     fn memo(self, form: Form, value: u32, region: Region, say: impl FnOnce() -> String) -> String {
-        let language = self.messages.language_for(self.language).as_bytes();
-        let key = (language.len() <= 8).then(|| {
-            let mut subtag = [0; 8];
-            subtag[..language.len()].copy_from_slice(language);
-            Key {
-                language: subtag,
-                region,
-                form,
-                value,
-            }
-        });
+        let language = self.messages.language_for(self.language);
+        let key = Key::new(language, region, form, value);
         self.messages.forms.said(key, say)
     }
 }
@@ -205,49 +143,13 @@ fn packed(date: Date) -> u32 {
     year << 9 | month << 5 | day
 }
 
-/// The region subtag of a language tag in capitals (`GB` of `en-gb`, `419` of `es-419`,
-/// `TW` of `zh-Hant-TW`), or none; read without an allocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Region([u8; 3]);
-
-impl Region {
-    fn of(language_code: &str) -> Self {
-        let mut subtags = language_code.trim().split(['-', '_']).skip(1);
-        let region = subtags.find_map(|subtag| {
-            let bytes = subtag.as_bytes();
-            match bytes.len() {
-                // A script (`Hant`) comes before the region.
-                4 if bytes.iter().all(u8::is_ascii_alphabetic) => None,
-                2 if bytes.iter().all(u8::is_ascii_alphabetic) => Some(Some([
-                    bytes[0].to_ascii_uppercase(),
-                    bytes[1].to_ascii_uppercase(),
-                    0,
-                ])),
-                3 if bytes.iter().all(u8::is_ascii_digit) => {
-                    Some(Some([bytes[0], bytes[1], bytes[2]]))
-                }
-                _ => Some(None),
-            }
-        });
-        Self(region.flatten().unwrap_or([0; 3]))
-    }
-
-    /// The subtag, or `none`.
-    fn as_str(&self) -> &str {
-        let len = self.0.iter().position(|b| *b == 0).unwrap_or(3);
-        match std::str::from_utf8(&self.0[..len]) {
-            Ok("") | Err(_) => "none",
-            Ok(region) => region,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use jiff::civil::{date, time};
 
     use super::*;
     use crate::messages::Catalog;
+    use crate::messages::memo::MEMO_CAP;
 
     #[test]
     fn dates_times_and_lists_take_the_form_of_the_callers_language_and_region() {
@@ -397,10 +299,10 @@ mod tests {
         let catalog = Catalog::new();
         let first = Say::new(&catalog, "en-GB").time(time(9, 5, 0, 0));
         assert_eq!(first, "09:05".trim_start_matches('0'));
-        assert_eq!(catalog.forms.0.lock().unwrap().len(), 1);
+        assert_eq!(catalog.forms.len(), 1);
         // The same time in the same language and region is the memo's; another region is not.
         assert_eq!(Say::new(&catalog, "en-gb").time(time(9, 5, 0, 0)), first);
-        assert_eq!(catalog.forms.0.lock().unwrap().len(), 1);
+        assert_eq!(catalog.forms.len(), 1);
         assert_eq!(
             Say::new(&catalog, "en-US").time(time(9, 5, 0, 0)),
             "9:05 AM"
@@ -409,7 +311,7 @@ mod tests {
             Say::new(&catalog, "de").day(date(2026, 12, 3)),
             "3. Dezember"
         );
-        assert_eq!(catalog.forms.0.lock().unwrap().len(), 3);
+        assert_eq!(catalog.forms.len(), 3);
         for minute in 0..MEMO_CAP {
             let at = time(
                 i8::try_from(minute / 60 % 24).unwrap(),
@@ -420,8 +322,8 @@ mod tests {
             let region = ["en-US", "en-GB", "en-AU", "en-IN"][minute / 1440];
             Say::new(&catalog, region).time(at);
         }
-        assert_eq!(catalog.forms.0.lock().unwrap().len(), MEMO_CAP);
+        assert_eq!(catalog.forms.len(), MEMO_CAP);
         assert_eq!(Say::new(&catalog, "fr").time(time(10, 0, 0, 0)), "10 h 00");
-        assert_eq!(catalog.forms.0.lock().unwrap().len(), MEMO_CAP);
+        assert_eq!(catalog.forms.len(), MEMO_CAP);
     }
 }

@@ -72,6 +72,7 @@
 
 mod arguments;
 mod forms;
+mod memo;
 mod overrides;
 pub(crate) mod ssml;
 
@@ -108,7 +109,7 @@ pub struct Catalog {
     /// Whether replies that read better aloud with markup also carry SSML.
     ssml: bool,
     /// The dates and times said so far.
-    forms: forms::Memo,
+    forms: memo::Memo,
 }
 
 impl Default for Catalog {
@@ -186,7 +187,7 @@ impl Catalog {
         Self {
             languages,
             ssml: false,
-            forms: forms::Memo::default(),
+            forms: memo::Memo::default(),
         }
     }
 

@@ -307,8 +307,8 @@ pub(super) struct Routes {
 }
 
 /// `POST /webhook` as the axum route answers it (the call limit, the credentials check,
-/// the body read and the answer), without the router's matching and boxed services: 8
-/// allocations and about 7,000 instructions less per call, by callgrind.
+/// the body read and the answer), without the router's matching and boxed services: 18
+/// allocations and about 6,300 instructions less per call, by callgrind (of 142,000).
 #[derive(Clone)]
 pub(super) struct WebhookRoute(Arc<WebhookParts>);
 
