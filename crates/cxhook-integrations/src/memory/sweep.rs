@@ -45,9 +45,11 @@ pub fn task(
                     .unwrap_or(SystemTime::UNIX_EPOCH);
                 match store.sweep(before).await {
                     Ok(0) => {}
-                    Ok(swept) => tracing::info!(swept, "memory: facts past their retention erased"),
+                    Ok(swept) => {
+                        tracing::info!(swept, "memory: facts past their retention erased");
+                    }
                     Err(error) => {
-                        tracing::error!(error = %error, "memory: the retention sweep failed")
+                        tracing::error!(error = %error, "memory: the retention sweep failed");
                     }
                 }
             }
