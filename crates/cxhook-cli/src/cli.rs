@@ -491,6 +491,9 @@ pub(crate) struct Local<'a> {
     pub(crate) config: Option<&'a Path>,
     /// The database both integrations use.
     pub(crate) database: Option<&'a Path>,
+    /// Whether memory on the tool's own database is on, with a throwaway secret, when no
+    /// secret is set (for scenarios of returning users).
+    pub(crate) memory: bool,
 }
 
 /// What an in-process webhook is built from, for the subcommands that can run one.
@@ -502,6 +505,7 @@ macro_rules! local {
                 Local {
                     config: self.config.as_deref(),
                     database: self.database.as_deref(),
+                    memory: false,
                 }
             }
         }

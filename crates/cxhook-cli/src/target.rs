@@ -8,9 +8,9 @@
 //! directory, created and seeded as `serve` creates a missing one and removed when the tool
 //! ends, unless it is named: by `--database FILE` (for both integrations), or by
 //! `accounts.database` / `booking.database` / `memory.database` set in the `--config` file
-//! or by their `CXHOOK_` variables, each of which is kept. Memory on the tool's own database
-//! gets a random secret of its own when none is set, so that scenarios about returning
-//! users play without one. The built-in default, `./cxhook.db`, is the file a
+//! or by their `CXHOOK_` variables, each of which is kept. For `scenario`, memory on the
+//! tool's own database gets a random secret of its own when none is set, so that scenarios
+//! about returning users play without one. The built-in default, `./cxhook.db`, is the file a
 //! `cxhook serve` in the same directory uses: a tool that wrote its test bookings there, or
 //! played its scenarios against bookings made by hand, would be wrong both ways. It logs at
 //! `warn` unless `log.filter` or `RUST_LOG` says otherwise: a tool's output is its report,
@@ -226,7 +226,9 @@ fn own_database(
     }
     if memory {
         config.memory.database = database;
-        throwaway_secret(config, scratch.path())?;
+        if local.memory {
+            throwaway_secret(config, scratch.path())?;
+        }
     }
     Ok(Some(scratch))
 }

@@ -17,8 +17,8 @@
 //!   facts last written longer ago than `retention_days` (90), every `sweep_interval_ms`.
 //!
 //! Memory needs its secret, from an environment variable or a file, never the
-//! configuration: without one it stays off (logged at start-up), the tags still answer, and
-//! nothing is remembered.
+//! configuration: without one it stays off (logged at start-up), its tags are not served,
+//! and nothing is remembered.
 
 mod config;
 #[cfg(feature = "postgres")]
@@ -98,7 +98,7 @@ fn opened(config: &MemoryConfig) -> Result<(Arc<dyn MemoryStore>, Ping), Error> 
 
 /// `routes` with memory around them, as `config` says: the store opened (with a readiness
 /// check), the tags served, the retention sweep started with the router. When memory is
-/// disabled, `routes` as they are; when no secret is set, the tags without memory.
+/// disabled or no secret is set, `routes` as they are.
 pub fn around(config: &MemoryConfig, routes: Router) -> Result<Router, Error> {
     around_saying(config, routes, Catalog::shipped())
 }
@@ -114,12 +114,13 @@ pub fn around_saying(
         return Ok(routes);
     }
     let Some(secret) = config.secret()? else {
-        tracing::warn!(
+        // Said at `info`: off is the default, not a fault.
+        tracing::info!(
             secret_env = %config.secret_env,
             "memory is off: no secret is set (set `memory.secret_env`'s variable or \
              `memory.secret_file`)"
         );
-        return Ok(routes.merge(tags(config, messages)));
+        return Ok(routes);
     };
     let (store, ping) = opened(config)?;
     let parts = Parts {
