@@ -869,6 +869,27 @@ mod tests {
     }
 
     #[test]
+    fn with_memory_on_recordings_redact_what_it_recalls() {
+        let off = resolve("").unwrap();
+        assert!(!off.record.redacts("city"));
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("memory-secret");
+        std::fs::write(&secret, "s3cret").unwrap();
+        let on = resolve(&format!(
+            "[memory]\nsecret_file = {:?}\nremember = [\"city\", \"service\"]\n",
+            secret.display().to_string()
+        ))
+        .unwrap();
+        assert!(on.record.redacts("city") && on.record.redacts("Service"));
+        assert!(!on.record.redacts("date"));
+        let missing = error(&format!(
+            "[memory]\nsecret_file = {:?}\n",
+            dir.path().join("missing").display().to_string()
+        ));
+        assert!(missing.starts_with("`memory.secret_file`"), "{missing}");
+    }
+
+    #[test]
     fn a_redis_cache_is_read_and_its_password_never_sits_in_the_config() {
         assert!(!resolve("").unwrap().cache.is_enabled());
         let config = resolve(

@@ -61,6 +61,12 @@ impl Record {
         self.redaction = std::mem::take(&mut self.redaction).names(names);
     }
 
+    /// Whether the value of a parameter named `name` is redacted.
+    #[cfg(test)]
+    pub(crate) fn redacts(&self, name: &str) -> bool {
+        self.redaction.redacts(name)
+    }
+
     /// Opens the recording file (`flag`, else `[record] file`) and has `webhook` record to
     /// it; without either, `webhook` records nothing.
     pub(crate) fn attach(
