@@ -79,6 +79,10 @@ fn router(config: &Config) -> anyhow::Result<Router> {
                 .context("cannot start the booking integration ([booking])")?;
         router = router.merge(booking);
     }
+    // Around every integration's tags, so that each call's parameters are remembered.
+    let router =
+        cxhook_integrations::memory::around_saying(&config.memory, router, config.messages.clone())
+            .context("cannot start memory ([memory])")?;
     Ok(match config.fallback.unknown_tag_status {
         Some(status) => router.fallback(Fallback::status(status)),
         None => router.fallback(Fallback::text(localized(

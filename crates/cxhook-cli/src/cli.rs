@@ -57,6 +57,32 @@ pub(crate) enum Command {
     /// starting point for `[messages] dir`.
     #[command(subcommand)]
     Messages(MessagesCommand),
+    /// Show or erase what `[memory]` remembers about a user, for support and data-access
+    /// requests.
+    #[command(subcommand)]
+    Memory(MemoryCommand),
+}
+
+/// The subcommands of `cxhook memory`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum MemoryCommand {
+    /// Print every fact remembered about the user, as JSON: each fact's value and when it
+    /// was last written.
+    Show(MemoryUserArgs),
+    /// Erase everything remembered about the user, and say how many facts went.
+    Forget(MemoryUserArgs),
+}
+
+/// The flags of `cxhook memory show` and `cxhook memory forget`.
+#[derive(Debug, Args)]
+pub(crate) struct MemoryUserArgs {
+    /// The user, as the agent knows them: the user ID or the phone number that identified
+    /// them (keyed with the configured secret to find their facts).
+    #[arg(long, value_name = "ID")]
+    pub(crate) user: String,
+    /// A TOML file whose keys override the embedded defaults.
+    #[arg(long, value_name = "FILE", env = "CXHOOK_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
 }
 
 /// The subcommands of `cxhook messages`.
@@ -465,6 +491,9 @@ pub(crate) struct Local<'a> {
     pub(crate) config: Option<&'a Path>,
     /// The database both integrations use.
     pub(crate) database: Option<&'a Path>,
+    /// Whether memory on the tool's own database is on, with a throwaway secret, when no
+    /// secret is set (for scenarios of returning users).
+    pub(crate) memory: bool,
 }
 
 /// What an in-process webhook is built from, for the subcommands that can run one.
@@ -476,6 +505,7 @@ macro_rules! local {
                 Local {
                     config: self.config.as_deref(),
                     database: self.database.as_deref(),
+                    memory: false,
                 }
             }
         }

@@ -32,6 +32,7 @@ use serde::de::{self, Deserializer, Visitor};
 use cxhook_integrations::ConfigError;
 use cxhook_integrations::accounts::AccountsConfig;
 use cxhook_integrations::booking::BookingConfig;
+use cxhook_integrations::memory::MemoryConfig;
 use cxhook_integrations::messages::Catalog;
 use cxhook_integrations::shared_cache::CacheConfig;
 use cxhook_integrations::weather::WeatherConfig;
@@ -80,6 +81,8 @@ pub(crate) struct Config {
     pub(crate) booking: BookingConfig,
     /// `[cache]`: the Redis server the replicas share as a second cache level, if any.
     pub(crate) cache: CacheConfig,
+    /// `[memory]`: users remembered across sessions, around every integration's tags.
+    pub(crate) memory: MemoryConfig,
 }
 
 /// The `[server]` section.
@@ -279,8 +282,22 @@ impl Config {
         raw.weather.validate().map_err(in_section("weather"))?;
         raw.booking.validate().map_err(in_section("booking"))?;
         raw.cache.validate().map_err(in_section("cache"))?;
+        raw.memory.validate().map_err(in_section("memory"))?;
         let (limits, upstream_body_limit) = raw.limits.build().map_err(in_section("limits"))?;
-        let record = raw.record.build().map_err(in_section("record"))?;
+        let mut record = raw.record.build().map_err(in_section("record"))?;
+        // With memory on, the parameters it recalls are a user's remembered data: a
+        // recording shows none of their values.
+        let memory_on =
+            raw.memory.enabled && raw.memory.secret().map_err(in_section("memory"))?.is_some();
+        if memory_on {
+            let prefix = &raw.memory.recall_prefix;
+            record.redact_also(
+                raw.memory
+                    .remember
+                    .iter()
+                    .map(|name| format!("{prefix}{name}")),
+            );
+        }
         let auth = raw.auth.build().map_err(in_section("auth"))?;
         Ok(Self {
             server: Server {
@@ -318,6 +335,7 @@ impl Config {
             weather: raw.weather,
             booking: raw.booking,
             cache: raw.cache,
+            memory: raw.memory,
         })
     }
 }
@@ -509,6 +527,7 @@ mod raw {
         pub(super) weather: cxhook_integrations::weather::WeatherConfig,
         pub(super) booking: cxhook_integrations::booking::BookingConfig,
         pub(super) cache: cxhook_integrations::shared_cache::CacheConfig,
+        pub(super) memory: cxhook_integrations::memory::MemoryConfig,
     }
 
     #[derive(Deserialize)]
@@ -649,6 +668,7 @@ mod tests {
         assert_eq!(config.accounts, AccountsConfig::default());
         assert_eq!(config.weather, WeatherConfig::default());
         assert_eq!(config.booking, BookingConfig::default());
+        assert_eq!(config.memory, MemoryConfig::default());
     }
 
     #[test]
@@ -824,8 +844,49 @@ mod tests {
                 "sslmode",
                 "sslrootcert",
                 "migrate",
+                "enabled",
+                "database",
+                "connections",
+                "query_timeout_ms",
+                "secret_env",
+                "secret_file",
+                "identities",
+                "remember",
+                "recall_prefix",
+                "recalled_param",
+                "retention_days",
+                "sweep_interval_ms",
+                "recall",
+                "forget",
+                "password_env",
+                "password_file",
+                "pool_size",
+                "sslmode",
+                "sslrootcert",
+                "migrate",
             ]
         );
+    }
+
+    #[test]
+    fn with_memory_on_recordings_redact_what_it_recalls() {
+        let off = resolve("").unwrap();
+        assert!(!off.record.redacts("city"));
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("memory-secret");
+        std::fs::write(&secret, "s3cret").unwrap();
+        let on = resolve(&format!(
+            "[memory]\nsecret_file = {:?}\nremember = [\"city\", \"service\"]\n",
+            secret.display().to_string()
+        ))
+        .unwrap();
+        assert!(on.record.redacts("city") && on.record.redacts("Service"));
+        assert!(!on.record.redacts("date"));
+        let missing = error(&format!(
+            "[memory]\nsecret_file = {:?}\n",
+            dir.path().join("missing").display().to_string()
+        ));
+        assert!(missing.starts_with("`memory.secret_file`"), "{missing}");
     }
 
     #[test]
@@ -1089,7 +1150,7 @@ mod tests {
         assert_eq!(
             error("[srever]\naddr = \"x\""),
             "unknown key `srever` (the sections are server, log, fallback, deadline, messages, \
-             metrics, otlp, record, limits, auth, accounts, weather, booking, cache)"
+             metrics, otlp, record, limits, auth, accounts, weather, booking, cache, memory)"
         );
         assert_eq!(
             error("[accounts]\ndatabse = \"x.db\""),
@@ -1197,11 +1258,15 @@ mod tests {
 
     #[test]
     fn the_variables_named_as_secret_sources_are_found_in_every_section() {
-        assert_eq!(secret_vars(&with("")), ["CXHOOK_BOOKING_TOKEN"]);
+        assert_eq!(
+            secret_vars(&with("")),
+            ["CXHOOK_BOOKING_TOKEN", "CXHOOK_MEMORY_SECRET"]
+        );
         let figment = with(
             "[auth.bearer]\ntoken_envs = [\"A\", \"CXHOOK_B\"]\n\
              [auth.basic]\npassword_env = \"C\"\n\
-             [booking.external]\ntoken_env = \"\"\n",
+             [booking.external]\ntoken_env = \"\"\n\
+             [memory]\nsecret_env = \"\"\n",
         );
         assert_eq!(secret_vars(&figment), ["A", "C", "CXHOOK_B"]);
     }

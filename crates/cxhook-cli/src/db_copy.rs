@@ -3,7 +3,7 @@
 //!
 //! The target is migrated first (the same embedded migrations and advisory lock as `serve`,
 //! without demo data, which must never mix with copied data). Then every table of the source
-//! (accounts, transactions, bookings, booking_slots and whatever later migrations add; not
+//! (accounts, transactions, bookings, booking_slots, memory and whatever later migrations add; not
 //! the bookkeeping tables) is copied in the order of its foreign keys, each in one Postgres
 //! transaction: the rows are inserted with `ON CONFLICT DO NOTHING`, so that a row a former
 //! run copied is not copied twice, then both sides are read back and compared row by row,
@@ -33,6 +33,7 @@ use cxhook_integrations::accounts::PostgresStore;
 use cxhook_integrations::accounts::rusqlite::{self, Connection, OpenFlags, types::ValueRef};
 use cxhook_integrations::booking::PostgresBookingStore;
 use cxhook_integrations::database::PostgresConfig;
+use cxhook_integrations::memory::PostgresMemoryStore;
 use cxhook_integrations::postgres::tokio_postgres;
 use cxhook_integrations::postgres::tokio_postgres::types::ToSql;
 use cxhook_integrations::postgres::{BoxFuture, Client, Database, Finish, Options};
@@ -101,7 +102,11 @@ pub(crate) fn run(flags: &DbCopyArgs) -> anyhow::Result<()> {
         let _runtime = runtime.enter();
         Database::open(
             &options,
-            &[PostgresStore::MIGRATIONS, PostgresBookingStore::MIGRATIONS],
+            &[
+                PostgresStore::MIGRATIONS,
+                PostgresBookingStore::MIGRATIONS,
+                PostgresMemoryStore::MIGRATIONS,
+            ],
             false,
         )
         .context("cannot migrate the target Postgres database")?

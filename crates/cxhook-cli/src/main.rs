@@ -20,6 +20,7 @@ mod config;
 mod db_copy;
 mod json_path;
 mod lambda;
+mod memory;
 mod messages;
 mod migrate;
 mod named;
@@ -87,6 +88,7 @@ fn main() -> ExitCode {
         Command::Messages(MessagesCommand::Export(args)) => {
             messages::export(args).map(|()| ExitCode::SUCCESS)
         }
+        Command::Memory(command) => memory::run(command).map(|()| ExitCode::SUCCESS),
     };
     // Whatever ended the command, the log lines still gathered are written before it exits.
     telemetry::flush();

@@ -13,7 +13,7 @@ use crate::cli::MigrateArgs;
 use crate::config::Config;
 
 /// Resolves the configuration and migrates the database of each enabled store (accounts,
-/// then booking), printing one line per store.
+/// booking, then memory), printing one line per store.
 pub(crate) fn run(flags: &MigrateArgs) -> anyhow::Result<()> {
     let config = Config::resolve(flags.config.as_deref(), None).context("config error")?;
     let mut stdout = std::io::stdout().lock();
@@ -27,6 +27,12 @@ pub(crate) fn run(flags: &MigrateArgs) -> anyhow::Result<()> {
         let applied = schema::booking(&config.booking)
             .context("cannot migrate the booking database ([booking])")?;
         let line = describe("booking", &config.booking.database, &applied);
+        writeln!(stdout, "{line}").context("cannot write to stdout")?;
+    }
+    if config.memory.enabled {
+        let applied = schema::memory(&config.memory)
+            .context("cannot migrate the memory database ([memory])")?;
+        let line = describe("memory", &config.memory.database, &applied);
         writeln!(stdout, "{line}").context("cannot write to stdout")?;
     }
     Ok(())

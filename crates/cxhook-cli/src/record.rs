@@ -55,6 +55,18 @@ fn problem(key: &str, problem: &str) -> ConfigError {
 }
 
 impl Record {
+    /// Redacts these parameter names too: those memory recalls into replies, whose values
+    /// are what a user chose to have remembered.
+    pub(crate) fn redact_also(&mut self, names: impl IntoIterator<Item = String>) {
+        self.redaction = std::mem::take(&mut self.redaction).names(names);
+    }
+
+    /// Whether the value of a parameter named `name` is redacted.
+    #[cfg(test)]
+    pub(crate) fn redacts(&self, name: &str) -> bool {
+        self.redaction.redacts(name)
+    }
+
     /// Opens the recording file (`flag`, else `[record] file`) and has `webhook` record to
     /// it; without either, `webhook` records nothing.
     pub(crate) fn attach(

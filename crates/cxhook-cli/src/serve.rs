@@ -19,6 +19,7 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
     if flags.no_migrate {
         config.accounts.postgres.migrate = false;
         config.booking.postgres.migrate = false;
+        config.memory.postgres.migrate = false;
     }
     crate::security::require_auth(config.server.addr, &config.auth, flags.insecure)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -7,8 +7,10 @@
 //! An in-process webhook keeps to itself. Its database is a fresh one in a temporary
 //! directory, created and seeded as `serve` creates a missing one and removed when the tool
 //! ends, unless it is named: by `--database FILE` (for both integrations), or by
-//! `accounts.database` / `booking.database` set in the `--config` file or by their `CXHOOK_`
-//! variables, each of which is kept. The built-in default, `./cxhook.db`, is the file a
+//! `accounts.database` / `booking.database` / `memory.database` set in the `--config` file
+//! or by their `CXHOOK_` variables, each of which is kept. For `scenario`, memory on the
+//! tool's own database gets a random secret of its own when none is set, so that scenarios
+//! about returning users play without one. The built-in default, `./cxhook.db`, is the file a
 //! `cxhook serve` in the same directory uses: a tool that wrote its test bookings there, or
 //! played its scenarios against bookings made by hand, would be wrong both ways. It logs at
 //! `warn` unless `log.filter` or `RUST_LOG` says otherwise: a tool's output is its report,
@@ -202,11 +204,13 @@ fn own_database(
     if let Some(database) = local.database {
         config.accounts.database = database.to_path_buf();
         config.booking.database = database.to_path_buf();
+        config.memory.database = database.to_path_buf();
         return Ok(None);
     }
     let accounts = !crate::config::is_set(local.config, "accounts.database");
     let booking = !crate::config::is_set(local.config, "booking.database");
-    if !accounts && !booking {
+    let memory = !crate::config::is_set(local.config, "memory.database");
+    if !accounts && !booking && !memory {
         return Ok(None);
     }
     let scratch = tempfile::Builder::new()
@@ -218,9 +222,37 @@ fn own_database(
         config.accounts.database.clone_from(&database);
     }
     if booking {
-        config.booking.database = database;
+        config.booking.database.clone_from(&database);
+    }
+    if memory {
+        config.memory.database = database;
+        if local.memory {
+            throwaway_secret(config, scratch.path())?;
+        }
     }
     Ok(Some(scratch))
+}
+
+/// Gives memory on the tool's own database a secret of its own, when none is set: the
+/// database goes when the tool ends, and so may its keys, so that scenarios about returning
+/// users play with nothing to set up. The secret is random, in a file beside the database.
+fn throwaway_secret(config: &mut Config, scratch: &Path) -> anyhow::Result<()> {
+    use std::hash::{BuildHasher, RandomState};
+    let memory = &config.memory;
+    let var = memory.secret_env.trim();
+    let set = memory.secret_file.is_some()
+        || (!var.is_empty() && std::env::var_os(var).is_some_and(|value| !value.is_empty()));
+    if set {
+        return Ok(());
+    }
+    // Each `RandomState` is keyed from the operating system's randomness.
+    let secret: String = (0..4_u64)
+        .map(|i| format!("{:016x}", RandomState::new().hash_one(i)))
+        .collect();
+    let file = scratch.join("memory-secret");
+    std::fs::write(&file, secret).context("cannot write the in-process memory secret")?;
+    config.memory.secret_file = Some(file);
+    Ok(())
 }
 
 impl fmt::Display for Target {

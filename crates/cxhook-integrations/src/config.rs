@@ -17,7 +17,12 @@ pub struct ConfigError {
 }
 
 /// The error for `key` with this problem.
-#[cfg(any(feature = "accounts", feature = "booking", feature = "weather"))]
+#[cfg(any(
+    feature = "accounts",
+    feature = "booking",
+    feature = "memory",
+    feature = "weather"
+))]
 pub(crate) fn problem<T>(
     key: impl Into<String>,
     problem: impl Into<String>,
@@ -30,7 +35,7 @@ pub(crate) fn problem<T>(
 
 /// Checks the database keys an integration on SQLite has: a file named, at least one
 /// connection, a query timeout above zero.
-#[cfg(any(feature = "accounts", feature = "booking"))]
+#[cfg(any(feature = "accounts", feature = "booking", feature = "memory"))]
 pub(crate) fn check_database(
     database: &std::path::Path,
     connections: usize,
@@ -49,7 +54,12 @@ pub(crate) fn check_database(
 }
 
 /// Checks an integration's tags, given as `(key, tag)`: each present, no two the same.
-#[cfg(any(feature = "accounts", feature = "booking", feature = "weather"))]
+#[cfg(any(
+    feature = "accounts",
+    feature = "booking",
+    feature = "memory",
+    feature = "weather"
+))]
 pub(crate) fn check_tags(tags: &[(&str, &str)]) -> Result<(), ConfigError> {
     for (i, (key, tag)) in tags.iter().enumerate() {
         if tag.trim().is_empty() {

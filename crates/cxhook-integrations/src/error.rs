@@ -20,11 +20,14 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// The SQLite database could not be opened.
-    #[cfg(any(feature = "accounts", feature = "booking"))]
+    #[cfg(any(feature = "accounts", feature = "booking", feature = "memory"))]
     #[error(transparent)]
     Sqlite(#[from] crate::sqlite::OpenError),
     /// The Postgres database could not be opened.
-    #[cfg(all(feature = "postgres", any(feature = "accounts", feature = "booking")))]
+    #[cfg(all(
+        feature = "postgres",
+        any(feature = "accounts", feature = "booking", feature = "memory")
+    ))]
     #[error(transparent)]
     Postgres(#[from] crate::postgres::OpenError),
     /// The booking API's token could not be read.

@@ -6,6 +6,9 @@
 //! - [`booking`] (feature `booking`, on by default): appointment booking with form
 //!   validation (opening hours in a time zone), idempotent creation that books each slot once,
 //!   and cancellation; in the SQLite file, or through an external scheduling API.
+//! - [`memory`] (feature `memory`, on by default): users remembered across sessions, keyed
+//!   by an HMAC of their identity, with the `[memory]` section's remember, recall, forget
+//!   and retention sweep around the other integrations' routes.
 //! - [`weather`] (feature `weather`, on by default): the current weather of a place from an
 //!   HTTP provider (Open-Meteo, no API key), behind an in-process cache that coalesces misses.
 //!
@@ -44,21 +47,26 @@ pub mod accounts;
 #[cfg(feature = "booking")]
 pub mod booking;
 mod config;
-#[cfg(any(feature = "accounts", feature = "booking"))]
+#[cfg(any(feature = "accounts", feature = "booking", feature = "memory"))]
 pub mod database;
 mod error;
-#[cfg(any(feature = "accounts", feature = "booking"))]
+#[cfg(any(feature = "accounts", feature = "booking", feature = "memory"))]
 mod health;
+#[cfg(feature = "memory")]
+pub mod memory;
 pub mod messages;
-#[cfg(all(feature = "postgres", any(feature = "accounts", feature = "booking")))]
+#[cfg(all(
+    feature = "postgres",
+    any(feature = "accounts", feature = "booking", feature = "memory")
+))]
 pub mod postgres;
-#[cfg(any(feature = "accounts", feature = "booking"))]
+#[cfg(any(feature = "accounts", feature = "booking", feature = "memory"))]
 pub mod schema;
 #[cfg(feature = "weather")]
 pub mod shared_cache;
-#[cfg(any(feature = "accounts", feature = "booking"))]
+#[cfg(any(feature = "accounts", feature = "booking", feature = "memory"))]
 pub mod sqlite;
-#[cfg(any(feature = "accounts", feature = "booking"))]
+#[cfg(any(feature = "accounts", feature = "booking", feature = "memory"))]
 pub mod store;
 #[cfg(feature = "weather")]
 pub mod weather;

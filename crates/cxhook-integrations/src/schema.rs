@@ -81,6 +81,27 @@ pub fn booking(config: &crate::booking::BookingConfig) -> Result<Vec<Applied>, S
     )?)
 }
 
+/// Applies the memory migrations to the database `config` names.
+#[cfg(feature = "memory")]
+pub fn memory(config: &crate::memory::MemoryConfig) -> Result<Vec<Applied>, SchemaError> {
+    config.validate()?;
+    #[cfg(feature = "postgres")]
+    if database::is_postgres(&config.database) {
+        return on_postgres(
+            &config.database,
+            &config.postgres,
+            config.query_timeout(),
+            crate::memory::PostgresMemoryStore::MIGRATIONS,
+            false,
+        );
+    }
+    Ok(crate::sqlite::Database::migrate(
+        &config.database_options(),
+        &[crate::memory::SqliteMemoryStore::MIGRATIONS],
+        false,
+    )?)
+}
+
 /// Applies `component` to the Postgres database `database` names.
 #[cfg(feature = "postgres")]
 fn on_postgres(

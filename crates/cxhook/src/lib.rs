@@ -54,7 +54,7 @@
 //! | `server` | The `server` module: the HTTP edge (`POST /webhook`, `/healthz`, `/readyz`, `/metrics` from a Prometheus exporter), connection limits, recording calls, graceful shutdown, and the bytes-in/bytes-out `Endpoint`. Enables `auth` and `logging`. | Yes |
 //! | `auth` | `middleware::auth`: the credentials a call must carry (basic, bearer, a header, a Google ID token checked against fetched keys). Enables `http-client` and `secret`. | Yes |
 //! | `secret` | `Secret`: a credential from the environment or a file, compared in constant time, never shown in logs or `Debug` output (auth's keys, a database password). | Yes |
-//! | `memory` | `memory`: the seam of a store of facts about users across sessions (`MemoryStore`), keyed by the HMAC-SHA256 of each user's identity under a server secret (`MemorySecret`), so a copy of the store names nobody. Enables `secret`. | Yes |
+//! | `memory` | `memory`: facts about users across sessions: the `Memory` extractor, the `MemoryLayer` that resolves who the caller is and stores a call's changes only when it succeeds, and the store seam (`MemoryStore`), keyed by the HMAC-SHA256 of each user's identity under a server secret (`MemorySecret`), so a copy of the store names nobody. Enables `secret`. | Yes |
 //! | `http-client` | The `http_client` module: the process-wide HTTP client for handlers that call other services (rustls, bounded bodies, timeouts). | Yes |
 //! | `logging` | The `logging` module: installing the global log subscriber, human or Cloud Logging JSON lines, batched or not. | Yes |
 //! | `lambda` | The `lambda` module: the same webhook served on AWS Lambda. Enables `server`. | No |

@@ -42,6 +42,7 @@ fn served(args: &LintArgs) -> anyhow::Result<Served> {
     let local = Local {
         config: args.config.as_deref(),
         database: None,
+        memory: false,
     };
     let config = Config::resolve(local.config, None).context("config error")?;
     let target = Target::in_process(&local, Duration::from_secs(60))?;

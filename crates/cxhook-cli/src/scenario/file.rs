@@ -65,6 +65,12 @@ pub(crate) struct Start {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Turn {
+    /// Whether this turn starts a new session of the same user, as a caller coming back the
+    /// next day: a fresh session ID, and the scenario's starting language, page, form and
+    /// parameters (the `user_id` that says who the user is, say), nothing else of the
+    /// session before, which CX has forgotten by then.
+    #[serde(default)]
+    pub(crate) new_session: bool,
     /// The fulfillment tag.
     pub(crate) tag: String,
     /// What the user typed.

@@ -43,7 +43,7 @@ use self::coverage::Coverages;
 use self::file::Scenario;
 use self::play::{TurnResult, play};
 use crate::agent::webhooks::AgentWebhooks;
-use crate::cli::ScenarioArgs;
+use crate::cli::{Local, ScenarioArgs};
 use crate::named::WebhookUrl;
 use crate::target::Target;
 
@@ -147,9 +147,13 @@ pub(crate) fn run_with(
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         let target = match needs_target {
+            // Memory on, so that scenarios of returning users play in-process too.
             true => Some(Target::chosen(
                 args.url.as_ref(),
-                &args.local(),
+                &Local {
+                    memory: true,
+                    ..args.local()
+                },
                 &args.target,
             )?),
             false => None,

@@ -1,6 +1,7 @@
 //! Playing one scenario: each turn's request built from the session as CX keeps it, sent to
 //! the target, judged as Dialogflow would, applied as CX does, and checked against the turn's
-//! expectations.
+//! expectations. A turn with `new_session` starts the same user's next session first, so
+//! that one scenario tells a first visit and a second.
 
 use std::collections::BTreeMap;
 
@@ -32,7 +33,12 @@ pub(crate) async fn play(
 ) -> anyhow::Result<Vec<TurnResult>> {
     let mut conversation = start(&scenario.session);
     let mut results = Vec::new();
+    let mut sessions = 1;
     for (i, turn) in scenario.turns.iter().enumerate() {
+        if turn.new_session {
+            sessions += 1;
+            conversation = start(&again(&scenario.session, sessions));
+        }
         let request = prepare(&mut conversation, turn);
         let body = serde_json::to_vec(&request).context("cannot write the request")?;
         let exchange = target
@@ -79,6 +85,15 @@ fn start(start: &Start) -> Conversation {
         conversation.set_param(name.clone(), value.clone());
     }
     conversation
+}
+
+/// The start of the user's `n`th session: the scenario's start, with a session ID of its
+/// own (the given one with `-n` added, or a fresh one).
+fn again(first: &Start, n: usize) -> Start {
+    Start {
+        id: first.id.as_ref().map(|id| format!("{id}-{n}")),
+        ..first.clone()
+    }
 }
 
 /// The turn's request: the agent's changes (page, form, parameters) made to the session,

@@ -13,6 +13,7 @@ mod coverage;
 mod db_copy;
 mod lambda;
 mod lint;
+mod memory;
 mod messages;
 mod migrate;
 mod modules;

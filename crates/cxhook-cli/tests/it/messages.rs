@@ -373,6 +373,8 @@ fn no_german_french_or_spanish_reply_of_a_scenario_holds_an_english_sentence() {
         &[
             ("CXHOOK_WEATHER__GEOCODING_URL", &format!("{base}/geo")),
             ("CXHOOK_WEATHER__FORECAST_URL", &format!("{base}/forecast")),
+            // The memory scenarios need memory on, which takes a secret.
+            ("CXHOOK_MEMORY_SECRET", "messages-test-secret"),
         ],
     );
 

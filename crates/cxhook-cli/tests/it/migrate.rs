@@ -20,13 +20,15 @@ fn migrate_creates_the_embedded_database_and_says_what_it_applied() {
     assert_eq!(
         first.stdout,
         "accounts (cxhook.db): accounts version 0 → 1, with the demo accounts\n\
-         booking (cxhook.db): booking version 0 → 2\n"
+         booking (cxhook.db): booking version 0 → 2\n\
+         memory (cxhook.db): memory version 0 → 1\n"
     );
     let again = migrate();
     assert_eq!(again.code, Some(0), "{again:?}");
     assert_eq!(
         again.stdout,
-        "accounts (cxhook.db): up to date\nbooking (cxhook.db): up to date\n"
+        "accounts (cxhook.db): up to date\nbooking (cxhook.db): up to date\n\
+         memory (cxhook.db): up to date\n"
     );
 }
 
@@ -42,6 +44,11 @@ fn serve_without_migrating_is_not_ready_until_cxhook_migrate_runs() {
         ("TEST_POSTGRES_PASSWORD", password.as_str()),
         ("CXHOOK_ACCOUNTS__DATABASE", url),
         ("CXHOOK_BOOKING__DATABASE", url),
+        ("CXHOOK_MEMORY__DATABASE", url),
+        (
+            "CXHOOK_MEMORY__POSTGRES__PASSWORD_ENV",
+            "TEST_POSTGRES_PASSWORD",
+        ),
         (
             "CXHOOK_ACCOUNTS__POSTGRES__PASSWORD_ENV",
             "TEST_POSTGRES_PASSWORD",
@@ -99,7 +106,8 @@ fn serve_without_migrating_is_not_ready_until_cxhook_migrate_runs() {
         migrated.stdout,
         format!(
             "accounts ({url}): accounts version 0 → 1, with the demo accounts\n\
-             booking ({url}): booking version 0 → 2\n"
+             booking ({url}): booking version 0 → 2\n\
+             memory ({url}): memory version 0 → 1\n"
         )
     );
     // The password was read from the variable it names and shows nowhere.
@@ -121,6 +129,9 @@ fn serve_without_migrating_is_not_ready_until_cxhook_migrate_runs() {
     let again = migrate();
     assert_eq!(
         again.stdout,
-        format!("accounts ({url}): up to date\nbooking ({url}): up to date\n")
+        format!(
+            "accounts ({url}): up to date\nbooking ({url}): up to date\n\
+             memory ({url}): up to date\n"
+        )
     );
 }

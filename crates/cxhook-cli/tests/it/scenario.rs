@@ -193,7 +193,11 @@ fn in_process_tools_leave_the_servers_database_alone() {
 
 #[test]
 fn the_repo_scenarios_pass_against_a_url() {
-    let server = Server::start(&["--addr", "127.0.0.1:0"], &[]);
+    // The memory scenarios need memory on, which takes a secret.
+    let server = Server::start(
+        &["--addr", "127.0.0.1:0"],
+        &[("CXHOOK_MEMORY_SECRET", "scenario-test-secret")],
+    );
     let dir = tempfile::tempdir().unwrap();
     let files = repo_scenarios();
     let url = server.url("/webhook");

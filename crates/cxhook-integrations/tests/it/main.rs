@@ -5,6 +5,7 @@
 mod accounts;
 mod booking;
 mod booking_languages;
+mod memory;
 mod postgres;
 mod storage;
 mod stores;

@@ -29,3 +29,4 @@ macro_rules! on_every_backend {
 mod accounts;
 pub(crate) mod backend;
 mod booking;
+mod memory;

@@ -12,6 +12,19 @@
 //! two replicas writing different facts of one user at once keep both, and of two writes
 //! of the same fact the later one wins ([`MemoryStore::apply`]).
 
+//!
+//! A handler reads and writes the caller's facts with the [`Memory`] extractor; the
+//! [`MemoryLayer`] in front of the handlers resolves who the caller is ([`Identities`]: a
+//! session parameter, the caller's number in the telephony payload, a chat channel's key),
+//! and stores what a call changed only when the call succeeds. A caller without an identity
+//! has a memory that holds and keeps nothing.
+
+mod handle;
+mod identity;
+mod layer;
 mod store;
 
+pub use handle::Memory;
+pub use identity::{Identities, IdentitySource};
+pub use layer::{MemoryLayer, MemoryService, Recall};
 pub use store::{Change, Fact, MemoryError, MemorySecret, MemoryStore, UserKey};

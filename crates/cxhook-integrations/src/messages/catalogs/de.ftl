@@ -217,6 +217,11 @@ booking-already-cancelled = Ihr Termin { $confirmation } ({ booking-service } am
 booking-cancel-failed = Entschuldigung, ich konnte die Buchung gerade nicht in unserem Terminsystem stornieren. Bitte versuchen Sie es gleich noch einmal.
 booking-cancelled = Ihr Termin { $confirmation } ({ booking-service } am { $date }, um { $time }) ist storniert.
 
+## Gedächtnis
+
+memory-forgotten = Erledigt: Ich habe alles vergessen, was ich mir über Sie gemerkt hatte.
+memory-unavailable = Entschuldigung, ich komme gerade nicht an das, was ich mir gemerkt habe, daher wurde nichts gelöscht. Bitte versuchen Sie es gleich noch einmal.
+
 ## Die Rückfallantworten des Servers
 
 fallback-failure = Entschuldigung, bei uns ist gerade etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.

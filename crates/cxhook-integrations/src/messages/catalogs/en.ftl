@@ -285,6 +285,13 @@ booking-already-cancelled = Your { booking-service } on { $date } at { $time } (
 booking-cancel-failed = Sorry, I couldn't cancel that booking with our scheduling system just now. Please try again in a moment.
 booking-cancelled = Your { booking-service } on { $date } at { $time } ({ $confirmation }) is cancelled.
 
+## Memory
+
+# The caller asked to be forgotten (tag memory.forget) and everything remembered is erased.
+memory-forgotten = Done: I have forgotten everything I remembered about you.
+# The memory store failed or did not answer in time, so nothing was erased.
+memory-unavailable = Sorry, I can't reach what I remember right now, so nothing was erased. Please try again in a moment.
+
 ## The server's own fallbacks
 
 # A handler failed or panicked.

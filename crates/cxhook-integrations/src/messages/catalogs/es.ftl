@@ -216,6 +216,11 @@ booking-already-cancelled = Su cita { $confirmation } ({ booking-service } el { 
 booking-cancel-failed = Lo siento, ahora mismo no he podido cancelar esa reserva en nuestro sistema de citas. Vuelva a intentarlo en un momento, por favor.
 booking-cancelled = Su cita { $confirmation } ({ booking-service } el { $date } a las { $time }) está cancelada.
 
+## Memoria
+
+memory-forgotten = Hecho: he olvidado todo lo que recordaba sobre usted.
+memory-unavailable = Lo siento, ahora mismo no puedo acceder a lo que recuerdo, así que no se ha borrado nada. Vuelva a intentarlo en un momento, por favor.
+
 ## Las respuestas de reserva del servidor
 
 fallback-failure = Lo siento, algo ha fallado por nuestra parte. Vuelva a intentarlo en un momento, por favor.

@@ -221,6 +221,11 @@ booking-already-cancelled = Votre rendez-vous { $confirmation } ({ booking-servi
 booking-cancel-failed = Désolé, je n’ai pas pu annuler cette réservation auprès de notre système de planification. Merci de réessayer dans un instant.
 booking-cancelled = Votre rendez-vous { $confirmation } ({ booking-service } le { $date } à { $time }) est annulé.
 
+## Mémoire
+
+memory-forgotten = C’est fait : j’ai oublié tout ce que je savais de vous.
+memory-unavailable = Désolé, je n’arrive pas à accéder à ce dont je me souviens pour le moment, donc rien n’a été effacé. Merci de réessayer dans un instant.
+
 ## Les réponses de repli du serveur
 
 fallback-failure = Désolé, un problème est survenu de notre côté. Merci de réessayer dans un instant.

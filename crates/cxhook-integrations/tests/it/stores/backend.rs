@@ -13,6 +13,7 @@ use std::time::Duration;
 use cxhook_integrations::accounts::SqliteStore;
 use cxhook_integrations::accounts::{AccountStore, PostgresConfig, PostgresStore};
 use cxhook_integrations::booking::{BookingStore, PostgresBookingStore, SqliteBookingStore};
+use cxhook_integrations::memory::{PostgresMemoryStore, SqliteMemoryStore};
 use cxhook_integrations::postgres::Options;
 use cxhook_integrations::sqlite::DatabaseOptions;
 use tokio_postgres::NoTls;
@@ -180,6 +181,65 @@ impl Db {
             Self::Postgres { url } => {
                 Arc::new(PostgresBookingStore::open(&options(url, query_timeout_ms)).unwrap())
             }
+        }
+    }
+
+    /// The memory store on it: each call opens another instance, as another replica would.
+    pub(crate) fn memory(&self, query_timeout_ms: u64) -> Arc<dyn cxhook::memory::MemoryStore> {
+        match self {
+            Self::Sqlite { path, .. } => {
+                let options = DatabaseOptions {
+                    query_timeout: Duration::from_millis(query_timeout_ms),
+                    ..DatabaseOptions::new(path)
+                };
+                Arc::new(SqliteMemoryStore::open(&options).unwrap())
+            }
+            Self::Postgres { url } => {
+                Arc::new(PostgresMemoryStore::open(&options(url, query_timeout_ms)).unwrap())
+            }
+        }
+    }
+
+    /// Every row of `table`, every column as text, read beside the store: what a dump of
+    /// it would show.
+    pub(crate) async fn dump(&self, table: &str) -> Vec<String> {
+        match self {
+            Self::Sqlite { path, .. } => {
+                let connection = rusqlite::Connection::open(path).unwrap();
+                let mut statement = connection
+                    .prepare(&format!("SELECT * FROM {table}"))
+                    .unwrap();
+                let columns = statement.column_count();
+                statement
+                    .query_map([], |row| {
+                        (0..columns)
+                            .map(|i| {
+                                let value: rusqlite::types::Value = row.get(i)?;
+                                Ok(match value {
+                                    rusqlite::types::Value::Null => "NULL".to_owned(),
+                                    rusqlite::types::Value::Integer(n) => n.to_string(),
+                                    rusqlite::types::Value::Real(x) => x.to_string(),
+                                    rusqlite::types::Value::Text(text) => text,
+                                    rusqlite::types::Value::Blob(bytes) => {
+                                        String::from_utf8_lossy(&bytes).into_owned()
+                                    }
+                                })
+                            })
+                            .collect::<rusqlite::Result<Vec<_>>>()
+                            .map(|row| row.join("|"))
+                    })
+                    .unwrap()
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .unwrap()
+            }
+            Self::Postgres { url } => connect(url)
+                .await
+                .query(&format!("SELECT t::text FROM {table} AS t"), &[])
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| row.get(0))
+                .collect(),
         }
     }
 

@@ -1,0 +1,299 @@
+//! The `MemoryStore` suite: facts recalled as written, the later write of a fact winning
+//! whatever order writes arrive in, a forget that an older write does not undo, replicas
+//! writing different facts of one user at once keeping both, the retention sweep, and a
+//! table whose dump names no user.
+
+use std::time::{Duration, SystemTime};
+
+use cxhook::Secret;
+use cxhook::memory::{Change, MemorySecret, UserKey};
+use serde_json::{Value, json};
+
+use super::backend::{Db, Kind};
+
+on_every_backend!(
+    facts_are_recalled_as_written_and_per_user,
+    of_two_writes_of_a_fact_the_later_wins_whatever_order_they_arrive_in,
+    a_forgotten_fact_is_not_brought_back_by_an_older_write,
+    forgetting_a_user_erases_every_fact_and_no_other_users,
+    two_replicas_writing_different_facts_of_one_user_at_once_keep_both,
+    the_sweep_erases_what_was_last_written_before_the_retention_time,
+    a_dump_of_the_table_shows_no_user_id_and_no_phone_number,
+);
+
+/// A fixed instant, `days` days after 1 December 2026.
+fn day(days: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_083_200 + days * 86_400)
+}
+
+fn key(identity: &str) -> UserKey {
+    MemorySecret::new(Secret::new("store-suite-secret").unwrap()).key(identity)
+}
+
+fn set(fact: &str, value: Value) -> (String, Change) {
+    (fact.to_owned(), Change::Set(value))
+}
+
+/// The user's facts as `(name, value)`, by name.
+async fn facts(store: &dyn cxhook::memory::MemoryStore, user: &UserKey) -> Vec<(String, Value)> {
+    let mut facts: Vec<_> = store
+        .recall(user.clone())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|fact| (fact.name, fact.value))
+        .collect();
+    facts.sort_by(|a, b| a.0.cmp(&b.0));
+    facts
+}
+
+async fn facts_are_recalled_as_written_and_per_user(kind: Kind) {
+    let Some(db) = Db::new(kind, "facts_are_recalled_as_written_and_per_user").await else {
+        return;
+    };
+    let store = db.memory(5_000);
+    let (ana, ben) = (key("u-1001"), key("u-1002"));
+    assert!(store.recall(ana.clone()).await.unwrap().is_empty());
+    store
+        .apply(
+            ana.clone(),
+            vec![
+                set("city", json!("Berlin")),
+                set("visits", json!({"count": 3, "last": [1, 2]})),
+            ],
+            day(1),
+        )
+        .await
+        .unwrap();
+    store
+        .apply(ben.clone(), vec![set("city", json!("Lyon"))], day(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        facts(store.as_ref(), &ana).await,
+        [
+            ("city".to_owned(), json!("Berlin")),
+            ("visits".to_owned(), json!({"count": 3, "last": [1, 2]}))
+        ]
+    );
+    assert_eq!(
+        facts(store.as_ref(), &ben).await,
+        [("city".to_owned(), json!("Lyon"))]
+    );
+    let recalled = store.recall(ana.clone()).await.unwrap();
+    assert!(recalled.iter().all(|fact| fact.updated_at == day(1)));
+}
+
+async fn of_two_writes_of_a_fact_the_later_wins_whatever_order_they_arrive_in(kind: Kind) {
+    let test = "of_two_writes_of_a_fact_the_later_wins_whatever_order_they_arrive_in";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.memory(5_000);
+    let user = key("+4915112345678");
+    store
+        .apply(user.clone(), vec![set("city", json!("Paris"))], day(2))
+        .await
+        .unwrap();
+    // An older write arriving late changes nothing.
+    store
+        .apply(user.clone(), vec![set("city", json!("Rome"))], day(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        facts(store.as_ref(), &user).await,
+        [("city".to_owned(), json!("Paris"))]
+    );
+    store
+        .apply(user.clone(), vec![set("city", json!("Oslo"))], day(3))
+        .await
+        .unwrap();
+    assert_eq!(
+        facts(store.as_ref(), &user).await,
+        [("city".to_owned(), json!("Oslo"))]
+    );
+}
+
+async fn a_forgotten_fact_is_not_brought_back_by_an_older_write(kind: Kind) {
+    let test = "a_forgotten_fact_is_not_brought_back_by_an_older_write";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.memory(5_000);
+    let user = key("u-1001");
+    store
+        .apply(
+            user.clone(),
+            vec![
+                set("city", json!("Berlin")),
+                set("service", json!("haircut")),
+            ],
+            day(1),
+        )
+        .await
+        .unwrap();
+    store
+        .apply(
+            user.clone(),
+            vec![("city".to_owned(), Change::Forget)],
+            day(3),
+        )
+        .await
+        .unwrap();
+    // A write from before the forget, arriving after it.
+    store
+        .apply(user.clone(), vec![set("city", json!("Madrid"))], day(2))
+        .await
+        .unwrap();
+    assert_eq!(
+        facts(store.as_ref(), &user).await,
+        [("service".to_owned(), json!("haircut"))]
+    );
+    // A later write does bring it back.
+    store
+        .apply(user.clone(), vec![set("city", json!("Vienna"))], day(4))
+        .await
+        .unwrap();
+    assert_eq!(
+        facts(store.as_ref(), &user).await,
+        [
+            ("city".to_owned(), json!("Vienna")),
+            ("service".to_owned(), json!("haircut"))
+        ]
+    );
+}
+
+async fn forgetting_a_user_erases_every_fact_and_no_other_users(kind: Kind) {
+    let test = "forgetting_a_user_erases_every_fact_and_no_other_users";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.memory(5_000);
+    let (ana, ben) = (key("u-1001"), key("u-1002"));
+    store
+        .apply(
+            ana.clone(),
+            vec![
+                set("city", json!("Berlin")),
+                set("service", json!("massage")),
+            ],
+            day(1),
+        )
+        .await
+        .unwrap();
+    store
+        .apply(
+            ana.clone(),
+            vec![("language".to_owned(), Change::Forget)],
+            day(1),
+        )
+        .await
+        .unwrap();
+    store
+        .apply(ben.clone(), vec![set("city", json!("Lyon"))], day(1))
+        .await
+        .unwrap();
+    assert_eq!(store.forget_user(ana.clone()).await.unwrap(), 2);
+    assert!(store.recall(ana.clone()).await.unwrap().is_empty());
+    assert_eq!(store.forget_user(ana.clone()).await.unwrap(), 0);
+    assert_eq!(
+        facts(store.as_ref(), &ben).await,
+        [("city".to_owned(), json!("Lyon"))]
+    );
+    assert_eq!(db.count("memory").await, 1, "no tombstone of Ana is left");
+}
+
+async fn two_replicas_writing_different_facts_of_one_user_at_once_keep_both(kind: Kind) {
+    let test = "two_replicas_writing_different_facts_of_one_user_at_once_keep_both";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    // Two store instances on one database, as two replicas have.
+    let (first, second) = (db.memory(10_000), db.memory(10_000));
+    let user = key("+4915112345678");
+    for round in 0..20_u64 {
+        let at = day(round);
+        let writes = [(first.clone(), "city"), (second.clone(), "service")].map(|(store, fact)| {
+            let user = user.clone();
+            tokio::spawn(async move {
+                store
+                    .apply(user, vec![set(fact, json!(format!("{fact}-{round}")))], at)
+                    .await
+            })
+        });
+        for write in writes {
+            write.await.unwrap().unwrap();
+        }
+        assert_eq!(
+            facts(first.as_ref(), &user).await,
+            [
+                ("city".to_owned(), json!(format!("city-{round}"))),
+                ("service".to_owned(), json!(format!("service-{round}")))
+            ],
+            "round {round}"
+        );
+    }
+}
+
+async fn the_sweep_erases_what_was_last_written_before_the_retention_time(kind: Kind) {
+    let test = "the_sweep_erases_what_was_last_written_before_the_retention_time";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.memory(5_000);
+    let user = key("u-1001");
+    store
+        .apply(user.clone(), vec![set("city", json!("Berlin"))], day(1))
+        .await
+        .unwrap();
+    store
+        .apply(
+            user.clone(),
+            vec![("service".to_owned(), Change::Forget)],
+            day(2),
+        )
+        .await
+        .unwrap();
+    store
+        .apply(user.clone(), vec![set("language", json!("de"))], day(10))
+        .await
+        .unwrap();
+    assert_eq!(store.sweep(day(1)).await.unwrap(), 0);
+    // The fact of day 1 and the tombstone of day 2 go; the fact of day 10 stays.
+    assert_eq!(store.sweep(day(5)).await.unwrap(), 2);
+    assert_eq!(
+        facts(store.as_ref(), &user).await,
+        [("language".to_owned(), json!("de"))]
+    );
+    assert_eq!(db.count("memory").await, 1);
+}
+
+async fn a_dump_of_the_table_shows_no_user_id_and_no_phone_number(kind: Kind) {
+    let test = "a_dump_of_the_table_shows_no_user_id_and_no_phone_number";
+    let Some(db) = Db::new(kind, test).await else {
+        return;
+    };
+    let store = db.memory(5_000);
+    let identities = ["u-1001", "+4915112345678", "4915112345678"];
+    for identity in identities {
+        store
+            .apply(
+                key(identity),
+                vec![
+                    set("city", json!("Berlin")),
+                    ("service".to_owned(), Change::Forget),
+                ],
+                day(1),
+            )
+            .await
+            .unwrap();
+    }
+    let dump = db.dump("memory").await;
+    assert_eq!(dump.len(), 6);
+    let text = dump.join("\n");
+    assert!(text.contains("Berlin"), "the dump is read: {text}");
+    assert!(text.contains(key("u-1001").as_str()));
+    for needle in ["u-1001", "4915112345678", "15112345678"] {
+        assert!(!text.contains(needle), "the dump shows {needle}: {text}");
+    }
+}
