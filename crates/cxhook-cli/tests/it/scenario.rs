@@ -68,6 +68,14 @@ fn all_passed(run: &Run, scenarios: usize) {
 fn the_repo_scenarios_pass_in_process() {
     let dir = tempfile::tempdir().unwrap();
     let files = repo_scenarios();
+    // Each scenario has a German copy beside it, played with it.
+    for file in files.iter().filter(|f| !f.ends_with("-de.yaml")) {
+        let german = file.replace(".yaml", "-de.yaml");
+        assert!(
+            files.contains(&german),
+            "{file} has no German copy {german}"
+        );
+    }
     let args: Vec<&str> = files.iter().map(String::as_str).collect();
     let run = scenario(dir.path(), &args);
     all_passed(&run, files.len());
