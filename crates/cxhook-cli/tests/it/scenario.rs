@@ -364,7 +364,7 @@ pub(crate) fn weather_provider() -> Stub {
 }
 
 #[test]
-fn weather_lookups_play_against_a_stub_provider() {
+fn the_stubbed_scenarios_play_against_a_stub_provider() {
     let provider = weather_provider();
     let base = provider.url.strip_suffix("/webhook").unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -373,17 +373,32 @@ fn weather_lookups_play_against_a_stub_provider() {
         "cxhook.toml",
         &format!("[weather]\ngeocoding_url = \"{base}/geo\"\nforecast_url = \"{base}/forecast\"\n"),
     );
-    // In English, and in German from its copy.
-    let lookups: Vec<String> = ["weather-lookup.yaml", "weather-lookup-de.yaml"]
-        .iter()
-        .map(|name| scenarios().join("stubbed").join(name).display().to_string())
+    // Every scenario of scenarios/stubbed/, each with its German copy.
+    let mut files: Vec<String> = std::fs::read_dir(scenarios().join("stubbed"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .map(|path| path.display().to_string())
         .collect();
-    let run = scenario(dir.path(), &["--config", &config, &lookups[0], &lookups[1]]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(last_line(&run), "2 passed, 0 failed");
-    assert_eq!(
-        run.stdout.lines().filter(|l| l.ends_with(" … ok")).count(),
-        6,
-        "{run:?}"
+    files.sort();
+    for file in files.iter().filter(|f| !f.ends_with("-de.yaml")) {
+        let german = file.replace(".yaml", "-de.yaml");
+        assert!(files.contains(&german), "{file} has no German copy");
+    }
+    for name in ["weather-lookup.yaml", "weather-remembered.yaml"] {
+        assert!(files.iter().any(|f| f.ends_with(name)), "{files:?}");
+    }
+    let mut args = vec!["--config", config.as_str()];
+    args.extend(files.iter().map(String::as_str));
+    let run = scenario(dir.path(), &args);
+    all_passed(&run, files.len());
+    let remembered = run
+        .stdout
+        .split("\n\n")
+        .find(|block| block.contains("weather-remembered.yaml"))
+        .unwrap_or_else(|| panic!("weather-remembered.yaml ran: {}", run.stdout));
+    assert!(
+        remembered.contains("  turn 2 weather.current … ok"),
+        "{remembered}"
     );
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use cxhook::extract::{Form, LanguageCode, Params, Request, Session, State, Tag};
+use cxhook::memory::Memory;
 use cxhook::{BoxFuture, Reply};
 use jiff::civil::{Date, Time};
 
@@ -18,6 +19,11 @@ use crate::messages::{Catalog, Say, ssml};
 pub(super) const CONFIRMATION_ID: &str = "confirmation_id";
 /// The parameter a caller may say a confirmation number in.
 const CONFIRMATION: &str = "confirmation";
+/// The parameter naming the service, and the fact the service last booked is remembered
+/// under (`[memory] remember`).
+const SERVICE: &str = "service";
+/// The parameter naming the service offered from memory.
+const SERVICE_SUGGESTED: &str = "service_suggested";
 
 /// How many pending bookings a sweep claims at a time.
 const CLAIM_BATCH: u32 = 8;
@@ -189,18 +195,21 @@ enum Settled {
 }
 
 /// `booking.validate`: checks whichever of `service`, `date` and `time` are known; marks each
-/// that cannot be booked INVALID with a sentence saying why.
+/// that cannot be booked INVALID with a sentence saying why. Without a service said, and
+/// nothing refused, it offers the service the caller booked last time, when remembered.
 pub(super) async fn validate(
     State(bookings): State<Bookings>,
     Params(said): Params<Said>,
     form: Form,
     LanguageCode(language): LanguageCode,
+    memory: Option<Memory>,
 ) -> Result<Reply, cxhook::Error> {
     let inner = &bookings.0;
     let schedule = &inner.schedule;
     let now = inner.clock.now();
     let say = Say::new(&inner.messages, &language);
     let mut refusals = Refusals::new(&form, say);
+    let service_unsaid = said.service.is_none();
 
     let service = match said.service {
         None => None,
@@ -271,11 +280,18 @@ pub(super) async fn validate(
             arguments.extend(sentences::service(&slot.service.name));
             Reply::text(say.sentence("booking-available", &arguments))
         }
+        None if service_unsaid => match remembered_service(memory.as_ref(), schedule).await {
+            Some(service) => suggested(Reply::text(offer(&service, say)), &service),
+            None => Reply::new(),
+        },
         None => Reply::new(),
     })
 }
 
-/// `booking.create`: books the slot in `service`, `date` and `time`, once per turn.
+/// `booking.create`: books the slot in `service`, `date` and `time`, once per turn. Without a
+/// service said, it asks for what is missing and offers the service the caller booked last
+/// time, when remembered; it books nothing until the service is said.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn create(
     State(bookings): State<Bookings>,
     Request(request): Request,
@@ -284,12 +300,14 @@ pub(super) async fn create(
     Params(said): Params<Said>,
     form: Form,
     LanguageCode(language): LanguageCode,
+    memory: Option<Memory>,
 ) -> Result<Reply, cxhook::Error> {
     let inner = &bookings.0;
     let schedule = &inner.schedule;
     let now = inner.clock.now();
     let say = Say::new(&inner.messages, &language);
 
+    let service_unsaid = said.service.is_none();
     let said_service = said.service.flatten();
     let service = said_service
         .as_deref()
@@ -303,7 +321,17 @@ pub(super) async fn create(
             date,
             time,
         };
-        return Ok(ask_for_the_rest(&form, schedule, &known, say));
+        let remembered = match service {
+            None if service_unsaid => remembered_service(memory.as_ref(), schedule).await,
+            _ => None,
+        };
+        return Ok(ask_for_the_rest(
+            &form,
+            schedule,
+            &known,
+            remembered.as_ref(),
+            say,
+        ));
     };
     let slot = match schedule.slot(date, time, &service, now) {
         Ok(slot) => slot,
@@ -481,6 +509,38 @@ fn booking_arguments(say: Say<'_>, schedule: &Schedule, booking: &Booking) -> se
     arguments
 }
 
+/// The service remembered for the caller under [`SERVICE`], when the schedule still offers
+/// it; `None` without memory, or when the store cannot be read (then nothing is offered).
+async fn remembered_service(memory: Option<&Memory>, schedule: &Schedule) -> Option<Service> {
+    let memory = memory?;
+    match memory.value(SERVICE).await {
+        Ok(value) => schedule.service(value?.as_str()?),
+        Err(error) => {
+            tracing::warn!(
+                user = memory.user().map(|user| user.short()),
+                error = %error,
+                "booking: the remembered service could not be read"
+            );
+            None
+        }
+    }
+}
+
+/// The sentence offering `service` again.
+fn offer(service: &Service, say: Say<'_>) -> String {
+    say.sentence("booking-suggest", &sentences::service(&service.name))
+}
+
+/// `reply`, which offers `service` again, with [`SERVICE_SUGGESTED`] naming it. The
+/// service itself stays unset (cleared, so that a recall of memory into the session does
+/// not fill it either): the caller says yes, or another service, before anything is
+/// booked.
+fn suggested(reply: Reply, service: &Service) -> Reply {
+    reply
+        .clear_param(SERVICE)
+        .set_param(SERVICE_SUGGESTED, &service.name)
+}
+
 /// The reply for a slot that a concurrent booking claimed during this turn.
 fn just_taken(form: &Form, slot: &Slot, say: Say<'_>) -> Reply {
     let mut refusals = Refusals::new(form, say);
@@ -510,8 +570,14 @@ struct Known<'a> {
 
 /// The reply of a `booking.create` that lacks some of service, date and time: it names what
 /// it has and asks for the rest only (an unknown service is said to be unknown), marking
-/// each missing parameter of the form.
-fn ask_for_the_rest(form: &Form, schedule: &Schedule, known: &Known<'_>, say: Say<'_>) -> Reply {
+/// each missing parameter of the form; without a service, it offers the `remembered` one.
+fn ask_for_the_rest(
+    form: &Form,
+    schedule: &Schedule,
+    known: &Known<'_>,
+    remembered: Option<&Service>,
+    say: Say<'_>,
+) -> Reply {
     let mut missing = Vec::new();
     if known.service.is_none() {
         let services = sentences::services(say, schedule);
@@ -545,12 +611,19 @@ fn ask_for_the_rest(form: &Form, schedule: &Schedule, known: &Known<'_>, say: Sa
         let sorry = say.sentence("booking-not-offered-short", &[("said", name.into())]);
         text = format!("{sorry} {text}");
     }
-    missing
+    if let Some(service) = remembered {
+        text = format!("{text} {}", offer(service, say));
+    }
+    let reply = missing
         .iter()
         .filter(|(param, _)| form.contains(param))
         .fold(Reply::text(text), |reply, (param, _)| {
             reply.invalidate(*param).clear_param(*param)
-        })
+        });
+    match remembered {
+        Some(service) => suggested(reply, service),
+        None => reply,
+    }
 }
 
 /// The reply for a confirmation number that names no booking of this session (or none at

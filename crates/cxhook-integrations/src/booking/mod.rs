@@ -23,6 +23,12 @@
 //!   the session that made it; any other number, or one that cannot be a confirmation
 //!   number, is "not found" (and marked INVALID when the form has it).
 //!
+//! With memory served around it (`[memory]`), a `booking.validate` or `booking.create`
+//! without a service said offers the one the caller booked last time (remembered under
+//! `service`, when the schedule still offers it): "Would you like a haircut again?", with
+//! `service_suggested` naming it. It books nothing on its own: `service` stays unset until
+//! the caller says it.
+//!
 //! Replies are in the call's language, from the [message catalogs](crate::messages): the
 //! slot said as the caller's language and region say dates and times ("Tuesday, December 1
 //! at 9:00 AM", "Tuesday 1 December at 9:00" in `en-GB`, "Dienstag, 1. Dezember, um

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use cxhook::Reply;
 use cxhook::extract::{Budget, Form, LanguageCode, Params, State};
+use cxhook::memory::Memory;
 use serde_json::Value;
 
 use super::cache::{Answer, WeatherCache};
@@ -17,6 +18,10 @@ const MAX_PLACE_CHARS: usize = 100;
 /// What a lookup leaves of the call's budget, to write the reply before the deadline layer
 /// gives up on the call.
 const REPLY_RESERVE: Duration = Duration::from_millis(50);
+
+/// The parameter saying that the place was the one remembered from an earlier conversation
+/// (`true`), so that the agent can confirm it; `false` once a place is given again.
+const FROM_MEMORY: &str = "city_from_memory";
 
 /// The session parameters a weather answer sets (cleared when there is none).
 const WEATHER_PARAMS: [&str; 8] = [
@@ -43,20 +48,35 @@ pub(super) struct Weather {
 }
 
 /// `weather.current`. The parameters are read by the names configured, so as a map (the
-/// form's value over the session's, see [`Params`]).
+/// form's value over the session's, see [`Params`]). Without a place, the place remembered
+/// for the caller under the same name (when `[memory]` remembers it) is answered for, said
+/// to be the one of last time, and set in the reply with [`FROM_MEMORY`].
 pub(super) async fn current(
     State(weather): State<Weather>,
     Params(params): Params<serde_json::Map<String, Value>>,
     form: Form,
     LanguageCode(language): LanguageCode,
     budget: Budget,
+    memory: Option<Memory>,
 ) -> Reply {
     let say = Say::new(&weather.messages, &language);
-    let Some(place) = params.get(&weather.param).and_then(place) else {
-        return ask_for_place(&form, &weather.param, say);
+    let given = params.get(&weather.param).and_then(place);
+    let (place, remembered) = match given {
+        Some(place) => (place, None),
+        None => match remembered_place(memory.as_ref(), &weather.param).await {
+            Some((place, value)) => (place, Some(value)),
+            None => return ask_for_place(&form, &weather.param, say),
+        },
+    };
+    // Set when the place is the remembered one, and reset when the session says it was.
+    let from_memory = remembered.is_some();
+    let mark = |reply: Reply| match params.get(FROM_MEMORY) {
+        _ if from_memory => reply.set_param(FROM_MEMORY, true),
+        Some(Value::Bool(true)) => reply.set_param(FROM_MEMORY, false),
+        _ => reply,
     };
     if place.chars().count() > MAX_PLACE_CHARS {
-        return unknown(&place, &form, &weather.param, say);
+        return mark(unknown(&place, &form, &weather.param, say));
     }
     let units = params
         .get(&weather.units_param)
@@ -65,15 +85,45 @@ pub(super) async fn current(
     let budget = budget
         .remaining()
         .map(|left| left.saturating_sub(REPLY_RESERVE));
-    match weather
+    let (reply, known) = match weather
         .cache
         .current(&place, units, &language, budget)
         .await
     {
-        Answer::Fresh(observation) => found(&observation, false, say),
-        Answer::Stale(observation) => found(&observation, true, say),
-        Answer::Unknown => unknown(&place, &form, &weather.param, say),
-        Answer::Unavailable => cleared(Reply::text(say.text("weather-unavailable", &[]))),
+        Answer::Fresh(observation) => (found(&observation, false, from_memory, say), true),
+        Answer::Stale(observation) => (found(&observation, true, from_memory, say), true),
+        Answer::Unknown => (unknown(&place, &form, &weather.param, say), false),
+        Answer::Unavailable => (
+            cleared(Reply::text(say.text("weather-unavailable", &[]))),
+            true,
+        ),
+    };
+    let reply = mark(reply);
+    match remembered {
+        // The remembered place is the session's now, for the agent to confirm or change.
+        Some(value) if known => reply.set_param(&weather.param, value),
+        _ => reply,
+    }
+}
+
+/// The place remembered for the caller under `name`, and its value as remembered; `None`
+/// when there is no memory, nothing usable is remembered, or the store cannot be read (then
+/// the caller is asked, as without memory).
+async fn remembered_place(memory: Option<&Memory>, name: &str) -> Option<(String, Value)> {
+    let memory = memory?;
+    match memory.value(name).await {
+        Ok(value) => {
+            let value = value?;
+            Some((place(&value)?, value))
+        }
+        Err(error) => {
+            tracing::warn!(
+                user = memory.user().map(|user| user.short()),
+                error = %error,
+                "weather: the remembered place could not be read"
+            );
+            None
+        }
     }
 }
 
@@ -142,8 +192,9 @@ fn cleared(reply: Reply) -> Reply {
         })
 }
 
-/// The reply for an observation; a stale one says how old it is.
-fn found(observation: &Observation, stale: bool, say: Say<'_>) -> Reply {
+/// The reply for an observation; a stale one says how old it is, one for the remembered
+/// place says so.
+fn found(observation: &Observation, stale: bool, remembered: bool, say: Say<'_>) -> Reply {
     let units = observation.units;
     let age = observation.fetched_at.elapsed();
     let conditions_said = match conditions(observation.weather_code) {
@@ -164,6 +215,8 @@ fn found(observation: &Observation, stale: bool, say: Say<'_>) -> Reply {
     let text = if stale {
         arguments.push(("age", age_phrase(age, say).into()));
         say.text("weather-stale", &arguments)
+    } else if remembered {
+        say.text("weather-remembered", &arguments)
     } else {
         say.text("weather-now", &arguments)
     };

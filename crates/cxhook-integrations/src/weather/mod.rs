@@ -15,6 +15,13 @@
 //! page's form has it); a missing place gets a reply asking for it, or that form parameter
 //! marked invalid so the agent asks again.
 //!
+//! With memory served around it (`[memory]`), a missing place is first looked for in what
+//! is remembered of the caller, under the place parameter's own name (the name `remember`
+//! stores it under): the reply answers for it and says it is the place of last time ("In
+//! Berlin, Germany, as last time, …"), sets the place parameter to it and
+//! `city_from_memory = true`, so that the agent can confirm it or ask for another; a place
+//! given after that sets it back to `false`.
+//!
 //! Units come from the parameter `units` ([`WeatherConfig::units_param`]:
 //! `metric`/`imperial`, also `celsius`/`fahrenheit`), else from the language: a region of
 //! `US` (`en-US`, `es-US`) gets Fahrenheit and mph, everything else Celsius and km/h.

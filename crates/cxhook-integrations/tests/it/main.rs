@@ -7,6 +7,7 @@ mod booking;
 mod booking_languages;
 mod memory;
 mod postgres;
+mod remembered;
 mod storage;
 mod stores;
 mod support;

@@ -33,7 +33,7 @@ enum Mode {
 }
 
 /// The provider stub's state: call counters, the last queries, and how it behaves.
-struct Stub {
+pub(crate) struct Stub {
     geocoding_calls: AtomicUsize,
     forecast_calls: AtomicUsize,
     delay_ms: AtomicU64,
@@ -154,7 +154,7 @@ async fn forecast(
 }
 
 /// Starts a stub provider on 127.0.0.1:0.
-async fn start_stub() -> (Arc<Stub>, SocketAddr) {
+pub(crate) async fn start_stub() -> (Arc<Stub>, SocketAddr) {
     let stub = Arc::new(Stub {
         geocoding_calls: AtomicUsize::new(0),
         forecast_calls: AtomicUsize::new(0),
@@ -174,7 +174,8 @@ async fn start_stub() -> (Arc<Stub>, SocketAddr) {
     (stub, addr)
 }
 
-fn config(addr: SocketAddr) -> WeatherConfig {
+/// The weather configuration of the stub at `addr`.
+pub(crate) fn config(addr: SocketAddr) -> WeatherConfig {
     WeatherConfig {
         geocoding_url: format!("http://{addr}/v1/search"),
         forecast_url: format!("http://{addr}/v1/forecast"),

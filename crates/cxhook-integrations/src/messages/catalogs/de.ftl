@@ -81,6 +81,11 @@ weather-age-hours =
         [one] Vor einer Stunde
        *[other] Vor { $hours } Stunden
     }
+weather-remembered =
+    { $conditions ->
+        [none] In { $place }, wie beim letzten Mal, sind es { $temperature } { $temperature_unit }, der Wind weht mit { $wind_speed } { $wind_unit }.
+       *[other] In { $place }, wie beim letzten Mal, sind es { $temperature } { $temperature_unit } bei { $conditions }, der Wind weht mit { $wind_speed } { $wind_unit }.
+    }
 
 ## Formen: wie Datum, Uhrzeit und Aufzählungen in den Sätzen gesagt werden.
 
@@ -216,6 +221,7 @@ booking-not-found = Eine Buchung mit der Nummer { $said } finde ich nicht. Bitte
 booking-already-cancelled = Ihr Termin { $confirmation } ({ booking-service } am { $date }, um { $time }) war schon storniert.
 booking-cancel-failed = Entschuldigung, ich konnte die Buchung gerade nicht in unserem Terminsystem stornieren. Bitte versuchen Sie es gleich noch einmal.
 booking-cancelled = Ihr Termin { $confirmation } ({ booking-service } am { $date }, um { $time }) ist storniert.
+booking-suggest = Möchten Sie wieder { booking-service-a } buchen?
 
 ## Gedächtnis
 

@@ -99,6 +99,13 @@ weather-age-hours =
         [one] { $hours } hour ago
        *[other] { $hours } hours ago
     }
+# Weather for the city remembered from an earlier conversation, when none was given; the
+# arguments are weather-now's.
+weather-remembered =
+    { $conditions ->
+        [none] In { $place }, as last time, it's { $temperature }{ $temperature_unit }, with wind at { $wind_speed } { $wind_unit }.
+       *[other] In { $place }, as last time, it's { $temperature }{ $temperature_unit }, with { $conditions } and wind at { $wind_speed } { $wind_unit }.
+    }
 
 ## Forms: how dates, times and lists are said, in the sentences above and below. They are
 ## formatted with the arguments of the sentence that takes them, and a language uses the
@@ -284,6 +291,9 @@ booking-not-found = I can't find a booking with confirmation number { $said }. P
 booking-already-cancelled = Your { booking-service } on { $date } at { $time } ({ $confirmation }) was already cancelled.
 booking-cancel-failed = Sorry, I couldn't cancel that booking with our scheduling system just now. Please try again in a moment.
 booking-cancelled = Your { booking-service } on { $date } at { $time } ({ $confirmation }) is cancelled.
+# Offers the service the caller booked last time, when no service is known yet; the
+# arguments are booking-service's.
+booking-suggest = Would you like { booking-service-a } again?
 
 ## Memory
 

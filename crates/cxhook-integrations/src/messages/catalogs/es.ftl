@@ -81,6 +81,11 @@ weather-age-hours =
         [one] Hace una hora
        *[other] Hace { $hours } horas
     }
+weather-remembered =
+    { $conditions ->
+        [none] En { $place }, como la última vez, hace { $temperature } { $temperature_unit }, con viento de { $wind_speed } { $wind_unit }.
+       *[other] En { $place }, como la última vez, hace { $temperature } { $temperature_unit }, con { $conditions } y viento de { $wind_speed } { $wind_unit }.
+    }
 
 ## Formas: cómo se dicen las fechas, las horas y las listas en las frases.
 
@@ -215,6 +220,7 @@ booking-not-found = No encuentro ninguna reserva con el número de confirmación
 booking-already-cancelled = Su cita { $confirmation } ({ booking-service } el { $date } a las { $time }) ya estaba cancelada.
 booking-cancel-failed = Lo siento, ahora mismo no he podido cancelar esa reserva en nuestro sistema de citas. Vuelva a intentarlo en un momento, por favor.
 booking-cancelled = Su cita { $confirmation } ({ booking-service } el { $date } a las { $time }) está cancelada.
+booking-suggest = ¿Le reservo otra vez { booking-service-a }?
 
 ## Memoria
 

@@ -82,6 +82,11 @@ weather-age-hours =
         [one] Il y a une heure
        *[other] Il y a { $hours } heures
     }
+weather-remembered =
+    { $conditions ->
+        [none] À { $place }, comme la dernière fois : il fait { $temperature } { $temperature_unit }, avec un vent de { $wind_speed } { $wind_unit }.
+       *[other] À { $place }, comme la dernière fois : il fait { $temperature } { $temperature_unit }, avec { $conditions } et un vent de { $wind_speed } { $wind_unit }.
+    }
 
 ## Formes : comment les dates, les heures et les listes se disent dans les phrases.
 
@@ -220,6 +225,7 @@ booking-not-found = Je ne trouve aucune réservation avec le numéro de confirma
 booking-already-cancelled = Votre rendez-vous { $confirmation } ({ booking-service } le { $date } à { $time }) était déjà annulé.
 booking-cancel-failed = Désolé, je n’ai pas pu annuler cette réservation auprès de notre système de planification. Merci de réessayer dans un instant.
 booking-cancelled = Votre rendez-vous { $confirmation } ({ booking-service } le { $date } à { $time }) est annulé.
+booking-suggest = Souhaitez-vous de nouveau { booking-service-a } ?
 
 ## Mémoire
 
