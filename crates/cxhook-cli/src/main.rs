@@ -14,6 +14,7 @@
 //! `agent lint` cannot load).
 
 mod agent;
+mod allocator;
 mod app;
 mod cli;
 mod config;

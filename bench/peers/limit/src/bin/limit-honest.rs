@@ -208,7 +208,7 @@ async fn webhook(
 }
 
 #[tokio::main]
-async fn main() {
+pub async fn main() {
     let mut args = std::env::args().skip(1);
     let port: u16 = args
         .next()
