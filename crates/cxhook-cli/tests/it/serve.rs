@@ -20,7 +20,7 @@ fn serve_says_where_it_listens_and_answers() {
     assert_eq!(
         server.tags,
         "tags: account.balance, account.transactions, booking.cancel, booking.create, \
-         booking.validate, weather.current"
+         booking.validate, memory.forget, memory.recall, weather.current"
     );
 
     let health = get(&server.url("/healthz"));
@@ -249,7 +249,8 @@ fn the_accounts_integration_can_be_turned_off() {
     );
     assert_eq!(
         server.tags,
-        "tags: booking.cancel, booking.create, booking.validate, weather.current"
+        "tags: booking.cancel, booking.create, booking.validate, memory.forget, memory.recall, \
+         weather.current"
     );
 }
 
