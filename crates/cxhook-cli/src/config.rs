@@ -32,7 +32,7 @@ use serde::de::{self, Deserializer, Visitor};
 use cxhook_integrations::ConfigError;
 use cxhook_integrations::accounts::AccountsConfig;
 use cxhook_integrations::booking::BookingConfig;
-use cxhook_integrations::memory::MemoryConfig;
+use cxhook_integrations::memory::{MemoryConfig, SecretSource};
 use cxhook_integrations::messages::Catalog;
 use cxhook_integrations::shared_cache::CacheConfig;
 use cxhook_integrations::weather::WeatherConfig;
@@ -286,9 +286,14 @@ impl Config {
         let (limits, upstream_body_limit) = raw.limits.build().map_err(in_section("limits"))?;
         let mut record = raw.record.build().map_err(in_section("record"))?;
         // With memory on, the parameters it recalls are a user's remembered data: a
-        // recording shows none of their values.
-        let memory_on =
-            raw.memory.enabled && raw.memory.secret().map_err(in_section("memory"))?.is_some();
+        // recording shows none of their values. On SQLite with no secret given, `serve`
+        // keys users with the one kept beside the database, which it makes if need be
+        // (resolving the configuration makes nothing): memory is on there too.
+        let memory_on = raw.memory.enabled
+            && !matches!(
+                raw.memory.secret_source().map_err(in_section("memory"))?,
+                SecretSource::Missing
+            );
         if memory_on {
             let prefix = &raw.memory.recall_prefix;
             record.redact_also(
@@ -870,9 +875,17 @@ mod tests {
 
     #[test]
     fn with_memory_on_recordings_redact_what_it_recalls() {
-        let off = resolve("").unwrap();
-        assert!(!off.record.redacts("city"));
         let dir = tempfile::tempdir().unwrap();
+        // The default: SQLite with no secret given, keyed by the file `serve` keeps beside
+        // the database, which resolving the configuration does not make.
+        let database = dir.path().join("cxhook.db").display().to_string();
+        let kept = resolve(&format!("[memory]\ndatabase = {database:?}\n")).unwrap();
+        assert!(kept.record.redacts("city") && kept.record.redacts("language"));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let disabled = resolve("[memory]\nenabled = false\n").unwrap();
+        assert!(!disabled.record.redacts("city"));
+        let postgres = resolve("[memory]\ndatabase = \"postgres://cxhook@db.internal/cxhook\"\n");
+        assert!(!postgres.unwrap().record.redacts("city"));
         let secret = dir.path().join("memory-secret");
         std::fs::write(&secret, "s3cret").unwrap();
         let on = resolve(&format!(

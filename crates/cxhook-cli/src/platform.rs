@@ -3,8 +3,9 @@
 //!
 //! The embedded default is right for one long-lived instance, and nothing stops it from
 //! starting elsewhere: it is how cxhook is tried out. But there each instance books slots in
-//! its own file (two instances book one slot twice) and a replaced instance takes its file
-//! with it, so the start says so, once, with what to change. A platform is recognised by
+//! its own file (two instances book one slot twice), remembers users in its own file under
+//! a secret of its own, and a replaced instance takes its files with it, so the start says
+//! so, once, with what to change. A platform is recognised by
 //! what it sets: Cloud Run `K_SERVICE`, Lambda `AWS_LAMBDA_FUNCTION_NAME`, and Cloud Run,
 //! the Kubernetes manifest and most container platforms `PORT`.
 
@@ -45,15 +46,17 @@ fn sqlite_data(stores: &[(&str, bool, &Path)]) -> Vec<String> {
 /// due.
 fn warning(kept: &[String], var: impl Fn(&str) -> Option<String>) -> Option<String> {
     let (platform, variable) = platform(var)?;
-    if kept.is_empty() {
-        return None;
-    }
+    let listed = match kept {
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} and {last}", first.join(", ")),
+        [] => return None,
+    };
     Some(format!(
-        "running on {platform} ({variable} is set) with data in SQLite: {} live in this \
-         instance only; another instance has its own (two would book one slot twice) and a \
-         replaced instance loses them. Run one instance, or put them on Postgres: [accounts] \
-         and [booking] database = \"postgres://…\"",
-        kept.join(" and ")
+        "running on {platform} ({variable} is set) with data in SQLite: {listed} live in \
+         this instance only; another instance has its own (two would book one slot twice) \
+         and a replaced instance loses them. Run one instance, or put them on Postgres: \
+         [accounts], [booking] and [memory] database = \"postgres://…\", with memory's \
+         secret shared by every instance (CXHOOK_MEMORY_SECRET)"
     ))
 }
 
@@ -67,6 +70,7 @@ pub(crate) fn warn_about_local_data(config: &Config) {
             &config.accounts.database,
         ),
         ("bookings", config.booking.enabled, &config.booking.database),
+        ("memory", config.memory.enabled, &config.memory.database),
     ]);
     if let Some(warning) = warning(&kept, |name| std::env::var(name).ok()) {
         tracing::warn!("{warning}");
@@ -85,10 +89,14 @@ mod tests {
         }
     }
 
-    /// The default: both integrations in `cxhook.db`.
+    /// The default: both integrations and memory in `cxhook.db`.
     fn default_data() -> Vec<String> {
         let file = Path::new("cxhook.db");
-        sqlite_data(&[("accounts", true, file), ("bookings", true, file)])
+        sqlite_data(&[
+            ("accounts", true, file),
+            ("bookings", true, file),
+            ("memory", true, file),
+        ])
     }
 
     #[test]
@@ -101,7 +109,8 @@ mod tests {
             );
             assert!(
                 said.contains(
-                    "accounts (cxhook.db) and bookings (cxhook.db) live in this instance only"
+                    "accounts (cxhook.db), bookings (cxhook.db) and memory (cxhook.db) live in \
+                     this instance only"
                 ),
                 "{said}"
             );

@@ -33,6 +33,9 @@ pub(crate) fn run(flags: &ServeArgs) -> anyhow::Result<()> {
         let _runtime = runtime.enter();
         crate::telemetry::init(&config)?;
         crate::platform::warn_about_local_data(&config);
+        // Serving is what makes memory's secret file, when it keys users with one.
+        cxhook_integrations::memory::keep_secret(&config.memory)
+            .context("cannot start memory ([memory])")?;
         let webhook = crate::app::webhook(&config)?;
         crate::security::announce(&config.auth);
         config.record.attach(webhook, flags.record.as_deref())?

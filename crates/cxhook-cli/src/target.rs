@@ -10,7 +10,8 @@
 //! `accounts.database` / `booking.database` / `memory.database` set in the `--config` file
 //! or by their `CXHOOK_` variables, each of which is kept. For `scenario`, memory on the
 //! tool's own database gets a random secret of its own when none is set, so that scenarios
-//! about returning users play without one. The built-in default, `./cxhook.db`, is the file a
+//! about returning users play without one; on a database that is named, memory reads the
+//! secret `serve` keeps beside it, and makes none. The built-in default, `./cxhook.db`, is the file a
 //! `cxhook serve` in the same directory uses: a tool that wrote its test bookings there, or
 //! played its scenarios against bookings made by hand, would be wrong both ways. It logs at
 //! `warn` unless `log.filter` or `RUST_LOG` says otherwise: a tool's output is its report,
@@ -227,7 +228,7 @@ fn own_database(
     if memory {
         config.memory.database = database;
         if local.memory {
-            throwaway_secret(config, scratch.path())?;
+            throwaway_secret(config)?;
         }
     }
     Ok(Some(scratch))
@@ -235,23 +236,12 @@ fn own_database(
 
 /// Gives memory on the tool's own database a secret of its own, when none is set: the
 /// database goes when the tool ends, and so may its keys, so that scenarios about returning
-/// users play with nothing to set up. The secret is random, in a file beside the database.
-fn throwaway_secret(config: &mut Config, scratch: &Path) -> anyhow::Result<()> {
-    use std::hash::{BuildHasher, RandomState};
-    let memory = &config.memory;
-    let var = memory.secret_env.trim();
-    let set = memory.secret_file.is_some()
-        || (!var.is_empty() && std::env::var_os(var).is_some_and(|value| !value.is_empty()));
-    if set {
-        return Ok(());
-    }
-    // Each `RandomState` is keyed from the operating system's randomness.
-    let secret: String = (0..4_u64)
-        .map(|i| format!("{:016x}", RandomState::new().hash_one(i)))
-        .collect();
-    let file = scratch.join("memory-secret");
-    std::fs::write(&file, secret).context("cannot write the in-process memory secret")?;
-    config.memory.secret_file = Some(file);
+/// users play with nothing to set up. It is the random one `serve` would keep beside the
+/// database (`cxhook.db.memory-secret`), made as `serve` makes it; elsewhere the in-process
+/// webhook only reads such a file.
+fn throwaway_secret(config: &Config) -> anyhow::Result<()> {
+    cxhook_integrations::memory::keep_secret(&config.memory)
+        .context("cannot make the in-process memory secret")?;
     Ok(())
 }
 

@@ -30,6 +30,10 @@ pub enum Error {
     ))]
     #[error(transparent)]
     Postgres(#[from] crate::postgres::OpenError),
+    /// Memory's secret file, kept beside its SQLite database, could not be made or read.
+    #[cfg(feature = "memory")]
+    #[error(transparent)]
+    MemorySecret(#[from] crate::memory::SecretFileError),
     /// The booking API's token could not be read.
     #[cfg(feature = "booking")]
     #[error(transparent)]

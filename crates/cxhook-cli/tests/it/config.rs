@@ -70,11 +70,14 @@ fn a_secret_in_a_cxhook_variable_is_no_key() {
     assert!(server.tags.contains("booking.create"), "{}", server.tags);
     assert_eq!(get(&server.url("/readyz")).status, 200);
 
-    // Without it, the external backend cannot start, and says which variable it wants.
+    // Without it, the external backend cannot start, and says which variable it wants. (In
+    // a directory of its own: the start makes the database and memory's secret first.)
+    let dir = tempfile::tempdir().unwrap();
     let mut command = cxhook();
     command
         .args(["serve", "--addr", "127.0.0.1:0"])
-        .envs(external);
+        .envs(external)
+        .current_dir(dir.path());
     let unset = run(command, "");
     assert_eq!(unset.code, Some(2), "{unset:?}");
     assert!(unset.stderr.contains("CXHOOK_BOOKING_TOKEN"), "{unset:?}");

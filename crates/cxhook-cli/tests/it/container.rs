@@ -651,9 +651,14 @@ fn the_cloud_run_guides_deploy_command_sets_what_the_manifest_sets() {
     let manifested: Vec<(String, String)> = manifest_env("deploy/cloudrun/service.yaml", "Service")
         .into_iter()
         .filter(|(name, _)| {
-            ["CXHOOK_AUTH__", "CXHOOK_ACCOUNTS__", "CXHOOK_BOOKING__"]
-                .iter()
-                .any(|prefix| name.starts_with(prefix))
+            [
+                "CXHOOK_AUTH__",
+                "CXHOOK_ACCOUNTS__",
+                "CXHOOK_BOOKING__",
+                "CXHOOK_MEMORY__",
+            ]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
         })
         .map(|(name, value)| (name, value.unwrap()))
         .collect();

@@ -154,7 +154,7 @@ fn a_replay_against_a_recording_server_is_not_recorded() {
     let server = Server::start_in(
         dir.path(),
         &["--addr", "127.0.0.1:0", "--record", "calls.jsonl"],
-        &[],
+        &[crate::replay::MEMORY_OFF],
     );
     let calls = calls();
     post_all(&server, &calls);

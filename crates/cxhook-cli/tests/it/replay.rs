@@ -16,12 +16,16 @@ fn replay(dir: &Path, args: &[&str]) -> Run {
     run(command, "")
 }
 
+/// Memory off: with it on, the recording redacts the booking's `service`, which it
+/// remembers, and a replay sends `[REDACTED]` for it.
+pub(crate) const MEMORY_OFF: (&str, &str) = ("CXHOOK_MEMORY__ENABLED", "false");
+
 /// A server in `dir` recording to `calls.jsonl` with these extra `serve` flags, the calls
 /// made to it, and the recording copied to `recording.jsonl`.
 fn record(dir: &Path, flags: &[&str]) -> Server {
     let mut args = vec!["--addr", "127.0.0.1:0", "--record", "calls.jsonl"];
     args.extend_from_slice(flags);
-    let server = Server::start_in(dir, &args, &[]);
+    let server = Server::start_in(dir, &args, &[MEMORY_OFF]);
     let calls = calls();
     post_all(&server, &calls);
     let lines = recorded(&dir.join("calls.jsonl"), calls.len());

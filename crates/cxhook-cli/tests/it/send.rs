@@ -343,6 +343,8 @@ fn send_shows_each_built_in_tags_reply() {
             r#"set balance = "$1,250.75""#,
             "set balance_minor = 125075",
             r#"set currency = "USD""#,
+            // Memory is on by default: u-1001 is known, with nothing remembered yet.
+            "set memory_recalled = false",
         ]
     );
 

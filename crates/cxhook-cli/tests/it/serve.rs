@@ -20,7 +20,7 @@ fn serve_says_where_it_listens_and_answers() {
     assert_eq!(
         server.tags,
         "tags: account.balance, account.transactions, booking.cancel, booking.create, \
-         booking.validate, weather.current"
+         booking.validate, memory.forget, memory.recall, weather.current"
     );
 
     let health = get(&server.url("/healthz"));
@@ -249,7 +249,8 @@ fn the_accounts_integration_can_be_turned_off() {
     );
     assert_eq!(
         server.tags,
-        "tags: booking.cancel, booking.create, booking.validate, weather.current"
+        "tags: booking.cancel, booking.create, booking.validate, memory.forget, memory.recall, \
+         weather.current"
     );
 }
 
@@ -592,8 +593,8 @@ fn a_256_mib_answer_from_the_weather_provider_is_cut_off_and_answered_with_the_f
 
 #[test]
 fn serve_on_a_platform_with_sqlite_data_warns_that_it_lives_in_this_instance_only() {
-    let warning = "with data in SQLite: accounts (cxhook.db) and bookings (cxhook.db) live in \
-                   this instance only";
+    let warning = "with data in SQLite: accounts (cxhook.db), bookings (cxhook.db) and memory \
+                   (cxhook.db) live in this instance only";
     // Cloud Run sets PORT and K_SERVICE; --addr keeps the test on loopback.
     let server = Server::start(
         &["--addr", "127.0.0.1:0"],
@@ -609,7 +610,8 @@ fn serve_on_a_platform_with_sqlite_data_warns_that_it_lives_in_this_instance_onl
         stopped.stderr
     );
 
-    // Off a platform, or with both integrations elsewhere than SQLite: no warning.
+    // Off a platform, or with both integrations and memory elsewhere than SQLite: no
+    // warning.
     let plain = Server::start(&["--addr", "127.0.0.1:0"], &[]);
     let elsewhere = Server::start(
         &["--addr", "127.0.0.1:0"],
@@ -617,6 +619,7 @@ fn serve_on_a_platform_with_sqlite_data_warns_that_it_lives_in_this_instance_onl
             ("PORT", "8080"),
             ("CXHOOK_ACCOUNTS__ENABLED", "false"),
             ("CXHOOK_BOOKING__ENABLED", "false"),
+            ("CXHOOK_MEMORY__ENABLED", "false"),
         ],
     );
     for server in [plain, elsewhere] {

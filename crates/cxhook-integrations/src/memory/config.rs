@@ -18,8 +18,10 @@ const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MemoryConfig {
-    /// Whether users are remembered (default true); memory still stays off until a secret
-    /// is set ([`MemoryConfig::secret_env`], [`MemoryConfig::secret_file`]).
+    /// Whether users are remembered (default true). Without a secret given
+    /// ([`MemoryConfig::secret_env`], [`MemoryConfig::secret_file`]), memory on a SQLite
+    /// database keys users with a secret kept beside it, and on Postgres stays off
+    /// ([`SecretSource`](super::SecretSource)).
     pub enabled: bool,
     /// The SQLite database file (default `cxhook.db`, shared with the accounts and
     /// bookings), or a Postgres server, as the other integrations' `database`.
@@ -29,8 +31,8 @@ pub struct MemoryConfig {
     /// How long a query may take, in milliseconds (default 1000); more than 0.
     pub query_timeout_ms: u64,
     /// The environment variable holding the secret users are keyed with (default
-    /// `CXHOOK_MEMORY_SECRET`). Changing the secret makes everything remembered
-    /// unreachable.
+    /// `CXHOOK_MEMORY_SECRET`), the one every replica of a database must share. Changing
+    /// the secret makes everything remembered unreachable.
     pub secret_env: String,
     /// A file holding the secret (a mounted secret); when set it wins over `secret_env`.
     pub secret_file: Option<PathBuf>,
@@ -155,9 +157,10 @@ impl MemoryConfig {
         }
     }
 
-    /// The secret users are keyed with: from `secret_file` when set, else from the
-    /// variable `secret_env` names; `None` when that variable is unset or empty (memory
-    /// then stays off). A file that cannot be read, or holds nothing, is an error.
+    /// The secret given to key users with: from `secret_file` when set, else from the
+    /// variable `secret_env` names; `None` when that variable is unset or empty (see
+    /// [`MemoryConfig::secret_source`] for what memory then uses). A file that cannot be
+    /// read, or holds nothing, is an error.
     pub fn secret(&self) -> Result<Option<MemorySecret>, ConfigError> {
         if let Some(file) = &self.secret_file {
             return Secret::from_file(file)

@@ -17,12 +17,15 @@
 //!   facts last written longer ago than `retention_days` (90), every `sweep_interval_ms`.
 //!
 //! Memory needs its secret, from an environment variable or a file, never the
-//! configuration: without one it stays off (logged at start-up), its tags are not served,
-//! and nothing is remembered.
+//! configuration. Without one given, memory on a SQLite database keeps one in a file beside
+//! it, which `cxhook serve` makes at its first start ([`keep_secret`]); on Postgres, shared by
+//! replicas that must share the secret too, it stays off (a warning at start-up), its tags
+//! are not served, and nothing is remembered (see [`SecretSource`]).
 
 mod config;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod secret;
 mod sqlite;
 pub mod sweep;
 
@@ -38,6 +41,7 @@ use crate::messages::Catalog;
 pub use config::{MemoryConfig, MemoryTags};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresMemoryStore;
+pub use secret::{SecretFileError, SecretSource, read_kept};
 pub use sqlite::SqliteMemoryStore;
 pub use sweep::Now;
 
@@ -98,7 +102,9 @@ fn opened(config: &MemoryConfig) -> Result<(Arc<dyn MemoryStore>, Ping), Error> 
 
 /// `routes` with memory around them, as `config` says: the store opened (with a readiness
 /// check), the tags served, the retention sweep started with the router. When memory is
-/// disabled or no secret is set, `routes` as they are.
+/// disabled or has no secret, `routes` as they are: a secret file kept beside a SQLite
+/// database is read, never made here ([`keep_secret`] makes it, as `cxhook serve` does
+/// first; see [`SecretSource`]).
 pub fn around(config: &MemoryConfig, routes: Router) -> Result<Router, Error> {
     around_saying(config, routes, Catalog::shipped())
 }
@@ -113,13 +119,7 @@ pub fn around_saying(
     if !config.enabled {
         return Ok(routes);
     }
-    let Some(secret) = config.secret()? else {
-        // Said at `info`: off is the default, not a fault.
-        tracing::info!(
-            secret_env = %config.secret_env,
-            "memory is off: no secret is set (set `memory.secret_env`'s variable or \
-             `memory.secret_file`)"
-        );
+    let Some(secret) = secret(config)? else {
         return Ok(routes);
     };
     let (store, ping) = opened(config)?;
@@ -130,6 +130,56 @@ pub fn around_saying(
         now: sweep::system_now(),
     };
     Ok(around_with(config, routes, parts)?.ready_check("memory", move || ping()))
+}
+
+/// Makes the file the secret of `config` is kept in ([`SecretSource::Kept`]) unless it
+/// exists: `cxhook serve`'s start-up, before memory is built. Nothing when memory is
+/// disabled, a secret is given or the database is Postgres; a file that exists is never
+/// replaced, whatever it holds. Whether the file was made now.
+pub fn keep_secret(config: &MemoryConfig) -> Result<bool, Error> {
+    if !config.enabled {
+        return Ok(false);
+    }
+    match config.secret_source()? {
+        SecretSource::Kept(file) => Ok(secret::make(&file)?),
+        SecretSource::Given(_) | SecretSource::Missing => Ok(false),
+    }
+}
+
+/// The secret users are keyed with, as `config` says ([`SecretSource`]), logged when it is
+/// the kept file's; `None`, logged, when memory has none and stays off.
+fn secret(config: &MemoryConfig) -> Result<Option<MemorySecret>, Error> {
+    match config.secret_source()? {
+        SecretSource::Given(secret) => Ok(Some(secret)),
+        SecretSource::Kept(file) => {
+            let Some(secret) = read_kept(&file)? else {
+                // Said at `info`: the tools that build the webhook in-process make no file.
+                tracing::info!(
+                    file = %file.display(),
+                    "memory is off: neither {} nor `memory.secret_file` is set, and the \
+                     secret file beside the database does not exist (`cxhook serve` makes it)",
+                    config.secret_env
+                );
+                return Ok(None);
+            };
+            tracing::info!(
+                file = %file.display(),
+                "memory keys users with the secret in its file beside the database; \
+                 replicas must share one secret instead: set {} or `memory.secret_file`",
+                config.secret_env
+            );
+            Ok(Some(secret))
+        }
+        SecretSource::Missing => {
+            tracing::warn!(
+                "memory is off: its database is Postgres, shared by replicas that must key \
+                 users with one secret, and none is set (a secret made by each replica \
+                 would split every user); set {} or `memory.secret_file`",
+                config.secret_env
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// `routes` with memory around them over `parts` (a store of another backend, a clock of

@@ -280,7 +280,7 @@ async fn forget_me_erases_the_user_says_so_and_a_new_session_recalls_nothing() {
 }
 
 #[tokio::test]
-async fn without_a_secret_memory_is_off_and_its_tags_are_not_served() {
+async fn without_a_secret_or_its_file_memory_is_off_and_its_tags_are_not_served() {
     let fixture = Fixture::new();
     let config = MemoryConfig {
         database: fixture.dir.path().join("cxhook.db"),
@@ -299,6 +299,53 @@ async fn without_a_secret_memory_is_off_and_its_tags_are_not_served() {
     let reply = answer(&client, from_user("s-1", "sets")).await;
     assert_eq!(reply.param("memory_recalled"), None);
     assert!(fixture.rows().is_empty());
+}
+
+#[tokio::test]
+async fn with_no_secret_memory_on_sqlite_keys_users_with_the_file_made_beside_it() {
+    let fixture = Fixture::new();
+    let config = MemoryConfig {
+        database: fixture.dir.path().join("cxhook.db"),
+        secret_env: "MEMORY_TEST_SECRET_THAT_IS_NOT_SET".to_owned(),
+        ..MemoryConfig::default()
+    };
+    // Disabled, memory makes nothing; enabled, the file once, then never again.
+    let disabled = MemoryConfig {
+        enabled: false,
+        ..config.clone()
+    };
+    assert!(!memory::keep_secret(&disabled).unwrap());
+    let file = fixture.dir.path().join("cxhook.db.memory-secret");
+    assert!(!file.exists());
+    assert!(memory::keep_secret(&config).unwrap());
+    let made = std::fs::read_to_string(&file).unwrap();
+    assert!(!memory::keep_secret(&config).unwrap());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), made);
+    let served = || {
+        let routes = Router::new().route("sets", || async {
+            Reply::text("ok").set_param("city", "Lisbon")
+        });
+        memory::around(&config, routes).unwrap()
+    };
+    let router = served();
+    assert!(router.tags().any(|tag| tag == "memory.recall"));
+    answer(&TestClient::new(router), from_user("s-1", "sets")).await;
+    // Built again, as after a restart: the same file, the same key, the same user.
+    let again = TestClient::new(served());
+    let reply = answer(&again, from_user("s-2", "memory.recall")).await;
+    assert_eq!(reply.param("city"), Some(&json!("Lisbon")));
+    assert_eq!(reply.param("memory_recalled"), Some(&json!(true)));
+    // With a secret given, that one keys the users and no file is made for it.
+    let given = fixture.dir.path().join("given");
+    std::fs::write(&given, "s3cret\n").unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let with_given = MemoryConfig {
+        database: elsewhere.path().join("cxhook.db"),
+        secret_file: Some(given),
+        ..config.clone()
+    };
+    assert!(!memory::keep_secret(&with_given).unwrap());
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
 }
 
 #[tokio::test]
