@@ -3,15 +3,17 @@
 //! writing different facts of one user at once keeping both, the retention sweep, and a
 //! table whose dump names no user.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use cxhook::Secret;
-use cxhook::memory::{Change, MemorySecret, UserKey};
+use cxhook::memory::{Change, MemorySecret, MemoryStore, UserKey};
 use serde_json::{Value, json};
 
 use super::backend::{Db, Kind};
 
 on_every_backend!(
+    given given;
     facts_are_recalled_as_written_and_per_user,
     of_two_writes_of_a_fact_the_later_wins_whatever_order_they_arrive_in,
     a_forgotten_fact_is_not_brought_back_by_an_older_write,
@@ -20,6 +22,24 @@ on_every_backend!(
     the_sweep_erases_what_was_last_written_before_the_retention_time,
     a_dump_of_the_table_shows_no_user_id_and_no_phone_number,
 );
+
+/// The query timeout of the stores, in milliseconds: ample, as the suite asserts what is
+/// stored and never how fast.
+const QUERY_TIMEOUT_MS: u64 = 10_000;
+
+/// What each test starts from: a fresh, empty database and a memory store on it.
+struct Given {
+    db: Db,
+    store: Arc<dyn MemoryStore>,
+}
+
+/// A fresh database of `kind` for the test `test` and a store on it; `None` when Postgres is
+/// skipped.
+async fn given(kind: Kind, test: &str) -> Option<Given> {
+    let db = Db::new(kind, test).await?;
+    let store = db.memory(QUERY_TIMEOUT_MS);
+    Some(Given { db, store })
+}
 
 /// A fixed instant, `days` days after 1 December 2026.
 fn day(days: u64) -> SystemTime {
@@ -35,7 +55,7 @@ fn set(fact: &str, value: Value) -> (String, Change) {
 }
 
 /// The user's facts as `(name, value)`, by name.
-async fn facts(store: &dyn cxhook::memory::MemoryStore, user: &UserKey) -> Vec<(String, Value)> {
+async fn facts(store: &dyn MemoryStore, user: &UserKey) -> Vec<(String, Value)> {
     let mut facts: Vec<_> = store
         .recall(user.clone())
         .await
@@ -47,11 +67,7 @@ async fn facts(store: &dyn cxhook::memory::MemoryStore, user: &UserKey) -> Vec<(
     facts
 }
 
-async fn facts_are_recalled_as_written_and_per_user(kind: Kind) {
-    let Some(db) = Db::new(kind, "facts_are_recalled_as_written_and_per_user").await else {
-        return;
-    };
-    let store = db.memory(5_000);
+async fn facts_are_recalled_as_written_and_per_user(Given { store, .. }: Given) {
     let (ana, ben) = (key("u-1001"), key("u-1002"));
     assert!(store.recall(ana.clone()).await.unwrap().is_empty());
     store
@@ -84,12 +100,9 @@ async fn facts_are_recalled_as_written_and_per_user(kind: Kind) {
     assert!(recalled.iter().all(|fact| fact.updated_at == day(1)));
 }
 
-async fn of_two_writes_of_a_fact_the_later_wins_whatever_order_they_arrive_in(kind: Kind) {
-    let test = "of_two_writes_of_a_fact_the_later_wins_whatever_order_they_arrive_in";
-    let Some(db) = Db::new(kind, test).await else {
-        return;
-    };
-    let store = db.memory(5_000);
+async fn of_two_writes_of_a_fact_the_later_wins_whatever_order_they_arrive_in(
+    Given { store, .. }: Given,
+) {
     let user = key("+4915112345678");
     store
         .apply(user.clone(), vec![set("city", json!("Paris"))], day(2))
@@ -114,12 +127,7 @@ async fn of_two_writes_of_a_fact_the_later_wins_whatever_order_they_arrive_in(ki
     );
 }
 
-async fn a_forgotten_fact_is_not_brought_back_by_an_older_write(kind: Kind) {
-    let test = "a_forgotten_fact_is_not_brought_back_by_an_older_write";
-    let Some(db) = Db::new(kind, test).await else {
-        return;
-    };
-    let store = db.memory(5_000);
+async fn a_forgotten_fact_is_not_brought_back_by_an_older_write(Given { store, .. }: Given) {
     let user = key("u-1001");
     store
         .apply(
@@ -163,12 +171,7 @@ async fn a_forgotten_fact_is_not_brought_back_by_an_older_write(kind: Kind) {
     );
 }
 
-async fn forgetting_a_user_erases_every_fact_and_no_other_users(kind: Kind) {
-    let test = "forgetting_a_user_erases_every_fact_and_no_other_users";
-    let Some(db) = Db::new(kind, test).await else {
-        return;
-    };
-    let store = db.memory(5_000);
+async fn forgetting_a_user_erases_every_fact_and_no_other_users(Given { db, store }: Given) {
     let (ana, ben) = (key("u-1001"), key("u-1002"));
     store
         .apply(
@@ -203,13 +206,9 @@ async fn forgetting_a_user_erases_every_fact_and_no_other_users(kind: Kind) {
     assert_eq!(db.count("memory").await, 1, "no tombstone of Ana is left");
 }
 
-async fn two_replicas_writing_different_facts_of_one_user_at_once_keep_both(kind: Kind) {
-    let test = "two_replicas_writing_different_facts_of_one_user_at_once_keep_both";
-    let Some(db) = Db::new(kind, test).await else {
-        return;
-    };
+async fn two_replicas_writing_different_facts_of_one_user_at_once_keep_both(given: Given) {
     // Two store instances on one database, as two replicas have.
-    let (first, second) = (db.memory(10_000), db.memory(10_000));
+    let (first, second) = (given.store, given.db.memory(QUERY_TIMEOUT_MS));
     let user = key("+4915112345678");
     for round in 0..20_u64 {
         let at = day(round);
@@ -235,12 +234,9 @@ async fn two_replicas_writing_different_facts_of_one_user_at_once_keep_both(kind
     }
 }
 
-async fn the_sweep_erases_what_was_last_written_before_the_retention_time(kind: Kind) {
-    let test = "the_sweep_erases_what_was_last_written_before_the_retention_time";
-    let Some(db) = Db::new(kind, test).await else {
-        return;
-    };
-    let store = db.memory(5_000);
+async fn the_sweep_erases_what_was_last_written_before_the_retention_time(
+    Given { db, store }: Given,
+) {
     let user = key("u-1001");
     store
         .apply(user.clone(), vec![set("city", json!("Berlin"))], day(1))
@@ -268,12 +264,7 @@ async fn the_sweep_erases_what_was_last_written_before_the_retention_time(kind: 
     assert_eq!(db.count("memory").await, 1);
 }
 
-async fn a_dump_of_the_table_shows_no_user_id_and_no_phone_number(kind: Kind) {
-    let test = "a_dump_of_the_table_shows_no_user_id_and_no_phone_number";
-    let Some(db) = Db::new(kind, test).await else {
-        return;
-    };
-    let store = db.memory(5_000);
+async fn a_dump_of_the_table_shows_no_user_id_and_no_phone_number(Given { db, store }: Given) {
     let identities = ["u-1001", "+4915112345678", "4915112345678"];
     for identity in identities {
         store
