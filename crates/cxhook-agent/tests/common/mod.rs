@@ -24,6 +24,16 @@ pub fn load(name: &str) -> Agent {
     Agent::load(path).unwrap_or_else(|e| panic!("{e}")).agent
 }
 
+/// The address validation API's answer for 1600 Amphitheatre Parkway, as Google documents it
+/// (trimmed to the fields the Address Collection component maps): `validated-address.json`
+/// beside this module, which the CLI's tests and the conversation benchmark answer with too.
+pub const VALIDATED_ADDRESS: &str = include_str!("validated-address.json");
+
+/// [`VALIDATED_ADDRESS`], parsed.
+pub fn validated_address() -> Value {
+    serde_json::from_str(VALIDATED_ADDRESS).expect("validated-address.json is JSON")
+}
+
 /// Polls a future that never waits (the test webhooks answer at once) to its end.
 pub fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
