@@ -1,6 +1,6 @@
 //! One suite per store trait, run against every backend (SQLite, and Postgres when the
 //! tests are given a server), so that the backends' semantics cannot drift apart: each test
-//! is an async function taking the backend, or what the suite's `given` makes on it,
+//! is an async function taking the backend, or what the suite's `given` makes of it,
 //! instantiated once per backend by [`on_every_backend`].
 
 /// Instantiates each named suite function as a test per backend: `sqlite::name` and
