@@ -25,7 +25,7 @@ use cxhook_agent::runtime::{Outcome, Outgoing, Runtime, Turn, WebhookFuture, Web
 use serde_json::{Value, json};
 
 /// The validation API's answer for 1600 Amphitheatre Parkway, as Google documents it (trimmed
-/// to the fields the component maps): the runtime tests' fixture.
+/// to the fields the component maps): the runtime tests' fixture (`tests/common/graffiti.rs`).
 const VALIDATED_ADDRESS: &[u8] = include_bytes!("../tests/common/validated-address.json");
 
 /// Canned answers: `lookup_place` finds the address the component collected (and nothing

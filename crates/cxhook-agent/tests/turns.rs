@@ -5,7 +5,8 @@
 
 mod common;
 
-use common::{Answers, load, no_webhooks, ok, run, validated_address};
+use common::graffiti::{found_place, validated_address};
+use common::{Answers, load, no_webhooks, ok, run};
 use cxhook_agent::runtime::{Outcome, Runtime, Session, Turn};
 use serde_json::{Value, json};
 
@@ -14,20 +15,7 @@ use serde_json::{Value, json};
 /// component, whose validation webhook answers `validation`.
 fn graffiti_webhooks(validation: Outcome) -> impl Fn(&str, &Value) -> Outcome + Send + Sync {
     move |webhook, request| match webhook {
-        "lookup_place" => {
-            assert_eq!(request["fulfillmentInfo"]["tag"], "geocode");
-            let params = &request["sessionInfo"]["parameters"];
-            let found = match &params["address_collection_address"] {
-                Value::Object(address) => format!(
-                    "{} {}, {}",
-                    address["street-number"].as_str().unwrap(),
-                    address["route"].as_str().unwrap(),
-                    address["city"].as_str().unwrap()
-                ),
-                _ => String::new(),
-            };
-            ok(json!({"sessionInfo": {"parameters": {"formatted_address": found}}}))
-        }
+        "lookup_place" => ok(found_place(request)),
         "prebuilt_components_address_collection:address_validation" => validation.clone(),
         other => panic!("no webhook {other}"),
     }

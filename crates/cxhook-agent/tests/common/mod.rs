@@ -1,7 +1,9 @@
-//! What the runtime tests share: the test agents, webhooks answered by a function, and a
-//! poller for turns whose webhooks answer at once.
+//! What the runtime tests share: the test agents, webhooks answered by a function, a poller
+//! for turns whose webhooks answer at once, and goodbye-graffiti's webhook answers.
 
 #![allow(dead_code, unreachable_pub)]
+
+pub mod graffiti;
 
 use std::future::Future;
 use std::path::Path;
@@ -22,16 +24,6 @@ pub fn load(name: &str) -> Agent {
         .join("tests/agents")
         .join(name);
     Agent::load(path).unwrap_or_else(|e| panic!("{e}")).agent
-}
-
-/// The address validation API's answer for 1600 Amphitheatre Parkway, as Google documents it
-/// (trimmed to the fields the Address Collection component maps): `validated-address.json`
-/// beside this module, which the CLI's tests and the conversation benchmark answer with too.
-pub const VALIDATED_ADDRESS: &str = include_str!("validated-address.json");
-
-/// [`VALIDATED_ADDRESS`], parsed.
-pub fn validated_address() -> Value {
-    serde_json::from_str(VALIDATED_ADDRESS).expect("validated-address.json is JSON")
 }
 
 /// Polls a future that never waits (the test webhooks answer at once) to its end.

@@ -73,34 +73,20 @@ pub(crate) fn server(answer: fn(&Value) -> (u16, Value)) -> (Stub, Seen) {
     (Stub::start(app), seen)
 }
 
+/// Goodbye-graffiti's webhook answers, as cxhook-agent's runtime tests give them.
+#[path = "../../../cxhook-agent/tests/common/graffiti.rs"]
+mod graffiti;
+
 /// `lookup_place` (tag `geocode`): the address Address Collection collected, or nothing.
 pub(crate) fn lookup_place(request: &Value) -> (u16, Value) {
-    assert_eq!(request["fulfillmentInfo"]["tag"], "geocode");
-    let found = match &request["sessionInfo"]["parameters"]["address_collection_address"] {
-        Value::Object(address) => format!(
-            "{} {}, {}",
-            address["street-number"].as_str().unwrap(),
-            address["route"].as_str().unwrap(),
-            address["city"].as_str().unwrap()
-        ),
-        _ => String::new(),
-    };
-    (
-        200,
-        json!({"sessionInfo": {"parameters": {"formatted_address": found}}}),
-    )
+    (200, graffiti::found_place(request))
 }
 
-/// The address validation API's answer for 1600 Amphitheatre Parkway: cxhook-agent's
-/// fixture, which its runtime tests answer with too.
-const VALIDATED_ADDRESS: &str =
-    include_str!("../../../cxhook-agent/tests/common/validated-address.json");
-
-/// The validation webhook: checks the component sent an address and confirms
-/// [`VALIDATED_ADDRESS`].
+/// The validation webhook: checks the component sent an address and confirms 1600
+/// Amphitheatre Parkway.
 pub(crate) fn validation(request: &Value) -> (u16, Value) {
     assert!(request["address"]["addressLines"].is_string(), "{request}");
-    (200, serde_json::from_str(VALIDATED_ADDRESS).unwrap())
+    (200, graffiti::validated_address())
 }
 
 fn all_passed(run: &Run, scenarios: usize) {
