@@ -25,26 +25,8 @@ use cxhook_agent::runtime::{Outcome, Outgoing, Runtime, Turn, WebhookFuture, Web
 use serde_json::{Value, json};
 
 /// The validation API's answer for 1600 Amphitheatre Parkway, as Google documents it (trimmed
-/// to the fields the component maps).
-fn validated_address() -> Vec<u8> {
-    let component = |kind: &str, text: &str| {
-        json!({"componentName": {"text": text}, "componentType": kind,
-               "confirmationLevel": "CONFIRMED"})
-    };
-    let body = json!({"result": {"address": {
-        "formattedAddress": "1600 Amphitheatre Parkway, Mountain View, CA 94043-1351, USA",
-        "postalAddress": {"regionCode": "US"},
-        "addressComponents": [
-            component("street_number", "1600"),
-            component("route", "Amphitheatre Parkway"),
-            component("locality", "Mountain View"),
-            component("administrative_area_level_1", "CA"),
-            component("postal_code", "94043"),
-            component("country", "USA")
-        ]
-    }}});
-    serde_json::to_vec(&body).expect("JSON")
-}
+/// to the fields the component maps): the runtime tests' fixture (`tests/common/graffiti.rs`).
+const VALIDATED_ADDRESS: &[u8] = include_bytes!("../tests/common/validated-address.json");
 
 /// Canned answers: `lookup_place` finds the address the component collected (and nothing
 /// before it), the validation API confirms 1600 Amphitheatre Parkway.
@@ -125,7 +107,7 @@ fn conversation(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/agents/goodbye-graffiti");
     let agent = Agent::load(path).expect("goodbye-graffiti loads").agent;
     let webhooks = Canned {
-        validation: validated_address(),
+        validation: VALIDATED_ADDRESS.to_vec(),
     };
     let runtime = Runtime::new(&agent, &webhooks)
         .generator("Welcome Generator", "Welcome to the graffiti hotline.")

@@ -5,50 +5,17 @@
 
 mod common;
 
+use common::graffiti::{found_place, validated_address};
 use common::{Answers, load, no_webhooks, ok, run};
 use cxhook_agent::runtime::{Outcome, Runtime, Session, Turn};
 use serde_json::{Value, json};
-
-/// The address validation API's answer for 1600 Amphitheatre Parkway, as Google documents it
-/// (trimmed to the fields the component maps).
-fn validated_address() -> Value {
-    let component = |kind: &str, text: &str| {
-        json!({"componentName": {"text": text}, "componentType": kind,
-               "confirmationLevel": "CONFIRMED"})
-    };
-    json!({"result": {"address": {
-        "formattedAddress": "1600 Amphitheatre Parkway, Mountain View, CA 94043-1351, USA",
-        "postalAddress": {"regionCode": "US"},
-        "addressComponents": [
-            component("street_number", "1600"),
-            component("route", "Amphitheatre Parkway"),
-            component("locality", "Mountain View"),
-            component("administrative_area_level_1", "CA"),
-            component("postal_code", "94043"),
-            component("country", "USA")
-        ]
-    }}})
-}
 
 /// Goodbye-graffiti's webhooks: `lookup_place` (tag `geocode`) finds the address Google's
 /// component collected, and nothing before, so the agent first collects the address with the
 /// component, whose validation webhook answers `validation`.
 fn graffiti_webhooks(validation: Outcome) -> impl Fn(&str, &Value) -> Outcome + Send + Sync {
     move |webhook, request| match webhook {
-        "lookup_place" => {
-            assert_eq!(request["fulfillmentInfo"]["tag"], "geocode");
-            let params = &request["sessionInfo"]["parameters"];
-            let found = match &params["address_collection_address"] {
-                Value::Object(address) => format!(
-                    "{} {}, {}",
-                    address["street-number"].as_str().unwrap(),
-                    address["route"].as_str().unwrap(),
-                    address["city"].as_str().unwrap()
-                ),
-                _ => String::new(),
-            };
-            ok(json!({"sessionInfo": {"parameters": {"formatted_address": found}}}))
-        }
+        "lookup_place" => ok(found_place(request)),
         "prebuilt_components_address_collection:address_validation" => validation.clone(),
         other => panic!("no webhook {other}"),
     }

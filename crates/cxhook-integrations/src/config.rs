@@ -33,26 +33,6 @@ pub(crate) fn problem<T>(
     })
 }
 
-/// Checks the database keys an integration on SQLite has: a file named, at least one
-/// connection, a query timeout above zero.
-#[cfg(any(feature = "accounts", feature = "booking", feature = "memory"))]
-pub(crate) fn check_database(
-    database: &std::path::Path,
-    connections: usize,
-    query_timeout_ms: u64,
-) -> Result<(), ConfigError> {
-    if database.as_os_str().is_empty() {
-        return problem("database", "must name a file");
-    }
-    if connections == 0 {
-        return problem("connections", "must be at least 1");
-    }
-    if query_timeout_ms == 0 {
-        return problem("query_timeout_ms", "must be more than 0");
-    }
-    Ok(())
-}
-
 /// Checks an integration's tags, given as `(key, tag)`: each present, no two the same.
 #[cfg(any(
     feature = "accounts",

@@ -49,6 +49,8 @@ pub mod booking;
 mod config;
 #[cfg(any(feature = "accounts", feature = "booking", feature = "memory"))]
 pub mod database;
+#[cfg(any(feature = "accounts", feature = "booking", feature = "memory"))]
+pub mod database_config;
 mod error;
 #[cfg(any(feature = "accounts", feature = "booking", feature = "memory"))]
 mod health;

@@ -8,14 +8,9 @@
 //! accounts tables are created and `demo_data` is set, as serving would, and says what it
 //! applied.
 
-#[cfg(feature = "postgres")]
-use std::path::Path;
-
 use crate::ConfigError;
-#[cfg(feature = "postgres")]
-use crate::database;
+use crate::database_config::DatabaseConfig;
 pub use crate::sqlite::Applied;
-#[cfg(feature = "postgres")]
 use crate::sqlite::Migrations;
 
 /// Why migrations could not be applied.
@@ -36,85 +31,61 @@ pub enum SchemaError {
 /// Applies the accounts migrations to the database `config` names.
 #[cfg(feature = "accounts")]
 pub fn accounts(config: &crate::accounts::AccountsConfig) -> Result<Vec<Applied>, SchemaError> {
-    use crate::accounts::SqliteStore;
     config.validate()?;
-    #[cfg(feature = "postgres")]
-    if database::is_postgres(&config.database) {
-        return on_postgres(
-            &config.database,
-            &config.postgres,
-            config.query_timeout(),
-            crate::accounts::PostgresStore::MIGRATIONS,
-            config.demo_data,
-        );
-    }
-    let options = crate::sqlite::DatabaseOptions {
-        connections: 1,
-        ..config.database_options()
-    };
-    Ok(crate::sqlite::Database::migrate(
-        &options,
-        &[SqliteStore::MIGRATIONS],
+    migrate(
+        config,
+        crate::accounts::SqliteStore::MIGRATIONS,
+        #[cfg(feature = "postgres")]
+        crate::accounts::PostgresStore::MIGRATIONS,
         config.demo_data,
-    )?)
+    )
 }
 
 /// Applies the booking migrations to the database `config` names.
 #[cfg(feature = "booking")]
 pub fn booking(config: &crate::booking::BookingConfig) -> Result<Vec<Applied>, SchemaError> {
-    use crate::booking::SqliteBookingStore;
     config.validate()?;
-    #[cfg(feature = "postgres")]
-    if database::is_postgres(&config.database) {
-        return on_postgres(
-            &config.database,
-            &config.postgres,
-            config.query_timeout(),
-            crate::booking::PostgresBookingStore::MIGRATIONS,
-            false,
-        );
-    }
-    Ok(crate::sqlite::Database::migrate(
-        &config.database_options(),
-        &[SqliteBookingStore::MIGRATIONS],
+    migrate(
+        config,
+        crate::booking::SqliteBookingStore::MIGRATIONS,
+        #[cfg(feature = "postgres")]
+        crate::booking::PostgresBookingStore::MIGRATIONS,
         false,
-    )?)
+    )
 }
 
 /// Applies the memory migrations to the database `config` names.
 #[cfg(feature = "memory")]
 pub fn memory(config: &crate::memory::MemoryConfig) -> Result<Vec<Applied>, SchemaError> {
     config.validate()?;
+    migrate(
+        config,
+        crate::memory::SqliteMemoryStore::MIGRATIONS,
+        #[cfg(feature = "postgres")]
+        crate::memory::PostgresMemoryStore::MIGRATIONS,
+        false,
+    )
+}
+
+/// Applies a component's migrations, `on_sqlite` or `on_postgres` as the database `config`
+/// names is; `seed` adds the demo data to tables it creates.
+fn migrate(
+    config: &impl DatabaseConfig,
+    on_sqlite: Migrations,
+    #[cfg(feature = "postgres")] on_postgres: Migrations,
+    seed: bool,
+) -> Result<Vec<Applied>, SchemaError> {
     #[cfg(feature = "postgres")]
-    if database::is_postgres(&config.database) {
-        return on_postgres(
-            &config.database,
-            &config.postgres,
-            config.query_timeout(),
-            crate::memory::PostgresMemoryStore::MIGRATIONS,
-            false,
-        );
+    if crate::database::is_postgres(config.database_keys().database) {
+        return Ok(crate::postgres::Database::migrate(
+            &config.postgres_options()?,
+            &[on_postgres],
+            seed,
+        )?);
     }
     Ok(crate::sqlite::Database::migrate(
         &config.database_options(),
-        &[crate::memory::SqliteMemoryStore::MIGRATIONS],
-        false,
-    )?)
-}
-
-/// Applies `component` to the Postgres database `database` names.
-#[cfg(feature = "postgres")]
-fn on_postgres(
-    database: &Path,
-    postgres: &database::PostgresConfig,
-    query_timeout: std::time::Duration,
-    component: Migrations,
-    seed: bool,
-) -> Result<Vec<Applied>, SchemaError> {
-    let options = crate::postgres::Options::new(database, postgres, query_timeout)?;
-    Ok(crate::postgres::Database::migrate(
-        &options,
-        &[component],
+        &[on_sqlite],
         seed,
     )?)
 }

@@ -101,7 +101,7 @@ pub use answer::{Answer, AnswerBody, ErrorBody, Outcome};
 pub use call::Call;
 pub use error::{BoxError, Error, ErrorKind};
 pub use handler::{BoxFuture, Handler};
-pub use localized::Localized;
+pub use localized::{Localized, language_subtag};
 pub use ready::ReadyCheck;
 pub use reply::{IntoReply, Reply, ReplyError};
 pub use route::{Route, RouteFuture};

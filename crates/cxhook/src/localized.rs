@@ -53,7 +53,9 @@ impl Localized {
     /// taken (`de-DE` gives `de`); replaces the text that language had.
     #[must_use]
     pub fn with(mut self, language: &str, text: impl Into<String>) -> Self {
-        let language = subtag(language).to_ascii_lowercase().into_boxed_str();
+        let language = language_subtag(language)
+            .to_ascii_lowercase()
+            .into_boxed_str();
         let text = text.into().into_boxed_str();
         match self.languages.iter_mut().find(|(l, _)| *l == language) {
             Some((_, existing)) => *existing = text,
@@ -104,7 +106,7 @@ impl Localized {
 
     /// Which of `languages` answers `language_code`.
     fn position(&self, language_code: &str) -> Option<usize> {
-        let wanted = subtag(language_code);
+        let wanted = language_subtag(language_code);
         self.languages
             .iter()
             .position(|(language, _)| language.eq_ignore_ascii_case(wanted))
@@ -123,8 +125,10 @@ impl From<String> for Localized {
     }
 }
 
-/// The language subtag of a BCP 47 tag (`de` of `de-AT`, `en` of `en_GB`), trimmed.
-fn subtag(language_code: &str) -> &str {
+/// The language subtag of a BCP 47 tag (`de` of `de-AT`, `en` of `en_GB`), trimmed and as
+/// written: callers compare it without regard to case. What [`Localized`] and the
+/// integrations' message catalogs match a call's `languageCode` by.
+pub fn language_subtag(language_code: &str) -> &str {
     language_code
         .split(['-', '_'])
         .next()

@@ -1,7 +1,9 @@
-//! What the runtime tests share: the test agents, webhooks answered by a function, and a
-//! poller for turns whose webhooks answer at once.
+//! What the runtime tests share: the test agents, webhooks answered by a function, a poller
+//! for turns whose webhooks answer at once, and goodbye-graffiti's webhook answers.
 
 #![allow(dead_code, unreachable_pub)]
+
+pub mod graffiti;
 
 use std::future::Future;
 use std::path::Path;

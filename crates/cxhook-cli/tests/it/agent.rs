@@ -73,47 +73,20 @@ pub(crate) fn server(answer: fn(&Value) -> (u16, Value)) -> (Stub, Seen) {
     (Stub::start(app), seen)
 }
 
+/// Goodbye-graffiti's webhook answers, as cxhook-agent's runtime tests give them.
+#[path = "../../../cxhook-agent/tests/common/graffiti.rs"]
+mod graffiti;
+
 /// `lookup_place` (tag `geocode`): the address Address Collection collected, or nothing.
 pub(crate) fn lookup_place(request: &Value) -> (u16, Value) {
-    assert_eq!(request["fulfillmentInfo"]["tag"], "geocode");
-    let found = match &request["sessionInfo"]["parameters"]["address_collection_address"] {
-        Value::Object(address) => format!(
-            "{} {}, {}",
-            address["street-number"].as_str().unwrap(),
-            address["route"].as_str().unwrap(),
-            address["city"].as_str().unwrap()
-        ),
-        _ => String::new(),
-    };
-    (
-        200,
-        json!({"sessionInfo": {"parameters": {"formatted_address": found}}}),
-    )
+    (200, graffiti::found_place(request))
 }
 
-/// The address validation API's answer for 1600 Amphitheatre Parkway, trimmed to the fields
-/// the component maps.
+/// The validation webhook: checks the component sent an address and confirms 1600
+/// Amphitheatre Parkway.
 pub(crate) fn validation(request: &Value) -> (u16, Value) {
     assert!(request["address"]["addressLines"].is_string(), "{request}");
-    let component = |kind: &str, text: &str| {
-        json!({"componentName": {"text": text}, "componentType": kind,
-               "confirmationLevel": "CONFIRMED"})
-    };
-    (
-        200,
-        json!({"result": {"address": {
-            "formattedAddress": "1600 Amphitheatre Parkway, Mountain View, CA 94043-1351, USA",
-            "postalAddress": {"regionCode": "US"},
-            "addressComponents": [
-                component("street_number", "1600"),
-                component("route", "Amphitheatre Parkway"),
-                component("locality", "Mountain View"),
-                component("administrative_area_level_1", "CA"),
-                component("postal_code", "94043"),
-                component("country", "USA")
-            ]
-        }}}),
-    )
+    (200, graffiti::validated_address())
 }
 
 fn all_passed(run: &Run, scenarios: usize) {
@@ -234,37 +207,14 @@ fn a_turn_the_agent_decides_otherwise_fails_naming_what_differs() {
         run.stdout
     );
 
-    std::fs::write(
-        &file,
-        format!(
-            "agent: {}\nturns: [{{intent: No Such Intent}}]\n",
-            exported("divebooker")
-        ),
-    )
-    .unwrap();
-    let run = cxhook_in(dir.path(), &["scenario", file.to_str().unwrap()], "");
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(
-        run.stderr
-            .contains("turns[0].intent: the agent has no intent `No Such Intent`"),
-        "{run:?}"
-    );
-
-    std::fs::write(
-        &file,
-        format!(
-            "agent: {}\nwebhooks: {{nope: {{status: 503}}}}\nturns: [{{text: hi}}]\n",
-            exported("divebooker")
-        ),
-    )
-    .unwrap();
-    let run = cxhook_in(dir.path(), &["scenario", file.to_str().unwrap()], "");
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(
-        run.stderr
-            .contains("webhooks names webhook `nope`, and the agent has no webhook"),
-        "{run:?}"
-    );
+    let divebooker = |rest: &str| {
+        std::fs::write(&file, format!("agent: {}\n{rest}", exported("divebooker"))).unwrap();
+        cxhook_in(dir.path(), &["scenario", file.to_str().unwrap()], "")
+    };
+    divebooker("turns: [{intent: No Such Intent}]\n")
+        .assert_error("turns[0].intent: the agent has no intent `No Such Intent`");
+    divebooker("webhooks: {nope: {status: 503}}\nturns: [{text: hi}]\n")
+        .assert_error("webhooks names webhook `nope`, and the agent has no webhook");
 }
 
 #[test]
@@ -454,13 +404,7 @@ fn agent_chat_documents_each_flag() {
         ],
         "",
     );
-    assert_eq!(unknown.code, Some(2), "{unknown:?}");
-    assert!(
-        unknown
-            .stderr
-            .contains("--webhook names webhook `nope`, and the agent has no webhook"),
-        "{unknown:?}"
-    );
+    unknown.assert_error("--webhook names webhook `nope`, and the agent has no webhook");
 }
 
 /// The example agent, `examples/agent`.

@@ -211,26 +211,12 @@ fn a_broken_case_fails_naming_the_field_expected_and_got_also_in_junit() {
 fn no_agent_no_test_cases_or_an_unknown_case_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let bare = agent_dir("divebooker").display().to_string();
-    let run = cxhook_in(dir.path(), &["agent", "test", &bare]);
-    assert_eq!(run.code, Some(2), "{}", run.stderr);
-    assert!(run.stderr.contains("has no test cases"), "{}", run.stderr);
+    cxhook_in(dir.path(), &["agent", "test", &bare]).assert_error("has no test cases");
     let agent = with_cases(dir.path(), "divebooker").display().to_string();
-    let run = cxhook_in(dir.path(), &["agent", "test", &agent, "Nothing like it"]);
-    assert_eq!(run.code, Some(2), "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("no test case `Nothing like it`; it has: Group trip to the Sea of Cortez"),
-        "{}",
-        run.stderr
-    );
+    cxhook_in(dir.path(), &["agent", "test", &agent, "Nothing like it"])
+        .assert_error("no test case `Nothing like it`; it has: Group trip to the Sea of Cortez");
     let missing = dir.path().join("nowhere").display().to_string();
-    let run = cxhook_in(dir.path(), &["agent", "test", &missing]);
-    assert_eq!(run.code, Some(2), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("cannot load the agent"),
-        "{}",
-        run.stderr
-    );
+    cxhook_in(dir.path(), &["agent", "test", &missing]).assert_error("cannot load the agent");
 }
 
 #[test]

@@ -357,7 +357,8 @@ fn serve_reconciles_pending_external_bookings_at_start_up_with_no_call() {
 
     use axum::http::HeaderMap;
     use cxhook_integrations::booking::{
-        BookingConfig, BookingStore, Created, NewBooking, SqliteBookingStore, Status,
+        BookingConfig, BookingStore, Created, DatabaseConfig, NewBooking, SqliteBookingStore,
+        Status,
     };
 
     let dir = tempfile::tempdir().unwrap();

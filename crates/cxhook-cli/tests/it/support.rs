@@ -40,6 +40,15 @@ pub(crate) struct Run {
     pub(crate) stderr: String,
 }
 
+impl Run {
+    /// Asserts that the command ended as an error does, with exit code 2 (usage,
+    /// configuration, IO and network errors) and `message` among what it wrote to stderr.
+    pub(crate) fn assert_error(&self, message: &str) {
+        assert_eq!(self.code, Some(2), "{self:?}");
+        assert!(self.stderr.contains(message), "no {message:?} in {self:?}");
+    }
+}
+
 /// Runs `command` to its end, feeding it `stdin`; kills it and fails when it takes longer
 /// than [`PATIENCE`].
 pub(crate) fn run(mut command: Command, stdin: &str) -> Run {

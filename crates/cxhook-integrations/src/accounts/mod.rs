@@ -41,14 +41,16 @@ mod store;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use cxhook::Router;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{check_database, check_tags, problem};
+use crate::config::{check_tags, problem};
 pub use crate::database::PostgresConfig;
+#[cfg(feature = "postgres")]
 use crate::database::is_postgres;
+pub use crate::database_config::DatabaseConfig;
+use crate::database_config::impl_database_config;
 use crate::messages::Catalog;
 pub use crate::sqlite::{DatabaseOptions, OpenError};
 pub use crate::{ConfigError, Error};
@@ -144,10 +146,7 @@ impl AccountsConfig {
     /// Checks the values serde cannot: counts and timeouts above zero, tags present and
     /// distinct.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        check_database(&self.database, self.connections, self.query_timeout_ms)?;
-        if is_postgres(&self.database) {
-            self.postgres.validate(&self.database)?;
-        }
+        self.validate_database()?;
         if self.max_transactions == 0 {
             return problem("max_transactions", "must be at least 1");
         }
@@ -156,27 +155,9 @@ impl AccountsConfig {
             ("tags.transactions", &self.tags.transactions),
         ])
     }
-
-    /// The query timeout.
-    pub fn query_timeout(&self) -> Duration {
-        Duration::from_millis(self.query_timeout_ms)
-    }
-
-    /// The options of the SQLite database this configuration names.
-    pub fn database_options(&self) -> DatabaseOptions {
-        DatabaseOptions {
-            path: self.database.clone(),
-            connections: self.connections,
-            query_timeout: self.query_timeout(),
-        }
-    }
-
-    /// The options of the Postgres database this configuration names, with its password.
-    #[cfg(feature = "postgres")]
-    pub fn postgres_options(&self) -> Result<crate::postgres::Options, ConfigError> {
-        crate::postgres::Options::new(&self.database, &self.postgres, self.query_timeout())
-    }
 }
+
+impl_database_config!(AccountsConfig);
 
 /// The accounts router for `config`: opens (creating and seeding when new) the SQLite
 /// database, or the Postgres one, and serves both tags, with a readiness check of the

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use jiff::civil::Time;
 use jiff::tz::TimeZone;
@@ -10,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::schedule::{Hours, Schedule};
 use crate::config::ConfigError;
-use crate::config::{check_database, check_tags, problem};
+use crate::config::{check_tags, problem};
 use crate::database::PostgresConfig;
-use crate::sqlite::DatabaseOptions;
+use crate::database_config::{DatabaseConfig, impl_database_config};
 
 /// The `[booking]` configuration; every key has a default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,32 +199,9 @@ impl BookingConfig {
         self.schedule().map(drop)
     }
 
-    /// The query timeout.
-    pub fn query_timeout(&self) -> Duration {
-        Duration::from_millis(self.query_timeout_ms)
-    }
-
-    /// The options of the SQLite database this configuration names.
-    pub fn database_options(&self) -> DatabaseOptions {
-        DatabaseOptions {
-            path: self.database.clone(),
-            connections: self.connections,
-            query_timeout: self.query_timeout(),
-        }
-    }
-
-    /// The options of the Postgres database this configuration names, with its password.
-    #[cfg(feature = "postgres")]
-    pub fn postgres_options(&self) -> Result<crate::postgres::Options, ConfigError> {
-        crate::postgres::Options::new(&self.database, &self.postgres, self.query_timeout())
-    }
-
     /// The checked schedule: time zone, hours, services.
     pub(super) fn schedule(&self) -> Result<Schedule, ConfigError> {
-        check_database(&self.database, self.connections, self.query_timeout_ms)?;
-        if crate::database::is_postgres(&self.database) {
-            self.postgres.validate(&self.database)?;
-        }
+        self.validate_database()?;
         check_tags(&[
             ("tags.validate", &self.tags.validate),
             ("tags.create", &self.tags.create),
@@ -309,6 +285,8 @@ impl BookingConfig {
         })
     }
 }
+
+impl_database_config!(BookingConfig);
 
 /// `"09:00-17:00"` → open and close; `""` (or `closed`) → closed.
 fn parse_hours(text: &str) -> Result<Option<Hours>, String> {

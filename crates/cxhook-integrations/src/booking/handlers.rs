@@ -689,7 +689,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::booking::{BookingConfig, SqliteBookingStore};
+    use crate::booking::{BookingConfig, DatabaseConfig, SqliteBookingStore};
 
     #[tokio::test]
     async fn with_ssml_a_confirmation_spells_its_number_out() {

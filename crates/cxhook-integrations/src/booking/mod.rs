@@ -82,6 +82,7 @@ pub use store::{
 };
 
 pub use crate::database::PostgresConfig;
+pub use crate::database_config::DatabaseConfig;
 pub use crate::sqlite::{DatabaseOptions, OpenError};
 pub use crate::{ConfigError, Error};
 

@@ -7,9 +7,9 @@ use cxhook::Secret;
 use cxhook::memory::{Identities, IdentitySource, MemorySecret, Recall};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ConfigError, check_database, check_tags, problem};
+use crate::config::{ConfigError, check_tags, problem};
 use crate::database::PostgresConfig;
-use crate::sqlite::DatabaseOptions;
+use crate::database_config::{DatabaseConfig, impl_database_config};
 
 /// A day, for the retention period.
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
@@ -109,10 +109,7 @@ impl Default for MemoryConfig {
 impl MemoryConfig {
     /// Checks the keys without opening anything or reading the secret.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        check_database(&self.database, self.connections, self.query_timeout_ms)?;
-        if crate::database::is_postgres(&self.database) {
-            self.postgres.validate(&self.database)?;
-        }
+        self.validate_database()?;
         check_tags(&[
             ("tags.recall", &self.tags.recall),
             ("tags.forget", &self.tags.forget),
@@ -191,27 +188,9 @@ impl MemoryConfig {
     pub fn sweep_interval(&self) -> Duration {
         Duration::from_millis(self.sweep_interval_ms)
     }
-
-    /// The query timeout.
-    pub fn query_timeout(&self) -> Duration {
-        Duration::from_millis(self.query_timeout_ms)
-    }
-
-    /// The options of the SQLite database this configuration names.
-    pub fn database_options(&self) -> DatabaseOptions {
-        DatabaseOptions {
-            path: self.database.clone(),
-            connections: self.connections,
-            query_timeout: self.query_timeout(),
-        }
-    }
-
-    /// The options of the Postgres database this configuration names, with its password.
-    #[cfg(feature = "postgres")]
-    pub fn postgres_options(&self) -> Result<crate::postgres::Options, ConfigError> {
-        crate::postgres::Options::new(&self.database, &self.postgres, self.query_timeout())
-    }
 }
+
+impl_database_config!(MemoryConfig);
 
 #[cfg(test)]
 mod tests {

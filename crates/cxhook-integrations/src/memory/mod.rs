@@ -46,6 +46,7 @@ pub use sqlite::SqliteMemoryStore;
 pub use sweep::Now;
 
 pub use crate::database::PostgresConfig;
+pub use crate::database_config::DatabaseConfig;
 pub use crate::sqlite::{DatabaseOptions, OpenError};
 pub use crate::{ConfigError, Error};
 

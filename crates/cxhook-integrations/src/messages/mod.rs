@@ -207,7 +207,7 @@ impl Catalog {
     /// The language and bundle of the catalog that answers a call in `language_code`,
     /// matched without an allocation: the catalog has a handful of languages.
     fn bundle_for(&self, language_code: &str) -> (&str, &Bundle) {
-        let subtag = language_subtag(language_code);
+        let subtag = cxhook::language_subtag(language_code);
         let find = |wanted: &str| {
             self.languages
                 .iter()
@@ -296,15 +296,6 @@ fn new_bundle(language: &str) -> Bundle {
 /// A shipped catalog's resource; the completeness test holds that each parses.
 fn shipped_resource(source: &str) -> FluentResource {
     FluentResource::try_new(source.to_owned()).unwrap_or_else(|(resource, _)| resource)
-}
-
-/// The language subtag of a BCP 47 tag (`de` of `de-AT`, `en` of `en_GB`), as written.
-fn language_subtag(language_code: &str) -> &str {
-    language_code
-        .split(['-', '_'])
-        .next()
-        .unwrap_or_default()
-        .trim()
 }
 
 /// Each message of a Fluent source with the arguments it uses: its own variables and those

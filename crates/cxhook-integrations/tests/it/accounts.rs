@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
-    self, AccountStore, AccountsConfig, DatabaseOptions, SqliteStore,
+    self, AccountStore, AccountsConfig, DatabaseConfig, DatabaseOptions, SqliteStore,
 };
 use cxhook_integrations::messages::Catalog;
 use cxhook_sim::{RequestBuilder, TestClient};

@@ -15,8 +15,8 @@ use axum::routing::{delete, post};
 use cxhook::types::ParameterState;
 use cxhook_integrations::booking::jiff::Timestamp;
 use cxhook_integrations::booking::{
-    self, Backend, BookingConfig, BookingStore, Clock, Created, ExternalConfig, NewBooking,
-    SqliteBookingStore, Status,
+    self, Backend, BookingConfig, BookingStore, Clock, Created, DatabaseConfig, ExternalConfig,
+    NewBooking, SqliteBookingStore, Status,
 };
 use cxhook_integrations::{accounts, sqlite};
 use cxhook_sim::{AGENT, RequestBuilder, TestClient};

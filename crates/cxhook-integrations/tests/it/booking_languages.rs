@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use cxhook::types::ParameterState;
 use cxhook_integrations::booking::jiff::Timestamp;
-use cxhook_integrations::booking::{self, BookingConfig, Clock, SqliteBookingStore};
+use cxhook_integrations::booking::{
+    self, BookingConfig, Clock, DatabaseConfig, SqliteBookingStore,
+};
 use cxhook_sim::{AGENT, RequestBuilder, TestClient};
 use serde_json::{Value, json};
 

@@ -5,6 +5,7 @@
 mod accounts;
 mod booking;
 mod booking_languages;
+mod database_keys;
 mod memory;
 mod postgres;
 mod remembered;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use cxhook::server::Webhook;
 use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
-    self, AccountStore, AccountsConfig, PostgresConfig, PostgresStore,
+    self, AccountStore, AccountsConfig, DatabaseConfig, PostgresConfig, PostgresStore,
 };
 use cxhook_integrations::booking::jiff::{Timestamp, ToSpan};
 use cxhook_integrations::booking::{

@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use cxhook::Router;
 use cxhook::memory::MemorySecret;
 use cxhook::types::ParameterState;
-use cxhook_integrations::booking::{self, BookingConfig, Clock, SqliteBookingStore};
+use cxhook_integrations::booking::{
+    self, BookingConfig, Clock, DatabaseConfig, SqliteBookingStore,
+};
 use cxhook_integrations::memory::{self, MemoryConfig, SqliteMemoryStore};
 use cxhook_integrations::messages::Catalog;
 use cxhook_integrations::sqlite::DatabaseOptions;

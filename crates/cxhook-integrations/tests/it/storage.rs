@@ -12,7 +12,9 @@ use cxhook::types::ParameterState;
 use cxhook_integrations::accounts::{
     self, AccountStore, AccountsConfig, DatabaseOptions, SqliteStore, StoreError,
 };
-use cxhook_integrations::booking::{self, BookingConfig, Clock, SqliteBookingStore};
+use cxhook_integrations::booking::{
+    self, BookingConfig, Clock, DatabaseConfig, SqliteBookingStore,
+};
 use cxhook_sim::{AGENT, RequestBuilder, TestClient};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Value, json};

@@ -30,6 +30,12 @@ pub(crate) enum Kind {
     Postgres,
 }
 
+/// What a suite function that takes the backend is given: its kind, whether or not the
+/// test is skipped (it makes its database with [`Db::new`], which says so).
+pub(crate) async fn the_kind(kind: Kind, _test: &str) -> Option<Kind> {
+    Some(kind)
+}
+
 /// The test server's URL; `None` (after saying so) when there is none on a developer
 /// machine. Panics in CI without one.
 pub(crate) fn server(test: &str) -> Option<String> {
