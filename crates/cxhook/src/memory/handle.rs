@@ -2,14 +2,14 @@
 //! and written back only when the call succeeds.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::SystemTime;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 
-use super::store::{Change, Fact, MemoryError, MemoryStore, UserKey};
+use super::store::{Change, Fact, MemoryError, MemorySecret, MemoryStore, UserKey};
 use crate::call::Call;
 use crate::extract::{FromWebhook, OptionalFromWebhook, Rejection};
 
@@ -40,10 +40,34 @@ pub struct Memory {
 }
 
 struct Inner {
-    user: UserKey,
+    user: User,
     store: Arc<dyn MemoryStore>,
     recalled: OnceCell<Vec<Fact>>,
     pending: Mutex<Pending>,
+}
+
+/// Who the caller is to the store: a key given, or one derived from the identity on first
+/// use, so that a call that neither reads nor writes memory does not pay for the HMAC.
+enum User {
+    Known(UserKey),
+    Derived {
+        secret: MemorySecret,
+        identity: String,
+        key: OnceLock<UserKey>,
+    },
+}
+
+impl User {
+    fn key(&self) -> &UserKey {
+        match self {
+            Self::Known(key) => key,
+            Self::Derived {
+                secret,
+                identity,
+                key,
+            } => key.get_or_init(|| secret.key(identity)),
+        }
+    }
 }
 
 /// What a call changed, to store when it succeeds.
@@ -63,7 +87,7 @@ impl std::fmt::Debug for Memory {
             Some(inner) => {
                 let pending = inner.lock();
                 f.debug_struct("Memory")
-                    .field("user", &inner.user)
+                    .field("user", inner.user.key())
                     .field("forget_all", &pending.forget_all)
                     .field("changes", &pending.changes)
                     .finish()
@@ -81,6 +105,25 @@ impl Inner {
 impl Memory {
     /// The memory of the user `user`, kept in `store`.
     pub fn new(store: Arc<dyn MemoryStore>, user: UserKey) -> Self {
+        Self::of(store, User::Known(user))
+    }
+
+    /// The memory of the caller with this `identity`, keyed with `secret` when it is first
+    /// read, written or asked for its [`user`](Memory::user).
+    pub(crate) fn of_identity(
+        store: Arc<dyn MemoryStore>,
+        secret: MemorySecret,
+        identity: String,
+    ) -> Self {
+        let user = User::Derived {
+            secret,
+            identity,
+            key: OnceLock::new(),
+        };
+        Self::of(store, user)
+    }
+
+    fn of(store: Arc<dyn MemoryStore>, user: User) -> Self {
         Self {
             inner: Some(Arc::new(Inner {
                 user,
@@ -98,7 +141,12 @@ impl Memory {
 
     /// The caller's key, or `None` for a caller without an identity.
     pub fn user(&self) -> Option<&UserKey> {
-        self.inner.as_ref().map(|inner| &inner.user)
+        self.inner.as_ref().map(|inner| inner.user.key())
+    }
+
+    /// Whether the caller has an identity, without deriving their key.
+    pub(crate) fn is_known(&self) -> bool {
+        self.inner.is_some()
     }
 
     /// The fact `name` as a `T`, or `None` when nothing is remembered under it. Fails when
@@ -132,7 +180,7 @@ impl Memory {
         };
         let stored = inner
             .recalled
-            .get_or_try_init(|| inner.store.recall(inner.user.clone()))
+            .get_or_try_init(|| inner.store.recall(inner.user.key().clone()))
             .await?;
         let pending = inner.lock();
         let now = SystemTime::now();
@@ -217,9 +265,9 @@ impl Memory {
         if forget_all {
             let stored = match inner.recalled.get() {
                 Some(facts) => facts.clone(),
-                None => inner.store.recall(inner.user.clone()).await?,
+                None => inner.store.recall(inner.user.key().clone()).await?,
             };
-            inner.store.forget_user(inner.user.clone()).await?;
+            inner.store.forget_user(inner.user.key().clone()).await?;
             // A tombstone for each fact, so that a write older than this one, still on its
             // way from another replica, does not bring it back.
             for fact in stored {
@@ -229,7 +277,7 @@ impl Memory {
         if !changes.is_empty() {
             inner
                 .store
-                .apply(inner.user.clone(), changes.into_iter().collect(), at)
+                .apply(inner.user.key().clone(), changes.into_iter().collect(), at)
                 .await?;
         }
         Ok(())
@@ -255,5 +303,61 @@ impl<S> OptionalFromWebhook<S> for Memory {
             .get::<Self>()
             .filter(|memory| memory.inner.is_some())
             .cloned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handler::BoxFuture;
+    use crate::secret::Secret;
+
+    /// A store that knows nobody and keeps nothing.
+    struct Nobody;
+
+    impl MemoryStore for Nobody {
+        fn recall(&self, _: UserKey) -> BoxFuture<Result<Vec<Fact>, MemoryError>> {
+            Box::pin(async { Ok(Vec::new()) })
+        }
+
+        fn apply(
+            &self,
+            _: UserKey,
+            _: Vec<(String, Change)>,
+            _: SystemTime,
+        ) -> BoxFuture<Result<(), MemoryError>> {
+            Box::pin(async { Ok(()) })
+        }
+
+        fn forget_user(&self, _: UserKey) -> BoxFuture<Result<u64, MemoryError>> {
+            Box::pin(async { Ok(0) })
+        }
+
+        fn sweep(&self, _: SystemTime) -> BoxFuture<Result<u64, MemoryError>> {
+            Box::pin(async { Ok(0) })
+        }
+    }
+
+    fn derived(memory: &Memory) -> bool {
+        match &memory.inner.as_ref().expect("a known caller").user {
+            User::Known(_) => true,
+            User::Derived { key, .. } => key.get().is_some(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_callers_key_is_derived_only_when_memory_is_used() {
+        let secret = MemorySecret::new(Secret::new("s3cret").unwrap());
+        let identity = "+4915112345678";
+        let untouched = Memory::of_identity(Arc::new(Nobody), secret.clone(), identity.into());
+        assert!(untouched.is_known() && !untouched.has_changes());
+        untouched.commit(SystemTime::now()).await.unwrap();
+        assert!(!derived(&untouched), "nothing read or written, no key");
+
+        let read = Memory::of_identity(Arc::new(Nobody), secret.clone(), identity.into());
+        assert_eq!(read.value("city").await.unwrap(), None);
+        assert!(derived(&read));
+        assert_eq!(read.user(), Some(&secret.key(identity)));
+        assert!(!format!("{read:?}").contains("4915112345678"));
     }
 }

@@ -30,7 +30,7 @@ use tower::{Layer, Service};
 
 use super::handle::Memory;
 use super::identity::Identities;
-use super::store::{Fact, MemoryError, MemorySecret, MemoryStore};
+use super::store::{Fact, MemoryError, MemorySecret, MemoryStore, UserKey};
 use crate::answer::{Answer, Outcome};
 use crate::call::Call;
 use crate::error::Error;
@@ -195,7 +195,9 @@ where
     fn call(&mut self, mut call: Call) -> Self::Future {
         let shared = self.shared.clone();
         let memory = match shared.identities.resolve(call.request()) {
-            Some(identity) => Memory::new(shared.store.clone(), shared.secret.key(&identity)),
+            Some(identity) => {
+                Memory::of_identity(shared.store.clone(), shared.secret.clone(), identity)
+            }
             None => Memory::unknown(),
         };
         call.extensions_mut().insert(memory.clone());
@@ -205,15 +207,12 @@ where
         let answered = std::mem::replace(&mut self.inner, clone).call(call);
         Box::pin(async move {
             let mut answer = answered.await?;
-            let Some(user) = memory.user() else {
-                return Ok(answer);
-            };
-            if answer.outcome() != Outcome::Ok {
+            if !memory.is_known() || answer.outcome() != Outcome::Ok {
                 return Ok(answer);
             }
             if let Err(error) = shared.finish(&memory, &request, &mut answer).await {
                 tracing::warn!(
-                    user = user.short(),
+                    user = memory.user().map(UserKey::short),
                     error = %error,
                     "the call's memory was not stored"
                 );
