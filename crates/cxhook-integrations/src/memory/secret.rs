@@ -23,11 +23,11 @@
 //! where that is missing): a reader finds the whole secret or no file, and of two servers
 //! starting at once the second finds the first one's file and keeps it.
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
-use cxhook::Secret;
 use cxhook::memory::MemorySecret;
+use cxhook::{Secret, SecretError};
 
 use super::config::MemoryConfig;
 use crate::config::ConfigError;
@@ -93,27 +93,24 @@ impl SecretFileError {
     }
 }
 
-/// The secret in the kept file `file`, or `None` when there is no such file. A file that
-/// cannot be read, or holds nothing, is an error.
+/// The secret in the kept file `file` (read as [`Secret::from_file`] reads a mounted one), or
+/// `None` when there is no such file. A file that cannot be read, or holds nothing, is an
+/// error.
 pub fn read_kept(file: &Path) -> Result<Option<MemorySecret>, SecretFileError> {
     let failed = |source| SecretFileError {
         doing: "read",
         path: file.to_owned(),
         source,
     };
-    let text = match std::fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(failed(e)),
-    };
-    Secret::new(text.trim_end_matches(['\r', '\n']))
-        .map(|secret| Some(MemorySecret::new(secret)))
-        .map_err(|_| {
-            failed(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "it holds no secret",
-            ))
-        })
+    match Secret::from_file(file) {
+        Ok(secret) => Ok(Some(MemorySecret::new(secret))),
+        Err(SecretError::File { source, .. }) if source.kind() == ErrorKind::NotFound => Ok(None),
+        Err(SecretError::File { source, .. }) => Err(failed(source)),
+        Err(SecretError::Empty(_) | SecretError::NotSet(_)) => Err(failed(std::io::Error::new(
+            ErrorKind::InvalidData,
+            "it holds no secret",
+        ))),
+    }
 }
 
 /// Makes `file` with a new random secret unless something has its name; whether this call
@@ -144,7 +141,7 @@ pub(super) fn make(file: &Path) -> Result<bool, SecretFileError> {
         .map_err(failed)?;
     match written.persist_noclobber(file) {
         Ok(_) => Ok(true),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) if e.error.kind() == ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(failed(e.error)),
     }
 }
